@@ -1,0 +1,1 @@
+"""Example backend used to demo awaitfix."""

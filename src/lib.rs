@@ -1,0 +1,275 @@
+//! awaitfix: finds Python call sites that await the synchronous function of a sync/async pair, and fixes them.
+//! `run` drives one command: load transforms, walk, process files in parallel, then print in path order.
+
+pub mod cli;
+pub mod edit;
+pub mod finding;
+pub mod fix;
+pub mod output;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+pub mod transform;
+pub mod walk;
+pub mod write;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use cli::{Cli, Command, Common, Format, TransformsCommand};
+use output::Output;
+use pipeline::{Engine, FileOutcome, Mode};
+use render::text::{Summary, plural};
+
+/// The process exit status of a command (DESIGN §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing to report, or done.
+    Success = 0,
+    /// `check` found sites, or `diff` showed changes.
+    Findings = 1,
+    /// A file could not be read, parsed or written, or the command failed.
+    Error = 2,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let out = Output::new(cli.color, cli.quiet, cli.verbose);
+    match cli.command {
+        Command::Check(args) => {
+            let outcomes = process(&args.common, Mode::Check, &out)?;
+            Ok(report_check(&outcomes.files, args.format, &out).max(outcomes.status))
+        }
+        Command::Diff(args) => {
+            let outcomes = process(&args.common, Mode::Diff, &out)?;
+            Ok(report_diff(&outcomes.files, args.stat, &out).max(outcomes.status))
+        }
+        Command::Apply(args) => {
+            let outcomes = process(&args.common, Mode::Apply, &out)?;
+            report_apply(&outcomes.files, &out);
+            Ok(outcomes.status)
+        }
+        Command::Transforms(command) => transforms(command, &out),
+    }
+}
+
+impl PartialOrd for ExitStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ExitStatus {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (*self as u8).cmp(&(*other as u8))
+    }
+}
+
+/// The outcomes of every file in path order, and `Error` if anything went wrong on the way.
+struct Processed {
+    files: Vec<FileOutcome>,
+    status: ExitStatus,
+}
+
+fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
+    // Every transform is validated before any Python file is read.
+    let transforms = transform::load(&common.transforms)?;
+    if let Some(t) = transforms.iter().find(|t| {
+        t.prefer == transform::Prefer::Async
+            || t.overrides
+                .iter()
+                .any(|o| o.prefer == transform::Prefer::Async)
+    }) {
+        anyhow::bail!(
+            "{}: `prefer: async` is not supported by this version; use `prefer: sync`",
+            t.origin
+        );
+    }
+    let engine = Engine::new(transforms)?;
+    let excludes = walk::excludes(&common.excludes)?;
+    let paths = if common.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        common.paths.clone()
+    };
+    let walked = walk::walk(&paths, &excludes);
+    let mut status = ExitStatus::Success;
+    for problem in &walked.problems {
+        let message = format!(
+            "{}: {}",
+            render::display_path(&problem.path),
+            problem.message
+        );
+        if problem.is_error {
+            out.error(&message);
+            status = ExitStatus::Error;
+        } else {
+            out.warning(&message);
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(common.jobs.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let files: Vec<FileOutcome> = pool.install(|| {
+        walked
+            .files
+            .par_iter()
+            .map(|path| pipeline::process(&engine, path, mode))
+            .collect()
+    });
+    for file in &files {
+        for error in &file.errors {
+            out.error(&format!("{}: {error}", render::display_path(&file.path)));
+            status = ExitStatus::Error;
+        }
+    }
+    Ok(Processed { files, status })
+}
+
+fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus {
+    let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
+    let open = diagnostics.clone().filter(|d| d.is_open()).count();
+    match format {
+        Format::Json => out.print(&render::json::render(
+            &diagnostics.cloned().collect::<Vec<_>>(),
+        )),
+        Format::Text => {
+            let mut text = String::new();
+            for d in diagnostics.filter(|d| d.is_open() || out.verbose) {
+                text.push_str(&render::text::line(d));
+                text.push('\n');
+            }
+            out.print(&text);
+            if !out.quiet {
+                let mut summary = Summary::default();
+                files.iter().for_each(|f| summary.add_file(&f.diagnostics));
+                out.print(&format!(
+                    "{}\n",
+                    render::text::summary(&summary, out.verbose)
+                ));
+            }
+        }
+    }
+    if open > 0 {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    }
+}
+
+fn report_diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
+    let diffs: Vec<_> = files.iter().filter_map(|f| f.diff.clone()).collect();
+    if stat {
+        if !diffs.is_empty() {
+            out.print(&render::diff::stat(&diffs));
+        }
+    } else {
+        for diff in &diffs {
+            out.print(&diff.styled());
+        }
+    }
+    let fixed: usize = files.iter().map(|f| f.fixed).sum();
+    let review = unfixed_open(files);
+    let review = if review > 0 {
+        format!(
+            "; {} to review (see `awaitfix check`)",
+            plural(review, "site")
+        )
+    } else {
+        String::new()
+    };
+    out.note(&format!(
+        "would fix {} in {}{review}",
+        plural(fixed, "site"),
+        plural(diffs.len(), "file")
+    ));
+    if diffs.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    }
+}
+
+fn report_apply(files: &[FileOutcome], out: &Output) {
+    let fixed: usize = files.iter().map(|f| f.fixed).sum();
+    let changed = files.iter().filter(|f| f.fixed > 0).count();
+    let review = unfixed_open(files);
+    let review = if review > 0 {
+        format!(
+            "; {} to review (see `awaitfix check`)",
+            plural(review, "site")
+        )
+    } else {
+        String::new()
+    };
+    out.note(&format!(
+        "fixed {} in {}{review}",
+        plural(fixed, "site"),
+        plural(changed, "file")
+    ));
+}
+
+/// Open findings that the run did not rewrite: no safe fix, or their file could not be rewritten.
+fn unfixed_open(files: &[FileOutcome]) -> usize {
+    files
+        .iter()
+        .map(|f| {
+            f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed.min(f.diagnostics.len())
+        })
+        .sum()
+}
+
+fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitStatus> {
+    match command {
+        TransformsCommand::List { transforms } => {
+            let mut text = String::new();
+            for t in transform::load(&transforms)? {
+                text.push_str(
+                    &format!("{}  ({}, prefer {:?})\n", t.id, t.origin, t.prefer).to_lowercase(),
+                );
+                if !t.description.is_empty() {
+                    text.push_str(&format!("  {}\n", t.description));
+                }
+                for p in &t.pairs {
+                    let modules = if p.modules.is_empty() {
+                        "any module".to_string()
+                    } else {
+                        p.modules.join(", ")
+                    };
+                    text.push_str(&format!(
+                        "  {} -> {}  (from {modules})\n",
+                        p.sync, p.async_name
+                    ));
+                }
+            }
+            out.print(&text);
+        }
+        TransformsCommand::Show { id } => {
+            let t = transform::load(&[id])?.remove(0);
+            out.print(&t.text);
+        }
+        TransformsCommand::Validate { files } => {
+            let mut errors = Vec::new();
+            for file in &files {
+                match transform::load_file(file) {
+                    Ok(t) => out.note(&format!(
+                        "{}: ok ({})",
+                        file.display(),
+                        plural(t.pairs.len(), "pair")
+                    )),
+                    Err(e) => errors.extend(e),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(transform::TransformErrors(errors).into());
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,84 @@
+//! Rendering: located findings and rewrites in, text for people and tools out (DESIGN §1). Pure.
+
+pub mod diff;
+pub mod json;
+pub mod text;
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Status};
+use crate::source::LineIndex;
+
+/// A finding placed in its file: 1-based lines, 1-based columns counted in characters.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diagnostic {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub code: &'static str,
+    pub message: String,
+    pub transform: String,
+    pub status: Status,
+    pub fixable: bool,
+    pub fix: Option<Vec<DiagnosticEdit>>,
+}
+
+/// One edit of a fix, placed like a diagnostic.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticEdit {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub content: String,
+}
+
+impl Diagnostic {
+    /// Places `finding` of the file shown as `path`.
+    pub fn new(path: &str, finding: &Finding, index: &LineIndex) -> Self {
+        let (line, column) = index.position(finding.range.start);
+        let (end_line, end_column) = index.position(finding.range.end);
+        let fix = finding.fix.as_ref().map(|fix| {
+            fix.edits()
+                .iter()
+                .map(|edit| {
+                    let (line, column) = index.position(edit.start());
+                    let (end_line, end_column) = index.position(edit.end());
+                    DiagnosticEdit {
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        content: edit.content().to_string(),
+                    }
+                })
+                .collect()
+        });
+        Self {
+            path: path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            code: finding.rule.code(),
+            message: finding.message.clone(),
+            transform: finding.transform.clone(),
+            status: finding.status,
+            fixable: finding.is_fixable(),
+            fix,
+        }
+    }
+
+    /// Whether it asks for action (and so fails `check`).
+    pub fn is_open(&self) -> bool {
+        self.status == Status::Open
+    }
+}
+
+/// A path as shown to users: as given, without a leading `./`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    shown.to_string_lossy().into_owned()
+}

@@ -1,0 +1,91 @@
+//! The `check` text format: `path:line:col: CODE message`, one finding a line, then a summary.
+
+use anstyle::{AnsiColor, Style};
+
+use super::Diagnostic;
+use crate::finding::Status;
+
+const PATH: Style = Style::new().bold();
+const CODE: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// One line for a diagnostic; intentional and suppressed ones carry their status.
+pub fn line(d: &Diagnostic) -> String {
+    let status = match d.status {
+        Status::Open => String::new(),
+        Status::Intentional => format!(" {DIM}[intentional]{DIM:#}"),
+        Status::Suppressed => format!(" {DIM}[suppressed]{DIM:#}"),
+    };
+    let fixable = if d.fixable { " [*]" } else { "" };
+    format!(
+        "{PATH}{}:{}:{}:{PATH:#} {CODE}{}{CODE:#}{fixable}{status} {}",
+        d.path, d.line, d.column, d.code, d.message
+    )
+}
+
+/// Counts behind the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub files_checked: usize,
+    pub open: usize,
+    pub fixable: usize,
+    pub files_with_open: usize,
+    pub intentional: usize,
+    pub suppressed: usize,
+}
+
+impl Summary {
+    pub fn add_file(&mut self, diagnostics: &[Diagnostic]) {
+        self.files_checked += 1;
+        let open = diagnostics.iter().filter(|d| d.is_open()).count();
+        self.open += open;
+        self.files_with_open += usize::from(open > 0);
+        self.fixable += diagnostics.iter().filter(|d| d.fixable).count();
+        self.intentional += diagnostics
+            .iter()
+            .filter(|d| d.status == Status::Intentional)
+            .count();
+        self.suppressed += diagnostics
+            .iter()
+            .filter(|d| d.status == Status::Suppressed)
+            .count();
+    }
+}
+
+/// The closing line of `check`.
+pub fn summary(s: &Summary, verbose: bool) -> String {
+    let files = plural(s.files_checked, "file");
+    let mut out = if s.open == 0 {
+        format!("No sites to fix in {files}.")
+    } else {
+        let review = s.open - s.fixable;
+        let review = if review > 0 {
+            format!(", {review} to review")
+        } else {
+            String::new()
+        };
+        format!(
+            "Found {} in {} ({} fixable with `awaitfix apply`{review}); {files} checked.",
+            plural(s.open, "site"),
+            plural(s.files_with_open, "file"),
+            s.fixable
+        )
+    };
+    let left = s.intentional + s.suppressed;
+    if left > 0 {
+        let hint = if verbose { "" } else { " (-v lists them)" };
+        out.push_str(&format!(
+            " Left alone: {} intentional, {} suppressed{hint}.",
+            s.intentional, s.suppressed
+        ));
+    }
+    out
+}
+
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

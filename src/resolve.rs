@@ -1,0 +1,584 @@
+//! Resolution: which binding a name refers to at a given point, by Python's scoping rules.
+//! Consumes a parse tree, the names worth tracking and the nodes whose scope is asked for; produces `Scopes`.
+//! One pass over the tree builds every scope (module, class, function, lambda, comprehension) with the
+//! bindings of the tracked names; lookups then follow LEGB, skipping class scopes as Python does.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+pub type ScopeId = usize;
+
+/// The module scope is always the first.
+pub const MODULE: ScopeId = 0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function { is_async: bool },
+    Lambda,
+    Comprehension,
+}
+
+/// What a binding statement bound a name to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `from module import name` or `from module import name as local`; `module` keeps its leading dots.
+    ImportFrom { module: String, name: String },
+    /// A module object: `import a.b` binds `a` to module `a`; `import a.b as k` binds `k` to `a.b`.
+    Import { module: String },
+    /// `def name` or `async def name`.
+    FunctionDef { is_async: bool },
+    /// Anything else: parameter, assignment, loop, `with`/`except` target, class, `del`, walrus, …
+    Other,
+}
+
+#[derive(Clone, Debug)]
+struct Binding {
+    offset: usize,
+    kind: BindingKind,
+}
+
+#[derive(Debug)]
+struct Scope<'t> {
+    kind: ScopeKind,
+    parent: Option<ScopeId>,
+    bindings: HashMap<&'t str, Vec<Binding>>,
+    globals: HashSet<&'t str>,
+    nonlocals: HashSet<&'t str>,
+}
+
+/// What a name refers to at one point.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolution<'a> {
+    Bound(&'a BindingKind),
+    /// Bound nowhere in the file; `stars` are the modules of its `from m import *` statements.
+    Unbound {
+        stars: &'a [String],
+    },
+}
+
+/// Where an `await` stands, which decides the fixes that are legal there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// In the body of an `async def` (possibly inside a comprehension there).
+    Async,
+    /// In a plain `def` or a lambda, where `await` is a SyntaxError.
+    Sync,
+    /// At module or class level.
+    Module,
+}
+
+/// Every scope of one file, with the bindings of the tracked names.
+#[derive(Debug)]
+pub struct Scopes<'t> {
+    scopes: Vec<Scope<'t>>,
+    stars: Vec<String>,
+    node_scopes: HashMap<usize, ScopeId>,
+}
+
+impl<'t> Scopes<'t> {
+    /// Builds the scopes of `tree`, recording bindings of `names` only and the scope of each node id in `nodes`.
+    pub fn build(
+        tree: &Tree,
+        text: &'t str,
+        names: &HashSet<&str>,
+        nodes: &HashSet<usize>,
+    ) -> Self {
+        let mut builder = Builder {
+            text,
+            names,
+            nodes,
+            scopes: Scopes {
+                scopes: Vec::new(),
+                stars: Vec::new(),
+                node_scopes: HashMap::new(),
+            },
+            stack: Vec::new(),
+        };
+        let module = builder.new_scope(ScopeKind::Module, None);
+        builder.stack.push((tree.root_node(), module));
+        while let Some((node, scope)) = builder.stack.pop() {
+            builder.visit(node, scope);
+        }
+        builder.scopes
+    }
+
+    /// The scope a node (one of those passed to `build`) stands in.
+    pub fn scope_of(&self, node: Node) -> Option<ScopeId> {
+        self.node_scopes.get(&node.id()).copied()
+    }
+
+    /// What `name`, read at byte `offset` in scope `from`, refers to.
+    pub fn resolve(&self, name: &str, from: ScopeId, offset: usize) -> Resolution<'_> {
+        let mut id = from;
+        let mut same_scope = true;
+        loop {
+            let scope = &self.scopes[id];
+            if scope.globals.contains(name) && id != MODULE {
+                return self.lookup(MODULE, name, offset, false);
+            }
+            if scope.nonlocals.contains(name) {
+                let Some(parent) = self.enclosing(id) else {
+                    return Resolution::Unbound { stars: &self.stars };
+                };
+                id = parent;
+                same_scope = false;
+                continue;
+            }
+            if scope.bindings.contains_key(name) {
+                return self.lookup(id, name, offset, same_scope);
+            }
+            let Some(parent) = self.enclosing(id) else {
+                return Resolution::Unbound { stars: &self.stars };
+            };
+            id = parent;
+            same_scope = false;
+        }
+    }
+
+    /// The fix context of a scope: the nearest function decides; comprehensions take their surroundings'.
+    pub fn context(&self, mut id: ScopeId) -> Context {
+        loop {
+            match self.scopes[id].kind {
+                ScopeKind::Function { is_async: true } => return Context::Async,
+                ScopeKind::Function { is_async: false } | ScopeKind::Lambda => {
+                    return Context::Sync;
+                }
+                ScopeKind::Module | ScopeKind::Class => return Context::Module,
+                ScopeKind::Comprehension => {
+                    id = self.scopes[id]
+                        .parent
+                        .expect("a comprehension has a parent")
+                }
+            }
+        }
+    }
+
+    /// The next scope whose names are visible from `id`: class bodies are invisible to the scopes nested in them.
+    fn enclosing(&self, id: ScopeId) -> Option<ScopeId> {
+        let mut parent = self.scopes[id].parent?;
+        while self.scopes[parent].kind == ScopeKind::Class {
+            parent = self.scopes[parent].parent?;
+        }
+        Some(parent)
+    }
+
+    fn lookup(&self, id: ScopeId, name: &str, offset: usize, same_scope: bool) -> Resolution<'_> {
+        let scope = &self.scopes[id];
+        let Some(bindings) = scope.bindings.get(name) else {
+            return Resolution::Unbound { stars: &self.stars };
+        };
+        let last_before = bindings.iter().rev().find(|b| b.offset <= offset);
+        let last = bindings.last().expect("a bound name has a binding");
+        let chosen = match scope.kind {
+            // A module or class body runs top to bottom: its own reads see the latest binding so far, and code
+            // nested in functions runs later, when the last binding has won.
+            ScopeKind::Module | ScopeKind::Class if same_scope => last_before.unwrap_or(last),
+            ScopeKind::Module | ScopeKind::Class => last,
+            // Any other binding in a function makes the name that function's own variable everywhere in it.
+            _ => match bindings.iter().find(|b| !is_import_or_sync_def(&b.kind)) {
+                Some(other) => other,
+                None => last_before.unwrap_or(last),
+            },
+        };
+        Resolution::Bound(&chosen.kind)
+    }
+}
+
+fn is_import_or_sync_def(kind: &BindingKind) -> bool {
+    matches!(
+        kind,
+        BindingKind::ImportFrom { .. }
+            | BindingKind::Import { .. }
+            | BindingKind::FunctionDef { is_async: false }
+    )
+}
+
+struct Builder<'t, 'a> {
+    text: &'t str,
+    names: &'a HashSet<&'a str>,
+    nodes: &'a HashSet<usize>,
+    scopes: Scopes<'t>,
+    stack: Vec<(Node<'a>, ScopeId)>,
+}
+
+impl<'t, 'a> Builder<'t, 'a> {
+    fn new_scope(&mut self, kind: ScopeKind, parent: Option<ScopeId>) -> ScopeId {
+        self.scopes.scopes.push(Scope {
+            kind,
+            parent,
+            bindings: HashMap::new(),
+            globals: HashSet::new(),
+            nonlocals: HashSet::new(),
+        });
+        self.scopes.scopes.len() - 1
+    }
+
+    fn text(&self, node: Node) -> &'t str {
+        &self.text[node.byte_range()]
+    }
+
+    fn bind(&mut self, name_node: Node, scope: ScopeId, kind: BindingKind) {
+        let name = self.text(name_node);
+        if !self.names.contains(name) {
+            return;
+        }
+        let mut target = scope;
+        if self.scopes.scopes[scope].globals.contains(name) {
+            target = MODULE;
+        } else if self.scopes.scopes[scope].nonlocals.contains(name) {
+            target = self.scopes.enclosing(scope).unwrap_or(MODULE);
+        }
+        let offset = name_node.start_byte();
+        self.scopes.scopes[target]
+            .bindings
+            .entry(name)
+            .or_default()
+            .push(Binding { offset, kind });
+    }
+
+    fn push_children(&mut self, node: Node<'a>, scope: ScopeId) {
+        let mut cursor = node.walk();
+        // Reversed so that the stack pops them in source order: bindings are then recorded in order.
+        let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+        self.stack
+            .extend(children.into_iter().rev().map(|c| (c, scope)));
+    }
+
+    fn push_field(&mut self, node: Node<'a>, field: &str, scope: ScopeId) {
+        if let Some(child) = node.child_by_field_name(field) {
+            self.stack.push((child, scope));
+        }
+    }
+
+    fn visit(&mut self, node: Node<'a>, scope: ScopeId) {
+        if self.nodes.contains(&node.id()) {
+            self.scopes.node_scopes.insert(node.id(), scope);
+        }
+        match node.kind() {
+            "function_definition" => self.function(node, scope),
+            "lambda" => {
+                let inner = self.new_scope(ScopeKind::Lambda, Some(scope));
+                self.push_field(node, "body", inner);
+                if let Some(params) = node.child_by_field_name("parameters") {
+                    self.parameters(params, scope, inner);
+                }
+            }
+            "class_definition" => {
+                let inner = self.new_scope(ScopeKind::Class, Some(scope));
+                self.push_field(node, "body", inner);
+                self.push_field(node, "superclasses", scope);
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.bind(name, scope, BindingKind::Other);
+                }
+            }
+            "decorated_definition" => self.push_children(node, scope),
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => self.comprehension(node, scope),
+            "import_statement" => self.import(node, scope),
+            "import_from_statement" => self.import_from(node, scope),
+            "global_statement" | "nonlocal_statement" => {
+                let global = node.kind() == "global_statement";
+                let mut cursor = node.walk();
+                for name in node
+                    .named_children(&mut cursor)
+                    .filter(|n| n.kind() == "identifier")
+                {
+                    let name = self.text(name);
+                    let s = &mut self.scopes.scopes[scope];
+                    if global {
+                        s.globals.insert(name)
+                    } else {
+                        s.nonlocals.insert(name)
+                    };
+                }
+            }
+            "assignment" | "augmented_assignment" => {
+                self.push_field(node, "type", scope);
+                self.push_field(node, "right", scope);
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.targets(left, scope);
+                }
+            }
+            "for_statement" | "for_in_clause" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+                let left = node.child_by_field_name("left");
+                for child in children.into_iter().rev() {
+                    if Some(child) != left {
+                        self.stack.push((child, scope));
+                    }
+                }
+                if let Some(left) = left {
+                    self.targets(left, scope);
+                }
+            }
+            "named_expression" => {
+                self.push_field(node, "value", scope);
+                if let Some(name) = node.child_by_field_name("name") {
+                    let mut target = scope;
+                    while self.scopes.scopes[target].kind == ScopeKind::Comprehension {
+                        target = self.scopes.scopes[target]
+                            .parent
+                            .expect("a comprehension has a parent");
+                    }
+                    self.bind(name, target, BindingKind::Other);
+                }
+            }
+            "as_pattern_target" | "delete_statement" => self.targets_of_children(node, scope),
+            _ => self.push_children(node, scope),
+        }
+    }
+
+    fn function(&mut self, node: Node<'a>, scope: ScopeId) {
+        let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
+        let inner = self.new_scope(ScopeKind::Function { is_async }, Some(scope));
+        self.push_field(node, "body", inner);
+        self.push_field(node, "return_type", scope);
+        if let Some(params) = node.child_by_field_name("parameters") {
+            self.parameters(params, scope, inner);
+        }
+        if let Some(name) = node.child_by_field_name("name") {
+            self.bind(name, scope, BindingKind::FunctionDef { is_async });
+        }
+    }
+
+    /// Parameter names bind in `inner`; defaults and annotations are evaluated in `outer`.
+    fn parameters(&mut self, params: Node<'a>, outer: ScopeId, inner: ScopeId) {
+        let mut cursor = params.walk();
+        let children: Vec<Node<'a>> = params.named_children(&mut cursor).collect();
+        for param in children {
+            match param.kind() {
+                "identifier" => self.bind(param, inner, BindingKind::Other),
+                "default_parameter" | "typed_default_parameter" => {
+                    self.push_field(param, "value", outer);
+                    self.push_field(param, "type", outer);
+                    if let Some(name) = param.child_by_field_name("name") {
+                        self.targets(name, inner);
+                    }
+                }
+                "typed_parameter" => {
+                    self.push_field(param, "type", outer);
+                    if let Some(name) = param.named_child(0) {
+                        self.targets(name, inner);
+                    }
+                }
+                "list_splat_pattern" | "dictionary_splat_pattern" | "tuple_pattern" => {
+                    self.targets(param, inner)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn comprehension(&mut self, node: Node<'a>, scope: ScopeId) {
+        let inner = self.new_scope(ScopeKind::Comprehension, Some(scope));
+        let mut cursor = node.walk();
+        let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+        let first_clause = children.iter().position(|c| c.kind() == "for_in_clause");
+        for (i, child) in children.into_iter().enumerate().rev() {
+            if Some(i) != first_clause {
+                self.stack.push((child, inner));
+                continue;
+            }
+            // The first iterable is evaluated in the enclosing scope, its target binds in the comprehension.
+            if let Some(right) = child.child_by_field_name("right") {
+                self.stack.push((right, scope));
+            }
+            if let Some(left) = child.child_by_field_name("left") {
+                self.targets(left, inner);
+            }
+        }
+    }
+
+    fn import(&mut self, node: Node<'a>, scope: ScopeId) {
+        let mut cursor = node.walk();
+        let names: Vec<Node<'a>> = node.children_by_field_name("name", &mut cursor).collect();
+        for name in names {
+            if name.kind() == "aliased_import" {
+                let (Some(dotted), Some(alias)) = (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ) else {
+                    continue;
+                };
+                let module = dotted_text(self.text(dotted));
+                self.bind(alias, scope, BindingKind::Import { module });
+            } else if let Some(first) = name.named_child(0) {
+                let module = self.text(first).to_string();
+                self.bind(first, scope, BindingKind::Import { module });
+            }
+        }
+    }
+
+    fn import_from(&mut self, node: Node<'a>, scope: ScopeId) {
+        let Some(module_node) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        let module = dotted_text(self.text(module_node));
+        let mut cursor = node.walk();
+        if node
+            .named_children(&mut cursor)
+            .any(|c| c.kind() == "wildcard_import")
+        {
+            self.scopes.stars.push(module);
+            return;
+        }
+        let names: Vec<Node<'a>> = node.children_by_field_name("name", &mut cursor).collect();
+        for name in names {
+            let (original, local) = match name.kind() {
+                "aliased_import" => (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ),
+                _ => (Some(name), Some(name)),
+            };
+            let (Some(original), Some(local)) = (original, local) else {
+                continue;
+            };
+            let kind = BindingKind::ImportFrom {
+                module: module.clone(),
+                name: dotted_text(self.text(original)),
+            };
+            self.bind(local, scope, kind);
+        }
+    }
+
+    /// Binds the names an assignment-like target binds; attributes and subscripts bind nothing but are read.
+    fn targets(&mut self, node: Node<'a>, scope: ScopeId) {
+        match node.kind() {
+            "identifier" => self.bind(node, scope, BindingKind::Other),
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "tuple"
+            | "list"
+            | "expression_list"
+            | "parenthesized_expression"
+            | "list_splat_pattern"
+            | "dictionary_splat_pattern"
+            | "list_splat" => self.targets_of_children(node, scope),
+            _ => self.stack.push((node, scope)),
+        }
+    }
+
+    fn targets_of_children(&mut self, node: Node<'a>, scope: ScopeId) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            self.targets(child, scope);
+        }
+    }
+}
+
+/// A dotted name as written, without the white space Python allows around dots.
+fn dotted_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\\')
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Resolves the name of the last awaited call to `F` in `src` (else its last call), as the rules would.
+    fn resolve_last_call(src: &str) -> String {
+        let tree = crate::parse::parse(src).unwrap();
+        let at = src
+            .rfind("await F(")
+            .map(|i| i + "await ".len())
+            .or_else(|| src.rfind("F("))
+            .expect("a call to F");
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + 1)
+            .unwrap();
+        let names = HashSet::from(["F"]);
+        let nodes = HashSet::from([node.id()]);
+        let scopes = Scopes::build(&tree, src, &names, &nodes);
+        let scope = scopes.scope_of(node).expect("scope recorded");
+        format!("{:?}", scopes.resolve("F", scope, at))
+    }
+
+    #[test]
+    fn function_local_import_wins_over_module_binding() {
+        let r = resolve_last_call("F = 1\nasync def f():\n    from m import F\n    await F()\n");
+        assert_eq!(r, r#"Bound(ImportFrom { module: "m", name: "F" })"#);
+    }
+
+    #[test]
+    fn assignment_after_the_call_makes_the_name_local() {
+        let r = resolve_last_call("from m import F\nasync def f():\n    await F()\n    F = 2\n");
+        assert_eq!(r, "Bound(Other)");
+    }
+
+    #[test]
+    fn last_module_definition_wins_for_code_in_functions() {
+        let r = resolve_last_call(
+            "def F(): pass\nasync def g():\n    await F()\nasync def F(): pass\n",
+        );
+        assert_eq!(r, "Bound(FunctionDef { is_async: true })");
+    }
+
+    #[test]
+    fn class_scope_is_invisible_to_methods() {
+        let r =
+            resolve_last_call("class C:\n    F = 1\n    async def m(self):\n        await F()\n");
+        assert_eq!(r, "Unbound { stars: [] }");
+    }
+
+    #[test]
+    fn global_declaration_sends_the_binding_to_the_module() {
+        let src = "def setup():\n    global F\n    F = make()\nasync def g():\n    await F()\n";
+        assert_eq!(resolve_last_call(src), "Bound(Other)");
+    }
+
+    #[test]
+    fn comprehension_target_and_walrus() {
+        assert_eq!(
+            resolve_last_call("async def g(xs):\n    [await F(x) for F in xs]\n"),
+            "Bound(Other)"
+        );
+        let r =
+            resolve_last_call("async def g(xs):\n    [y for x in xs if (F := x)]\n    await F()\n");
+        assert_eq!(r, "Bound(Other)");
+    }
+
+    #[test]
+    fn parameters_and_lambda_parameters_shadow() {
+        assert_eq!(
+            resolve_last_call("async def g(a, *, F=None):\n    await F()\n"),
+            "Bound(Other)"
+        );
+        assert_eq!(resolve_last_call("h = lambda F: F()\n"), "Bound(Other)");
+    }
+
+    #[test]
+    fn star_import_is_reported_with_its_module() {
+        let r = resolve_last_call("from app.ws import *\nasync def g():\n    await F()\n");
+        assert_eq!(r, r#"Unbound { stars: ["app.ws"] }"#);
+    }
+
+    #[test]
+    fn import_forms() {
+        assert_eq!(
+            resolve_last_call("import a.b as F\nasync def g():\n    await F()\n"),
+            r#"Bound(Import { module: "a.b" })"#
+        );
+        assert_eq!(
+            resolve_last_call("from . import F\nasync def g():\n    await F()\n"),
+            r#"Bound(ImportFrom { module: ".", name: "F" })"#
+        );
+        assert_eq!(
+            resolve_last_call(
+                "from ..x.y import (\n    G as F,\n)\nasync def g():\n    await F()\n"
+            ),
+            r#"Bound(ImportFrom { module: "..x.y", name: "G" })"#
+        );
+    }
+}

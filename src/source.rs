@@ -1,0 +1,246 @@
+//! Sources: raw file bytes decoded to the text that is parsed and edited, and encoded back afterwards.
+//! Consumes bytes, produces `Source`; encoding then decoding is the identity, so every byte outside an
+//! edit is written back exactly as it was read (BOM, CRLF, tabs, latin-1 bytes included).
+
+use thiserror::Error;
+
+/// How the file's bytes map to text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte order mark.
+    Utf8 { bom: bool },
+    /// ISO-8859-1, declared by a coding cookie: each byte is the code point of the same value.
+    Latin1,
+}
+
+/// Why a file's bytes are not Python source we can edit.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("binary file (contains a NUL byte)")]
+    Binary,
+    #[error(
+        "not valid UTF-8 (byte {0:#04x} at offset {1}) and no coding cookie declares another encoding"
+    )]
+    InvalidUtf8(u8, usize),
+    #[error("declares encoding `{0}`, which awaitfix does not edit (supported: utf-8, latin-1)")]
+    UnsupportedEncoding(String),
+    #[error("not valid {0} (offset {1})")]
+    Invalid(&'static str, usize),
+}
+
+/// A decoded source file.
+#[derive(Debug)]
+pub struct Source {
+    /// The text without BOM; edits index its bytes.
+    pub text: String,
+    pub encoding: Encoding,
+}
+
+impl Source {
+    /// Decodes `bytes`: UTF-8 (optionally with a BOM), or latin-1 when a PEP 263 coding cookie in the first two
+    /// lines says so. Any other declared encoding is refused rather than guessed.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        if memchr::memchr(0, bytes).is_some() {
+            return Err(DecodeError::Binary);
+        }
+        let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (true, rest),
+            None => (false, bytes),
+        };
+        let declared = if bom { None } else { coding_cookie(body) };
+        match declared.as_deref().map(normalize_encoding) {
+            None | Some("utf-8") => match std::str::from_utf8(body) {
+                Ok(text) => Ok(Self {
+                    text: text.to_string(),
+                    encoding: Encoding::Utf8 { bom },
+                }),
+                Err(e) if declared.is_some() => Err(DecodeError::Invalid("UTF-8", e.valid_up_to())),
+                Err(e) => Err(DecodeError::InvalidUtf8(
+                    body[e.valid_up_to()],
+                    e.valid_up_to(),
+                )),
+            },
+            Some("latin-1") => Ok(Self {
+                text: body.iter().map(|&b| char::from(b)).collect(),
+                encoding: Encoding::Latin1,
+            }),
+            Some(_) => Err(DecodeError::UnsupportedEncoding(
+                declared.unwrap_or_default(),
+            )),
+        }
+    }
+
+    /// Encodes `text` (an edited version of this source's text) back to bytes in the original encoding.
+    /// Returns `None` when the text holds a character latin-1 cannot represent.
+    pub fn encode(&self, text: &str) -> Option<Vec<u8>> {
+        match self.encoding {
+            Encoding::Utf8 { bom } => {
+                let mut out = Vec::with_capacity(text.len() + 3);
+                if bom {
+                    out.extend_from_slice(b"\xEF\xBB\xBF");
+                }
+                out.extend_from_slice(text.as_bytes());
+                Some(out)
+            }
+            Encoding::Latin1 => text
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).ok())
+                .collect(),
+        }
+    }
+}
+
+/// The encoding named by a PEP 263 cookie (`# -*- coding: NAME -*-`) on line 1 or 2, if any.
+fn coding_cookie(bytes: &[u8]) -> Option<String> {
+    let mut lines = bytes.split(|&b| b == b'\n');
+    for _ in 0..2 {
+        let line = lines.next()?;
+        let trimmed = line.trim_ascii_start();
+        if !trimmed.starts_with(b"#") {
+            // PEP 263: the cookie may only follow a comment-only (or blank) first line.
+            if trimmed.is_empty() {
+                continue;
+            }
+            return None;
+        }
+        let text = String::from_utf8_lossy(line);
+        let Some(pos) = text.find("coding") else {
+            continue;
+        };
+        let rest = &text[pos + "coding".len()..];
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let name: String = rest
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if !name.is_empty() {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// Maps the aliases CPython accepts for the encodings we edit onto one name.
+fn normalize_encoding(name: &str) -> &str {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    match lower.as_str() {
+        "utf-8" | "utf8" | "u8" | "utf" | "ascii" | "us-ascii" => "utf-8",
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1" | "8859"
+        | "cp819" => "latin-1",
+        l if l.starts_with("utf-8-")
+            || l.starts_with("latin-1-")
+            || l.starts_with("iso-8859-1-") =>
+        {
+            if l.starts_with("utf") {
+                "utf-8"
+            } else {
+                "latin-1"
+            }
+        }
+        _ => name,
+    }
+}
+
+/// Converts byte offsets of a text into 1-based lines and 1-based character columns.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// (line, column) of byte `offset`, both 1-based, the column counted in characters.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// Byte range of the 1-based `line`, without its line ending.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(self.text.len(), |&s| s - 1);
+        let end = if self.text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\r') && end > start {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom_round_trips() {
+        let bytes = b"\xEF\xBB\xBFx = 1\r\n";
+        let s = Source::decode(bytes).unwrap();
+        assert_eq!(s.text, "x = 1\r\n");
+        assert_eq!(s.encoding, Encoding::Utf8 { bom: true });
+        assert_eq!(s.encode(&s.text).unwrap(), bytes);
+    }
+
+    #[test]
+    fn latin1_cookie_round_trips_every_byte() {
+        let mut bytes = b"# -*- coding: latin-1 -*-\ns = '".to_vec();
+        bytes.extend(1u8..=255);
+        bytes.extend_from_slice(b"'\n");
+        let s = Source::decode(&bytes).unwrap();
+        assert_eq!(s.encoding, Encoding::Latin1);
+        assert_eq!(s.encode(&s.text).unwrap(), bytes);
+    }
+
+    #[test]
+    fn cookie_on_second_line_after_shebang() {
+        let s = Source::decode(
+            b"#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-1 :\nx = '\xe9'\n",
+        )
+        .unwrap();
+        assert_eq!(s.encoding, Encoding::Latin1);
+        assert!(s.text.contains('\u{e9}'));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_round_trip() {
+        assert!(matches!(
+            Source::decode(b"x = 1\0"),
+            Err(DecodeError::Binary)
+        ));
+        assert!(matches!(
+            Source::decode(b"x = '\xe9'\n"),
+            Err(DecodeError::InvalidUtf8(0xe9, 5))
+        ));
+        assert!(matches!(
+            Source::decode(b"# coding: cp1252\nx = 1\n"),
+            Err(DecodeError::UnsupportedEncoding(e)) if e == "cp1252"
+        ));
+        assert!(
+            Source::decode(b"x = 1\n# coding: cp1252\n").is_ok(),
+            "a cookie only counts on lines 1-2"
+        );
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        let idx = LineIndex::new("a\r\nxé = await f()\n");
+        assert_eq!(idx.position(0), (1, 1));
+        assert_eq!(idx.position(3), (2, 1));
+        assert_eq!(idx.position(3 + "xé = ".len()), (2, 6));
+        assert_eq!(idx.line_range(1), 0..1);
+    }
+}

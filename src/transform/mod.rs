@@ -1,0 +1,395 @@
+//! Transforms: which sync/async pairs to look for and how to fix them (DESIGN §3).
+//! Consumes YAML text (built-in or a user's file), produces validated `Transform`s. Every problem in every
+//! file is collected before any Python file is read, each as `path:line:col: message (hint: …)`.
+
+mod error;
+mod raw;
+
+use std::path::Path;
+
+pub use error::{TransformError, TransformErrors};
+use raw::{RawPair, RawTransform};
+
+/// The transforms compiled into the binary, as (file name, YAML text).
+const BUILTIN: &[(&str, &str)] = &[(
+    "websocket-manager.yaml",
+    include_str!("../../transforms/websocket-manager.yaml"),
+)];
+
+/// How an awaited sync call is fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prefer {
+    /// Drop the `await`: `await F(x)` becomes `F(x)`.
+    Sync,
+    /// Call the coroutine twin: `await F(x)` becomes `await F_async(x)`.
+    Async,
+}
+
+/// One sync function and its coroutine twin.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// Name of the synchronous function, e.g. `get_websocket_manager`.
+    pub sync: String,
+    /// Name of the coroutine function, e.g. `get_websocket_manager_async`.
+    pub async_name: String,
+    /// Modules that export the pair; empty means an import of the name from any module counts.
+    pub modules: Vec<String>,
+    /// Where the async name is imported from when it is not beside the sync one.
+    pub async_module: Option<String>,
+    /// Whether a name the file never binds (star imports from elsewhere, injected names) counts.
+    pub unbound: bool,
+}
+
+impl Pair {
+    /// Whether `module` (absolute, or relative with leading dots) is one the pair is exported from.
+    /// A relative module counts when its dotted remainder is a trailing part of a listed module.
+    pub fn exported_by(&self, module: &str) -> bool {
+        if self.modules.is_empty() {
+            return true;
+        }
+        let rest = module.trim_start_matches('.');
+        if rest.len() == module.len() {
+            return self.modules.iter().any(|m| m == module);
+        }
+        !rest.is_empty()
+            && self
+                .modules
+                .iter()
+                .any(|m| m == rest || m.ends_with(&format!(".{rest}")))
+    }
+}
+
+/// A validated transform.
+#[derive(Clone, Debug)]
+pub struct Transform {
+    pub id: String,
+    pub description: String,
+    pub pairs: Vec<Pair>,
+    pub prefer: Prefer,
+    pub overrides: Vec<Override>,
+    pub examples: Vec<Example>,
+    /// Where it came from: a path, or `builtin:NAME`.
+    pub origin: String,
+    /// The YAML text it was read from, for `transforms show`.
+    pub text: String,
+}
+
+/// A per-path choice of `prefer`; the first override whose glob matches a path wins.
+#[derive(Clone, Debug)]
+pub struct Override {
+    pub paths: globset::GlobSet,
+    pub patterns: Vec<String>,
+    pub prefer: Prefer,
+}
+
+/// A before/after snippet that documents (and tests) a transform.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub before: String,
+    pub after: String,
+}
+
+impl Transform {
+    /// `prefer` for a file: the first matching override, else the transform's own.
+    pub fn prefer_for(&self, path: &Path) -> Prefer {
+        self.overrides
+            .iter()
+            .find(|o| o.paths.is_match(path))
+            .map_or(self.prefer, |o| o.prefer)
+    }
+}
+
+/// The built-in transforms, validated exactly as a user's file would be.
+pub fn builtins() -> Result<Vec<Transform>, TransformErrors> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (name, text) in BUILTIN {
+        match parse(&format!("builtin:{name}"), text) {
+            Ok(t) => out.push(t),
+            Err(e) => errors.extend(e),
+        }
+    }
+    TransformErrors::check(errors)?;
+    Ok(out)
+}
+
+/// Resolves `--transform` arguments (a built-in id or a YAML file) into validated transforms.
+/// With no arguments, the built-in set. All problems are reported together.
+pub fn load(specs: &[String]) -> Result<Vec<Transform>, TransformErrors> {
+    let builtin = builtins()?;
+    if specs.is_empty() {
+        return Ok(builtin);
+    }
+    let mut out: Vec<Transform> = Vec::new();
+    let mut errors = Vec::new();
+    for spec in specs {
+        if let Some(t) = builtin.iter().find(|t| &t.id == spec) {
+            out.push(t.clone());
+            continue;
+        }
+        match load_file(Path::new(spec)) {
+            Ok(t) => out.push(t),
+            Err(e) => errors.extend(e),
+        }
+    }
+    for (i, t) in out.iter().enumerate() {
+        if out[..i].iter().any(|o| o.id == t.id) {
+            errors.push(
+                TransformError::new(
+                    &t.origin,
+                    1,
+                    1,
+                    format!("transform id `{}` is used twice", t.id),
+                )
+                .hint("give each transform its own `id`"),
+            );
+        }
+    }
+    TransformErrors::check(errors)?;
+    Ok(out)
+}
+
+/// Reads and validates one transform file.
+pub fn load_file(path: &Path) -> Result<Transform, Vec<TransformError>> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let hint = if path.exists() {
+            "check the file's permissions and encoding (UTF-8)"
+        } else {
+            "pass a built-in id (see `awaitfix transforms list`) or the path of a YAML file"
+        };
+        vec![TransformError::new(&origin, 1, 1, format!("cannot read transform: {e}")).hint(hint)]
+    })?;
+    parse(&origin, &text)
+}
+
+/// Parses and validates transform YAML; `origin` names it in errors.
+pub fn parse(origin: &str, text: &str) -> Result<Transform, Vec<TransformError>> {
+    let raw: RawTransform =
+        serde_norway::from_str(text).map_err(|e| vec![TransformError::from_yaml(origin, &e)])?;
+    validate(origin, text, raw)
+}
+
+fn validate(origin: &str, text: &str, raw: RawTransform) -> Result<Transform, Vec<TransformError>> {
+    let mut errors = Vec::new();
+    let at = |value: &str| error::locate(text, value);
+    let mut err = |value: &str, message: String, hint: &str| {
+        let (line, column) = at(value);
+        errors.push(TransformError::new(origin, line, column, message).hint(hint));
+    };
+    if !is_slug(&raw.id) {
+        err(
+            &raw.id,
+            format!("`id: {}` is not a valid id", raw.id),
+            "use lowercase letters, digits and `-`, e.g. `websocket-manager`",
+        );
+    }
+    if raw.pairs.is_empty() {
+        err(
+            "pairs",
+            "`pairs` is empty".into(),
+            "list at least one `- sync: NAME` / `async: NAME` pair",
+        );
+    }
+    let prefer = match raw.prefer.as_deref().map(parse_prefer) {
+        None => Prefer::Sync,
+        Some(Some(p)) => p,
+        Some(None) => {
+            let v = raw.prefer.clone().unwrap_or_default();
+            err(
+                &v,
+                format!("`prefer: {v}` is not `sync` or `async`"),
+                "write `prefer: sync` or `prefer: async`",
+            );
+            Prefer::Sync
+        }
+    };
+    let mut pairs = Vec::new();
+    for p in &raw.pairs {
+        for (key, name) in [("sync", &p.sync), ("async", &p.async_)] {
+            if !is_identifier(name) {
+                err(
+                    name,
+                    format!("`{key}: {name}` is not a Python identifier"),
+                    "write the bare function name, e.g. `get_websocket_manager`",
+                );
+            }
+        }
+        if p.sync == p.async_ {
+            err(
+                &p.sync,
+                format!("`sync` and `async` are both `{}`", p.sync),
+                "the async twin needs its own name",
+            );
+        }
+        if raw.pairs.iter().filter(|q| q.sync == p.sync).count() > 1
+            && pairs.iter().all(|q: &Pair| q.sync != p.sync)
+        {
+            err(
+                &p.sync,
+                format!("`{}` is listed in two pairs", p.sync),
+                "keep one pair per sync function",
+            );
+        }
+        for m in p.modules.iter().chain(&p.async_module) {
+            if !m.split('.').all(is_identifier) {
+                err(
+                    m,
+                    format!("`{m}` is not a dotted module name"),
+                    "write an absolute module path such as `app.websocket_core.websocket_manager`",
+                );
+            }
+        }
+        pairs.push(pair(p));
+    }
+    let mut overrides = Vec::new();
+    for o in &raw.overrides {
+        let prefer = parse_prefer(&o.prefer).unwrap_or_else(|| {
+            err(
+                &o.prefer,
+                format!("`prefer: {}` is not `sync` or `async`", o.prefer),
+                "write `prefer: sync` or `prefer: async`",
+            );
+            Prefer::Sync
+        });
+        let mut set = globset::GlobSetBuilder::new();
+        for g in &o.paths {
+            match globset::GlobBuilder::new(g).literal_separator(true).build() {
+                Ok(glob) => {
+                    set.add(glob);
+                }
+                Err(e) => err(
+                    g,
+                    format!("bad glob `{g}`: {}", e.kind()),
+                    "use glob syntax such as `**/routes/**`",
+                ),
+            }
+        }
+        let paths = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
+        overrides.push(Override {
+            paths,
+            patterns: o.paths.clone(),
+            prefer,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Transform {
+        id: raw.id,
+        description: raw.description.trim().to_string(),
+        pairs,
+        prefer,
+        overrides,
+        examples: raw
+            .examples
+            .into_iter()
+            .map(|e| Example {
+                before: e.before,
+                after: e.after,
+            })
+            .collect(),
+        origin: origin.to_string(),
+        text: text.to_string(),
+    })
+}
+
+fn pair(p: &RawPair) -> Pair {
+    Pair {
+        sync: p.sync.clone(),
+        async_name: p.async_.clone(),
+        modules: p.modules.clone(),
+        async_module: p.async_module.clone(),
+        unbound: p.unbound.unwrap_or(p.modules.is_empty()),
+    }
+}
+
+fn parse_prefer(s: &str) -> Option<Prefer> {
+    match s {
+        "sync" => Some(Prefer::Sync),
+        "async" => Some(Prefer::Async),
+        _ => None,
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Whether `s` is an ASCII Python identifier (names of a pair are matched as bytes).
+pub fn is_identifier(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_websocket_manager_is_valid() {
+        let all = builtins().expect("built-ins validate");
+        let t = all
+            .iter()
+            .find(|t| t.id == "websocket-manager")
+            .expect("present");
+        assert_eq!(t.pairs[0].sync, "get_websocket_manager");
+        assert_eq!(t.pairs[0].async_name, "get_websocket_manager_async");
+        assert!(t.pairs[0].unbound, "no module list: unbound names count");
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_its_position() {
+        let text = "id: x\npairs:\n  - sync: f\n    async: f_async\n    modle: [a]\n";
+        let errors = parse("t.yaml", text).unwrap_err();
+        let shown = errors[0].to_string();
+        assert!(shown.starts_with("t.yaml:5:"), "{shown}");
+        assert!(shown.contains("unknown field `modle`"), "{shown}");
+    }
+
+    #[test]
+    fn all_validation_problems_are_reported_at_once() {
+        let text = "id: Bad Id\npairs:\n  - sync: 1f\n    async: 1f\nprefer: later\n";
+        let errors = parse("t.yaml", text).unwrap_err();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.starts_with("t.yaml:1:5: `id: Bad Id`")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.starts_with("t.yaml:3:11: `sync: 1f`")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.starts_with("t.yaml:5:9: `prefer: later`")),
+            "{shown:?}"
+        );
+        assert!(shown.iter().any(|e| e.contains("both `1f`")), "{shown:?}");
+    }
+
+    #[test]
+    fn relative_modules_match_by_suffix() {
+        let p = Pair {
+            sync: "f".into(),
+            async_name: "f_async".into(),
+            modules: vec!["app.core.ws".into()],
+            async_module: None,
+            unbound: false,
+        };
+        assert!(p.exported_by("app.core.ws"));
+        assert!(p.exported_by("..core.ws"));
+        assert!(p.exported_by(".ws"));
+        assert!(!p.exported_by("other.ws"));
+        assert!(!p.exported_by("."));
+    }
+}

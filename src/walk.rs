@@ -1,0 +1,195 @@
+//! Walking: the PATHS of the command line in, the Python files to read out, sorted, plus the problems met.
+//! Directories are walked with `ignore` (`.gitignore`, `.ignore`, hidden files); a file named explicitly is
+//! always read. `--exclude` globs (gitignore syntax, relative to the working directory) apply to both.
+
+use std::path::{Component, Path, PathBuf};
+
+use ignore::WalkBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+/// Something on the way that is not a readable Python file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub message: String,
+    /// Errors make the exit code 2; warnings are only reported.
+    pub is_error: bool,
+}
+
+/// The result of walking.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Files to read, sorted and without duplicates.
+    pub files: Vec<PathBuf>,
+    pub problems: Vec<Problem>,
+}
+
+/// Whether a walked file is Python source.
+fn is_python(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py")
+}
+
+/// Compiles `--exclude` globs.
+pub fn excludes(globs: &[String]) -> anyhow::Result<Gitignore> {
+    let mut builder = GitignoreBuilder::new(".");
+    for glob in globs {
+        builder
+            .add_line(None, glob)
+            .map_err(|e| anyhow::anyhow!("--exclude {glob}: {e}"))?;
+    }
+    Ok(builder.build()?)
+}
+
+fn is_excluded(excludes: &Gitignore, path: &Path, is_dir: bool) -> bool {
+    excludes
+        .matched_path_or_any_parents(relative(path), is_dir)
+        .is_ignore()
+}
+
+/// The path relative to the working directory when under it; otherwise without its root, so that relative
+/// globs such as `**/gen/**` still apply.
+fn relative(path: &Path) -> PathBuf {
+    let stripped = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    let path = stripped.unwrap_or_else(|| path.to_path_buf());
+    path.components()
+        .filter(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
+        .collect()
+}
+
+/// Walks `paths`; `threads` bounds the walker's parallelism.
+pub fn walk(paths: &[PathBuf], excludes: &Gitignore) -> Walked {
+    let mut walked = Walked::default();
+    let mut dirs = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
+            Ok(_) => {
+                if !is_excluded(excludes, path, false) {
+                    walked.files.push(path.clone());
+                }
+            }
+            Err(e) => walked.problems.push(Problem {
+                path: path.clone(),
+                message: describe_io(path, &e),
+                is_error: true,
+            }),
+        }
+    }
+    if let Some((first, rest)) = dirs.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for dir in rest {
+            builder.add(dir);
+        }
+        let filter = excludes.clone();
+        builder
+            .follow_links(true)
+            .require_git(false)
+            .filter_entry(move |entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                !is_excluded(&filter, entry.path(), is_dir)
+            });
+        for entry in builder.build() {
+            match entry {
+                Ok(entry)
+                    if entry.file_type().is_some_and(|t| t.is_file())
+                        && is_python(entry.path()) =>
+                {
+                    walked.files.push(entry.into_path());
+                }
+                Ok(_) => {}
+                Err(err) => walked.problems.extend(problem(&err)),
+            }
+        }
+    }
+    walked.files.sort();
+    walked.files.dedup();
+    walked
+}
+
+/// Turns a walker error into a one-line problem; a broken link that is not a Python file is not one.
+fn problem(err: &ignore::Error) -> Option<Problem> {
+    let mut path = None;
+    let mut err = err;
+    loop {
+        match err {
+            ignore::Error::WithPath {
+                path: p,
+                err: inner,
+            } => {
+                path.get_or_insert_with(|| p.clone());
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+            ignore::Error::Loop { ancestor, child } => {
+                return Some(Problem {
+                    path: child.clone(),
+                    message: format!(
+                        "symlink loop (points back to {}); not followed",
+                        ancestor.display()
+                    ),
+                    is_error: false,
+                });
+            }
+            ignore::Error::Io(io) => {
+                let path = path?;
+                if io.kind() == std::io::ErrorKind::NotFound && !is_python(&path) {
+                    return None;
+                }
+                let message = describe_io(&path, io);
+                return Some(Problem {
+                    path,
+                    message,
+                    is_error: true,
+                });
+            }
+            other => {
+                return Some(Problem {
+                    path: path.unwrap_or_default(),
+                    message: other.to_string(),
+                    is_error: true,
+                });
+            }
+        }
+    }
+}
+
+/// A short cause for an I/O error on `path`, naming broken symlinks as such.
+pub fn describe_io(path: &Path, err: &std::io::Error) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match err.kind() {
+        std::io::ErrorKind::NotFound if is_link => {
+            "broken symlink (its target does not exist)".to_string()
+        }
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ if err.raw_os_error() == Some(40) => {
+            "symlink loop (too many levels of symbolic links)".to_string()
+        }
+        _ => err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_drops_dot_and_root() {
+        assert_eq!(relative(Path::new("./a/b.py")), PathBuf::from("a/b.py"));
+        assert_eq!(
+            relative(Path::new("/elsewhere/gen/x.py")),
+            PathBuf::from("elsewhere/gen/x.py")
+        );
+    }
+
+    #[test]
+    fn excludes_match_files_and_their_folders() {
+        let ex = excludes(&["gen/".into(), "*_pb2.py".into()]).unwrap();
+        assert!(is_excluded(&ex, Path::new("gen/a/x.py"), false));
+        assert!(is_excluded(&ex, Path::new("./pkg/x_pb2.py"), false));
+        assert!(!is_excluded(&ex, Path::new("pkg/x.py"), false));
+    }
+}
