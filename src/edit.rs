@@ -20,11 +20,7 @@ impl Edit {
     /// Replaces `range` with `content`.
     pub fn replacement(range: Range<usize>, content: &str) -> Self {
         debug_assert!(range.start <= range.end);
-        Self {
-            start: range.start,
-            end: range.end,
-            content: content.into(),
-        }
+        Self { start: range.start, end: range.end, content: content.into() }
     }
 
     /// Inserts `content` before byte `at`.
@@ -76,14 +72,8 @@ impl Fix {
 
     pub fn new(mut edits: Vec<Edit>, applicability: Applicability) -> Self {
         edits.sort();
-        debug_assert!(
-            edits.windows(2).all(|w| w[0].end <= w[1].start),
-            "overlapping edits in one fix"
-        );
-        Self {
-            edits,
-            applicability,
-        }
+        debug_assert!(edits.windows(2).all(|w| w[0].end <= w[1].start), "overlapping edits in one fix");
+        Self { edits, applicability }
     }
 
     pub fn edits(&self) -> &[Edit] {

@@ -49,9 +49,6 @@ impl Finding {
     /// Whether `apply` would rewrite this site.
     pub fn is_fixable(&self) -> bool {
         self.status == Status::Open
-            && self
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.applicability() == crate::edit::Applicability::Safe)
+            && self.fix.as_ref().is_some_and(|f| f.applicability() == crate::edit::Applicability::Safe)
     }
 }

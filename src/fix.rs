@@ -18,12 +18,7 @@ pub struct Applied {
 pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> bool) -> Applied {
     let mut order: Vec<usize> = (0..findings.len())
         .filter(|&i| findings[i].is_fixable())
-        .filter(|&i| {
-            findings[i]
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.applicability() == Applicability::Safe)
-        })
+        .filter(|&i| findings[i].fix.as_ref().is_some_and(|f| f.applicability() == Applicability::Safe))
         .collect();
     order.sort_by_key(|&i| findings[i].fix.as_ref().map(|f| f.span().start));
     let mut out = String::with_capacity(text.len());
@@ -47,11 +42,7 @@ pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> 
         fixed.push(i);
     }
     out.push_str(&text[last..]);
-    Applied {
-        text: out,
-        fixed,
-        overlapping,
-    }
+    Applied { text: out, fixed, overlapping }
 }
 
 #[cfg(test)]
@@ -87,10 +78,7 @@ mod tests {
 
     #[test]
     fn declined_fixes_leave_text_alone() {
-        let findings = vec![
-            finding(vec![Edit::deletion(0..1)]),
-            finding(vec![Edit::deletion(2..3)]),
-        ];
+        let findings = vec![finding(vec![Edit::deletion(0..1)]), finding(vec![Edit::deletion(2..3)])];
         let applied = apply("abc", &findings, |i| i == 1);
         assert_eq!(applied.text, "ab");
         assert_eq!(applied.fixed, vec![1]);

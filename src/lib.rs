@@ -81,30 +81,17 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
     let transforms = transform::load(&common.transforms)?;
     if let Some(t) = transforms.iter().find(|t| {
         t.prefer == transform::Prefer::Async
-            || t.overrides
-                .iter()
-                .any(|o| o.prefer == transform::Prefer::Async)
+            || t.overrides.iter().any(|o| o.prefer == transform::Prefer::Async)
     }) {
-        anyhow::bail!(
-            "{}: `prefer: async` is not supported by this version; use `prefer: sync`",
-            t.origin
-        );
+        anyhow::bail!("{}: `prefer: async` is not supported by this version; use `prefer: sync`", t.origin);
     }
     let engine = Engine::new(transforms)?;
     let excludes = walk::excludes(&common.excludes)?;
-    let paths = if common.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        common.paths.clone()
-    };
+    let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
     let walked = walk::walk(&paths, &excludes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {
-        let message = format!(
-            "{}: {}",
-            render::display_path(&problem.path),
-            problem.message
-        );
+        let message = format!("{}: {}", render::display_path(&problem.path), problem.message);
         if problem.is_error {
             out.error(&message);
             status = ExitStatus::Error;
@@ -116,13 +103,8 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
         .num_threads(common.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    let files: Vec<FileOutcome> = pool.install(|| {
-        walked
-            .files
-            .par_iter()
-            .map(|path| pipeline::process(&engine, path, mode))
-            .collect()
-    });
+    let files: Vec<FileOutcome> =
+        pool.install(|| walked.files.par_iter().map(|path| pipeline::process(&engine, path, mode)).collect());
     for file in &files {
         for error in &file.errors {
             out.error(&format!("{}: {error}", render::display_path(&file.path)));
@@ -136,9 +118,7 @@ fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStat
     let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
     match format {
-        Format::Json => out.print(&render::json::render(
-            &diagnostics.cloned().collect::<Vec<_>>(),
-        )),
+        Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
         Format::Text => {
             let mut text = String::new();
             for d in diagnostics.filter(|d| d.is_open() || out.verbose) {
@@ -149,18 +129,11 @@ fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStat
             if !out.quiet {
                 let mut summary = Summary::default();
                 files.iter().for_each(|f| summary.add_file(&f.diagnostics));
-                out.print(&format!(
-                    "{}\n",
-                    render::text::summary(&summary, out.verbose)
-                ));
+                out.print(&format!("{}\n", render::text::summary(&summary, out.verbose)));
             }
         }
     }
-    if open > 0 {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Success
-    }
+    if open > 0 { ExitStatus::Findings } else { ExitStatus::Success }
 }
 
 fn report_diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
@@ -177,23 +150,12 @@ fn report_diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
     let fixed: usize = files.iter().map(|f| f.fixed).sum();
     let review = unfixed_open(files);
     let review = if review > 0 {
-        format!(
-            "; {} to review (see `awaitfix check`)",
-            plural(review, "site")
-        )
+        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
     } else {
         String::new()
     };
-    out.note(&format!(
-        "would fix {} in {}{review}",
-        plural(fixed, "site"),
-        plural(diffs.len(), "file")
-    ));
-    if diffs.is_empty() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Findings
-    }
+    out.note(&format!("would fix {} in {}{review}", plural(fixed, "site"), plural(diffs.len(), "file")));
+    if diffs.is_empty() { ExitStatus::Success } else { ExitStatus::Findings }
 }
 
 fn report_apply(files: &[FileOutcome], out: &Output) {
@@ -201,27 +163,18 @@ fn report_apply(files: &[FileOutcome], out: &Output) {
     let changed = files.iter().filter(|f| f.fixed > 0).count();
     let review = unfixed_open(files);
     let review = if review > 0 {
-        format!(
-            "; {} to review (see `awaitfix check`)",
-            plural(review, "site")
-        )
+        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
     } else {
         String::new()
     };
-    out.note(&format!(
-        "fixed {} in {}{review}",
-        plural(fixed, "site"),
-        plural(changed, "file")
-    ));
+    out.note(&format!("fixed {} in {}{review}", plural(fixed, "site"), plural(changed, "file")));
 }
 
 /// Open findings that the run did not rewrite: no safe fix, or their file could not be rewritten.
 fn unfixed_open(files: &[FileOutcome]) -> usize {
     files
         .iter()
-        .map(|f| {
-            f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed.min(f.diagnostics.len())
-        })
+        .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed.min(f.diagnostics.len()))
         .sum()
 }
 
@@ -230,22 +183,14 @@ fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitSt
         TransformsCommand::List { transforms } => {
             let mut text = String::new();
             for t in transform::load(&transforms)? {
-                text.push_str(
-                    &format!("{}  ({}, prefer {:?})\n", t.id, t.origin, t.prefer).to_lowercase(),
-                );
+                text.push_str(&format!("{}  ({}, prefer {:?})\n", t.id, t.origin, t.prefer).to_lowercase());
                 if !t.description.is_empty() {
                     text.push_str(&format!("  {}\n", t.description));
                 }
                 for p in &t.pairs {
-                    let modules = if p.modules.is_empty() {
-                        "any module".to_string()
-                    } else {
-                        p.modules.join(", ")
-                    };
-                    text.push_str(&format!(
-                        "  {} -> {}  (from {modules})\n",
-                        p.sync, p.async_name
-                    ));
+                    let modules =
+                        if p.modules.is_empty() { "any module".to_string() } else { p.modules.join(", ") };
+                    text.push_str(&format!("  {} -> {}  (from {modules})\n", p.sync, p.async_name));
                 }
             }
             out.print(&text);
@@ -258,11 +203,7 @@ fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitSt
             let mut errors = Vec::new();
             for file in &files {
                 match transform::load_file(file) {
-                    Ok(t) => out.note(&format!(
-                        "{}: ok ({})",
-                        file.display(),
-                        plural(t.pairs.len(), "pair")
-                    )),
+                    Ok(t) => out.note(&format!("{}: ok ({})", file.display(), plural(t.pairs.len(), "pair"))),
                     Err(e) => errors.extend(e),
                 }
             }

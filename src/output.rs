@@ -24,11 +24,7 @@ impl Output {
             Color::Always => ColorChoice::Always,
             Color::Never => ColorChoice::Never,
         };
-        Self {
-            choice,
-            quiet,
-            verbose,
-        }
+        Self { choice, quiet, verbose }
     }
 
     /// Writes `text` to stdout, styles stripped unless colour is on.

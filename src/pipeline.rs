@@ -40,10 +40,7 @@ impl Engine {
             .flat_map(|p| [p.sync.as_str(), p.async_name.as_str()])
             .collect();
         let prefilter = AhoCorasick::new(&names)?;
-        Ok(Self {
-            transforms,
-            prefilter,
-        })
+        Ok(Self { transforms, prefilter })
     }
 
     pub fn transforms(&self) -> &[Transform] {
@@ -75,10 +72,7 @@ impl FileOutcome {
 
 /// Runs the whole pipeline on one file.
 pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
-    let outcome = FileOutcome {
-        path: path.to_path_buf(),
-        ..FileOutcome::default()
-    };
+    let outcome = FileOutcome { path: path.to_path_buf(), ..FileOutcome::default() };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => return outcome.error(format!("cannot read: {}", describe_io(path, &e))),
@@ -90,87 +84,83 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
     if !engine.prefilter.is_match(&bytes) {
         return outcome;
     }
-    let source = match Source::decode(&bytes) {
-        Ok(source) => source,
-        Err(e) => return outcome.error(format!("{e}; skipped")),
-    };
-    analyze(engine, path, &bytes, &source, mode, outcome)
+    analyze(engine, path, &bytes, mode, outcome)
 }
 
-fn analyze(
-    engine: &Engine,
-    path: &Path,
-    bytes: &[u8],
-    source: &Source,
-    mode: Mode,
-    mut outcome: FileOutcome,
-) -> FileOutcome {
+/// A file's findings and, when any is fixable, its verified rewrite.
+#[derive(Debug)]
+pub struct Plan {
+    pub source: Source,
+    pub findings: Vec<Finding>,
+    /// The rewritten text and the bytes to write, when a fix applies.
+    pub rewrite: Option<Rewrite>,
+}
+
+#[derive(Debug)]
+pub struct Rewrite {
+    pub text: String,
+    pub bytes: Vec<u8>,
+    /// Indices into `findings` of the fixes applied.
+    pub fixed: Vec<usize>,
+}
+
+/// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite. Pure: bytes in, plan out.
+/// `path` decides per-path overrides only; `rewrite: false` stops after the findings (what `check` needs).
+/// Errors are one line, without the path.
+pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result<Plan, String> {
+    let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
-    outcome.parsed = true;
-    let Some(tree) = parse::parse(text) else {
-        return outcome.error("the parser gave up; skipped".into());
-    };
-    let index = LineIndex::new(text);
+    let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
     if let Some((at, what)) = parse::first_error(&tree) {
-        let (line, column) = index.position(at);
-        return outcome.error(format!(
-            "{line}:{column}: syntax error ({what}); file left unchanged"
-        ));
+        let (line, column) = LineIndex::new(text).position(at);
+        return Err(format!("{line}:{column}: syntax error ({what}); file left unchanged"));
     }
-    let prefer: Vec<Prefer> = engine
-        .transforms
-        .iter()
-        .map(|t| t.prefer_for(path))
-        .collect();
-    let file = FileContext {
-        text,
-        tree: &tree,
-        transforms: &engine.transforms,
-        prefer: &prefer,
-    };
+    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| t.prefer_for(path)).collect();
+    let file = FileContext { text, tree: &tree, transforms: &engine.transforms, prefer: &prefer };
     let findings = rules::check(&file);
-    let shown = display_path(path);
-    outcome.diagnostics = findings
-        .iter()
-        .map(|f| Diagnostic::new(&shown, f, &index))
-        .collect();
-    if mode == Mode::Check || !findings.iter().any(Finding::is_fixable) {
-        return outcome;
+    if !rewrite || !findings.iter().any(Finding::is_fixable) {
+        return Ok(Plan { source, findings, rewrite: None });
     }
     let applied = crate::fix::apply(text, &findings, |_| true);
-    let new = match verify(&tree, &applied.text, source) {
-        Ok(new) => new,
+    let bytes = verify(&tree, &applied.text, &source)?;
+    let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed };
+    Ok(Plan { source, findings, rewrite: Some(rewrite) })
+}
+
+fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {
+    outcome.parsed = true;
+    let plan = match plan(engine, path, bytes, mode != Mode::Check) {
+        Ok(plan) => plan,
         Err(e) => return outcome.error(e),
     };
-    outcome.fixed = applied.fixed.len();
+    let shown = display_path(path);
+    let index = LineIndex::new(&plan.source.text);
+    outcome.diagnostics = plan.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect();
+    let Some(rewrite) = plan.rewrite else {
+        return outcome;
+    };
     match mode {
         Mode::Check => {}
-        Mode::Diff => outcome.diff = Some(FileDiff::new(&shown, text, &applied.text)),
-        Mode::Apply => {
-            if let Err(e) = write::replace(path, bytes, &new) {
-                outcome.fixed = 0;
-                return outcome.error(e.to_string());
-            }
+        Mode::Diff => {
+            outcome.fixed = rewrite.fixed.len();
+            outcome.diff = Some(FileDiff::new(&shown, &plan.source.text, &rewrite.text));
         }
+        Mode::Apply => match write::replace(path, bytes, &rewrite.bytes) {
+            Ok(()) => outcome.fixed = rewrite.fixed.len(),
+            Err(e) => return outcome.error(e.to_string()),
+        },
     }
     outcome
 }
 
 /// Re-parses a rewrite: it must parse with no more errors than the original (which had none), and encode back
 /// to the file's encoding. Returns the bytes to write.
-fn verify(
-    original: &tree_sitter::Tree,
-    rewritten: &str,
-    source: &Source,
-) -> Result<Vec<u8>, String> {
-    let tree =
-        parse::parse(rewritten).ok_or("the rewrite could not be re-parsed; file left unchanged")?;
+fn verify(original: &tree_sitter::Tree, rewritten: &str, source: &Source) -> Result<Vec<u8>, String> {
+    let tree = parse::parse(rewritten).ok_or("the rewrite could not be re-parsed; file left unchanged")?;
     if parse::error_count(&tree) > parse::error_count(original) {
-        return Err(
-            "the rewrite does not parse cleanly; file left unchanged (please report this)".into(),
-        );
+        return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
     }
-    source.encode(rewritten).ok_or_else(|| {
-        "the rewrite cannot be encoded in the file's encoding; file left unchanged".into()
-    })
+    source
+        .encode(rewritten)
+        .ok_or_else(|| "the rewrite cannot be encoded in the file's encoding; file left unchanged".into())
 }

@@ -80,21 +80,12 @@ pub struct Scopes<'t> {
 
 impl<'t> Scopes<'t> {
     /// Builds the scopes of `tree`, recording bindings of `names` only and the scope of each node id in `nodes`.
-    pub fn build(
-        tree: &Tree,
-        text: &'t str,
-        names: &HashSet<&str>,
-        nodes: &HashSet<usize>,
-    ) -> Self {
+    pub fn build(tree: &Tree, text: &'t str, names: &HashSet<&str>, nodes: &HashSet<usize>) -> Self {
         let mut builder = Builder {
             text,
             names,
             nodes,
-            scopes: Scopes {
-                scopes: Vec::new(),
-                stars: Vec::new(),
-                node_scopes: HashMap::new(),
-            },
+            scopes: Scopes { scopes: Vec::new(), stars: Vec::new(), node_scopes: HashMap::new() },
             stack: Vec::new(),
         };
         let module = builder.new_scope(ScopeKind::Module, None);
@@ -148,9 +139,7 @@ impl<'t> Scopes<'t> {
                 }
                 ScopeKind::Module | ScopeKind::Class => return Context::Module,
                 ScopeKind::Comprehension => {
-                    id = self.scopes[id]
-                        .parent
-                        .expect("a comprehension has a parent")
+                    id = self.scopes[id].parent.expect("a comprehension has a parent")
                 }
             }
         }
@@ -232,19 +221,14 @@ impl<'t, 'a> Builder<'t, 'a> {
             target = self.scopes.enclosing(scope).unwrap_or(MODULE);
         }
         let offset = name_node.start_byte();
-        self.scopes.scopes[target]
-            .bindings
-            .entry(name)
-            .or_default()
-            .push(Binding { offset, kind });
+        self.scopes.scopes[target].bindings.entry(name).or_default().push(Binding { offset, kind });
     }
 
     fn push_children(&mut self, node: Node<'a>, scope: ScopeId) {
         let mut cursor = node.walk();
         // Reversed so that the stack pops them in source order: bindings are then recorded in order.
         let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
-        self.stack
-            .extend(children.into_iter().rev().map(|c| (c, scope)));
+        self.stack.extend(children.into_iter().rev().map(|c| (c, scope)));
     }
 
     fn push_field(&mut self, node: Node<'a>, field: &str, scope: ScopeId) {
@@ -284,10 +268,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             "global_statement" | "nonlocal_statement" => {
                 let global = node.kind() == "global_statement";
                 let mut cursor = node.walk();
-                for name in node
-                    .named_children(&mut cursor)
-                    .filter(|n| n.kind() == "identifier")
-                {
+                for name in node.named_children(&mut cursor).filter(|n| n.kind() == "identifier") {
                     let name = self.text(name);
                     let s = &mut self.scopes.scopes[scope];
                     if global {
@@ -322,15 +303,43 @@ impl<'t, 'a> Builder<'t, 'a> {
                 if let Some(name) = node.child_by_field_name("name") {
                     let mut target = scope;
                     while self.scopes.scopes[target].kind == ScopeKind::Comprehension {
-                        target = self.scopes.scopes[target]
-                            .parent
-                            .expect("a comprehension has a parent");
+                        target = self.scopes.scopes[target].parent.expect("a comprehension has a parent");
                     }
                     self.bind(name, target, BindingKind::Other);
                 }
             }
             "as_pattern_target" | "delete_statement" => self.targets_of_children(node, scope),
+            "case_pattern" | "keyword_pattern" | "splat_pattern" | "as_pattern" => self.pattern(node, scope),
             _ => self.push_children(node, scope),
+        }
+    }
+
+    /// `match` patterns: a lone name captures (`case x`, `case {"k": x}`, `case P(k=x)`, `*rest`, `… as x`);
+    /// dotted names are values and bind nothing.
+    fn pattern(&mut self, node: Node<'a>, scope: ScopeId) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+        let last = children.len().saturating_sub(1);
+        for (i, child) in children.into_iter().enumerate().rev() {
+            let capture = match child.kind() {
+                "dotted_name" => child.named_child_count() == 1,
+                "identifier" => match node.kind() {
+                    "splat_pattern" => true,
+                    "as_pattern" => i == last && child.prev_sibling().is_some_and(|p| p.kind() == "as"),
+                    _ => false,
+                },
+                _ => false,
+            };
+            if capture {
+                let name = if child.kind() == "dotted_name" {
+                    child.named_child(0).expect("one part")
+                } else {
+                    child
+                };
+                self.bind(name, scope, BindingKind::Other);
+            } else {
+                self.stack.push((child, scope));
+            }
         }
     }
 
@@ -400,10 +409,9 @@ impl<'t, 'a> Builder<'t, 'a> {
         let names: Vec<Node<'a>> = node.children_by_field_name("name", &mut cursor).collect();
         for name in names {
             if name.kind() == "aliased_import" {
-                let (Some(dotted), Some(alias)) = (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
-                ) else {
+                let (Some(dotted), Some(alias)) =
+                    (name.child_by_field_name("name"), name.child_by_field_name("alias"))
+                else {
                     continue;
                 };
                 let module = dotted_text(self.text(dotted));
@@ -421,29 +429,21 @@ impl<'t, 'a> Builder<'t, 'a> {
         };
         let module = dotted_text(self.text(module_node));
         let mut cursor = node.walk();
-        if node
-            .named_children(&mut cursor)
-            .any(|c| c.kind() == "wildcard_import")
-        {
+        if node.named_children(&mut cursor).any(|c| c.kind() == "wildcard_import") {
             self.scopes.stars.push(module);
             return;
         }
         let names: Vec<Node<'a>> = node.children_by_field_name("name", &mut cursor).collect();
         for name in names {
             let (original, local) = match name.kind() {
-                "aliased_import" => (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
-                ),
+                "aliased_import" => (name.child_by_field_name("name"), name.child_by_field_name("alias")),
                 _ => (Some(name), Some(name)),
             };
             let (Some(original), Some(local)) = (original, local) else {
                 continue;
             };
-            let kind = BindingKind::ImportFrom {
-                module: module.clone(),
-                name: dotted_text(self.text(original)),
-            };
+            let kind =
+                BindingKind::ImportFrom { module: module.clone(), name: dotted_text(self.text(original)) };
             self.bind(local, scope, kind);
         }
     }
@@ -477,9 +477,7 @@ impl<'t, 'a> Builder<'t, 'a> {
 
 /// A dotted name as written, without the white space Python allows around dots.
 fn dotted_text(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\\')
-        .collect()
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
 }
 
 #[cfg(test)]
@@ -494,10 +492,7 @@ mod tests {
             .map(|i| i + "await ".len())
             .or_else(|| src.rfind("F("))
             .expect("a call to F");
-        let node = tree
-            .root_node()
-            .descendant_for_byte_range(at, at + 1)
-            .unwrap();
+        let node = tree.root_node().descendant_for_byte_range(at, at + 1).unwrap();
         let names = HashSet::from(["F"]);
         let nodes = HashSet::from([node.id()]);
         let scopes = Scopes::build(&tree, src, &names, &nodes);
@@ -519,16 +514,13 @@ mod tests {
 
     #[test]
     fn last_module_definition_wins_for_code_in_functions() {
-        let r = resolve_last_call(
-            "def F(): pass\nasync def g():\n    await F()\nasync def F(): pass\n",
-        );
+        let r = resolve_last_call("def F(): pass\nasync def g():\n    await F()\nasync def F(): pass\n");
         assert_eq!(r, "Bound(FunctionDef { is_async: true })");
     }
 
     #[test]
     fn class_scope_is_invisible_to_methods() {
-        let r =
-            resolve_last_call("class C:\n    F = 1\n    async def m(self):\n        await F()\n");
+        let r = resolve_last_call("class C:\n    F = 1\n    async def m(self):\n        await F()\n");
         assert_eq!(r, "Unbound { stars: [] }");
     }
 
@@ -540,21 +532,14 @@ mod tests {
 
     #[test]
     fn comprehension_target_and_walrus() {
-        assert_eq!(
-            resolve_last_call("async def g(xs):\n    [await F(x) for F in xs]\n"),
-            "Bound(Other)"
-        );
-        let r =
-            resolve_last_call("async def g(xs):\n    [y for x in xs if (F := x)]\n    await F()\n");
+        assert_eq!(resolve_last_call("async def g(xs):\n    [await F(x) for F in xs]\n"), "Bound(Other)");
+        let r = resolve_last_call("async def g(xs):\n    [y for x in xs if (F := x)]\n    await F()\n");
         assert_eq!(r, "Bound(Other)");
     }
 
     #[test]
     fn parameters_and_lambda_parameters_shadow() {
-        assert_eq!(
-            resolve_last_call("async def g(a, *, F=None):\n    await F()\n"),
-            "Bound(Other)"
-        );
+        assert_eq!(resolve_last_call("async def g(a, *, F=None):\n    await F()\n"), "Bound(Other)");
         assert_eq!(resolve_last_call("h = lambda F: F()\n"), "Bound(Other)");
     }
 
@@ -575,9 +560,7 @@ mod tests {
             r#"Bound(ImportFrom { module: ".", name: "F" })"#
         );
         assert_eq!(
-            resolve_last_call(
-                "from ..x.y import (\n    G as F,\n)\nasync def g():\n    await F()\n"
-            ),
+            resolve_last_call("from ..x.y import (\n    G as F,\n)\nasync def g():\n    await F()\n"),
             r#"Bound(ImportFrom { module: "..x.y", name: "G" })"#
         );
     }

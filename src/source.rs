@@ -18,9 +18,7 @@ pub enum Encoding {
 pub enum DecodeError {
     #[error("binary file (contains a NUL byte)")]
     Binary,
-    #[error(
-        "not valid UTF-8 (byte {0:#04x} at offset {1}) and no coding cookie declares another encoding"
-    )]
+    #[error("not valid UTF-8 (byte {0:#04x} at offset {1}) and no coding cookie declares another encoding")]
     InvalidUtf8(u8, usize),
     #[error("declares encoding `{0}`, which awaitfix does not edit (supported: utf-8, latin-1)")]
     UnsupportedEncoding(String),
@@ -50,23 +48,14 @@ impl Source {
         let declared = if bom { None } else { coding_cookie(body) };
         match declared.as_deref().map(normalize_encoding) {
             None | Some("utf-8") => match std::str::from_utf8(body) {
-                Ok(text) => Ok(Self {
-                    text: text.to_string(),
-                    encoding: Encoding::Utf8 { bom },
-                }),
+                Ok(text) => Ok(Self { text: text.to_string(), encoding: Encoding::Utf8 { bom } }),
                 Err(e) if declared.is_some() => Err(DecodeError::Invalid("UTF-8", e.valid_up_to())),
-                Err(e) => Err(DecodeError::InvalidUtf8(
-                    body[e.valid_up_to()],
-                    e.valid_up_to(),
-                )),
+                Err(e) => Err(DecodeError::InvalidUtf8(body[e.valid_up_to()], e.valid_up_to())),
             },
-            Some("latin-1") => Ok(Self {
-                text: body.iter().map(|&b| char::from(b)).collect(),
-                encoding: Encoding::Latin1,
-            }),
-            Some(_) => Err(DecodeError::UnsupportedEncoding(
-                declared.unwrap_or_default(),
-            )),
+            Some("latin-1") => {
+                Ok(Self { text: body.iter().map(|&b| char::from(b)).collect(), encoding: Encoding::Latin1 })
+            }
+            Some(_) => Err(DecodeError::UnsupportedEncoding(declared.unwrap_or_default())),
         }
     }
 
@@ -82,10 +71,7 @@ impl Source {
                 out.extend_from_slice(text.as_bytes());
                 Some(out)
             }
-            Encoding::Latin1 => text
-                .chars()
-                .map(|c| u8::try_from(u32::from(c)).ok())
-                .collect(),
+            Encoding::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect(),
         }
     }
 }
@@ -128,17 +114,11 @@ fn normalize_encoding(name: &str) -> &str {
     let lower = name.to_ascii_lowercase().replace('_', "-");
     match lower.as_str() {
         "utf-8" | "utf8" | "u8" | "utf" | "ascii" | "us-ascii" => "utf-8",
-        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1" | "8859"
-        | "cp819" => "latin-1",
-        l if l.starts_with("utf-8-")
-            || l.starts_with("latin-1-")
-            || l.starts_with("iso-8859-1-") =>
-        {
-            if l.starts_with("utf") {
-                "utf-8"
-            } else {
-                "latin-1"
-            }
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1" | "8859" | "cp819" => {
+            "latin-1"
+        }
+        l if l.starts_with("utf-8-") || l.starts_with("latin-1-") || l.starts_with("iso-8859-1-") => {
+            if l.starts_with("utf") { "utf-8" } else { "latin-1" }
         }
         _ => name,
     }
@@ -152,9 +132,8 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
+        let starts =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
         Self { text, starts }
     }
 
@@ -162,10 +141,7 @@ impl<'a> LineIndex<'a> {
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         (line + 1, column + 1)
     }
 
@@ -207,32 +183,21 @@ mod tests {
 
     #[test]
     fn cookie_on_second_line_after_shebang() {
-        let s = Source::decode(
-            b"#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-1 :\nx = '\xe9'\n",
-        )
-        .unwrap();
+        let s = Source::decode(b"#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-1 :\nx = '\xe9'\n")
+            .unwrap();
         assert_eq!(s.encoding, Encoding::Latin1);
         assert!(s.text.contains('\u{e9}'));
     }
 
     #[test]
     fn refuses_what_it_cannot_round_trip() {
-        assert!(matches!(
-            Source::decode(b"x = 1\0"),
-            Err(DecodeError::Binary)
-        ));
-        assert!(matches!(
-            Source::decode(b"x = '\xe9'\n"),
-            Err(DecodeError::InvalidUtf8(0xe9, 5))
-        ));
+        assert!(matches!(Source::decode(b"x = 1\0"), Err(DecodeError::Binary)));
+        assert!(matches!(Source::decode(b"x = '\xe9'\n"), Err(DecodeError::InvalidUtf8(0xe9, 5))));
         assert!(matches!(
             Source::decode(b"# coding: cp1252\nx = 1\n"),
             Err(DecodeError::UnsupportedEncoding(e)) if e == "cp1252"
         ));
-        assert!(
-            Source::decode(b"x = 1\n# coding: cp1252\n").is_ok(),
-            "a cookie only counts on lines 1-2"
-        );
+        assert!(Source::decode(b"x = 1\n# coding: cp1252\n").is_ok(), "a cookie only counts on lines 1-2");
     }
 
     #[test]

@@ -33,29 +33,22 @@ fn is_python(path: &Path) -> bool {
 pub fn excludes(globs: &[String]) -> anyhow::Result<Gitignore> {
     let mut builder = GitignoreBuilder::new(".");
     for glob in globs {
-        builder
-            .add_line(None, glob)
-            .map_err(|e| anyhow::anyhow!("--exclude {glob}: {e}"))?;
+        builder.add_line(None, glob).map_err(|e| anyhow::anyhow!("--exclude {glob}: {e}"))?;
     }
     Ok(builder.build()?)
 }
 
 fn is_excluded(excludes: &Gitignore, path: &Path, is_dir: bool) -> bool {
-    excludes
-        .matched_path_or_any_parents(relative(path), is_dir)
-        .is_ignore()
+    excludes.matched_path_or_any_parents(relative(path), is_dir).is_ignore()
 }
 
 /// The path relative to the working directory when under it; otherwise without its root, so that relative
 /// globs such as `**/gen/**` still apply.
 fn relative(path: &Path) -> PathBuf {
-    let stripped = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    let stripped =
+        std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
     let path = stripped.unwrap_or_else(|| path.to_path_buf());
-    path.components()
-        .filter(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
-        .collect()
+    path.components().filter(|c| matches!(c, Component::Normal(_) | Component::ParentDir)).collect()
 }
 
 /// Walks `paths`; `threads` bounds the walker's parallelism.
@@ -83,19 +76,13 @@ pub fn walk(paths: &[PathBuf], excludes: &Gitignore) -> Walked {
             builder.add(dir);
         }
         let filter = excludes.clone();
-        builder
-            .follow_links(true)
-            .require_git(false)
-            .filter_entry(move |entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !is_excluded(&filter, entry.path(), is_dir)
-            });
+        builder.follow_links(true).require_git(false).filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !is_excluded(&filter, entry.path(), is_dir)
+        });
         for entry in builder.build() {
             match entry {
-                Ok(entry)
-                    if entry.file_type().is_some_and(|t| t.is_file())
-                        && is_python(entry.path()) =>
-                {
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) && is_python(entry.path()) => {
                     walked.files.push(entry.into_path());
                 }
                 Ok(_) => {}
@@ -114,10 +101,7 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
     let mut err = err;
     loop {
         match err {
-            ignore::Error::WithPath {
-                path: p,
-                err: inner,
-            } => {
+            ignore::Error::WithPath { path: p, err: inner } => {
                 path.get_or_insert_with(|| p.clone());
                 err = inner;
             }
@@ -126,10 +110,7 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
             ignore::Error::Loop { ancestor, child } => {
                 return Some(Problem {
                     path: child.clone(),
-                    message: format!(
-                        "symlink loop (points back to {}); not followed",
-                        ancestor.display()
-                    ),
+                    message: format!("symlink loop (points back to {}); not followed", ancestor.display()),
                     is_error: false,
                 });
             }
@@ -139,11 +120,7 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
                     return None;
                 }
                 let message = describe_io(&path, io);
-                return Some(Problem {
-                    path,
-                    message,
-                    is_error: true,
-                });
+                return Some(Problem { path, message, is_error: true });
             }
             other => {
                 return Some(Problem {
@@ -160,14 +137,10 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
 pub fn describe_io(path: &Path, err: &std::io::Error) -> String {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     match err.kind() {
-        std::io::ErrorKind::NotFound if is_link => {
-            "broken symlink (its target does not exist)".to_string()
-        }
+        std::io::ErrorKind::NotFound if is_link => "broken symlink (its target does not exist)".to_string(),
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ if err.raw_os_error() == Some(40) => {
-            "symlink loop (too many levels of symbolic links)".to_string()
-        }
+        _ if err.raw_os_error() == Some(40) => "symlink loop (too many levels of symbolic links)".to_string(),
         _ => err.to_string(),
     }
 }
@@ -179,10 +152,7 @@ mod tests {
     #[test]
     fn relative_drops_dot_and_root() {
         assert_eq!(relative(Path::new("./a/b.py")), PathBuf::from("a/b.py"));
-        assert_eq!(
-            relative(Path::new("/elsewhere/gen/x.py")),
-            PathBuf::from("elsewhere/gen/x.py")
-        );
+        assert_eq!(relative(Path::new("/elsewhere/gen/x.py")), PathBuf::from("elsewhere/gen/x.py"));
     }
 
     #[test]

@@ -20,10 +20,7 @@ pub fn replace(path: &Path, original: &[u8], new: &[u8]) -> Result<(), WriteErro
     let target: PathBuf = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(&target)?.permissions();
-    let mut temp = tempfile::Builder::new()
-        .prefix(".awaitfix-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut temp = tempfile::Builder::new().prefix(".awaitfix-").suffix(".tmp").tempfile_in(dir)?;
     temp.write_all(new)?;
     temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
@@ -67,12 +64,7 @@ mod tests {
         std::os::unix::fs::symlink(&path, &link).unwrap();
         replace(&link, b"old", b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o751);
     }

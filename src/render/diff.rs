@@ -35,12 +35,7 @@ impl FileDiff {
             .missing_newline_hint(true)
             .header(&format!("a/{path}"), &format!("b/{path}"))
             .to_string();
-        Self {
-            path: path.to_string(),
-            text,
-            insertions,
-            deletions,
-        }
+        Self { path: path.to_string(), text, insertions, deletions }
     }
 
     /// The diff with ANSI styles; the output stream strips them when colour is off.
@@ -67,16 +62,8 @@ impl FileDiff {
 
 /// `git diff --stat`-like lines for `diffs`, and a total.
 pub fn stat(diffs: &[FileDiff]) -> String {
-    let width = diffs
-        .iter()
-        .map(|d| d.path.chars().count())
-        .max()
-        .unwrap_or(0);
-    let count_width = diffs
-        .iter()
-        .map(|d| (d.insertions + d.deletions).to_string().len())
-        .max()
-        .unwrap_or(1);
+    let width = diffs.iter().map(|d| d.path.chars().count()).max().unwrap_or(0);
+    let count_width = diffs.iter().map(|d| (d.insertions + d.deletions).to_string().len()).max().unwrap_or(1);
     let mut out = String::new();
     for d in diffs {
         let n = d.insertions + d.deletions;
@@ -105,12 +92,7 @@ mod tests {
     #[test]
     fn unified_diff_with_git_headers() {
         let d = FileDiff::new("app/x.py", "a\nm = await f()\nb\n", "a\nm = f()\nb\n");
-        assert!(
-            d.text
-                .starts_with("--- a/app/x.py\n+++ b/app/x.py\n@@ -1,3 +1,3 @@\n"),
-            "{}",
-            d.text
-        );
+        assert!(d.text.starts_with("--- a/app/x.py\n+++ b/app/x.py\n@@ -1,3 +1,3 @@\n"), "{}", d.text);
         assert!(d.text.contains("-m = await f()\n+m = f()\n"));
         assert_eq!((d.insertions, d.deletions), (1, 1));
     }

@@ -46,13 +46,7 @@ impl Diagnostic {
                 .map(|edit| {
                     let (line, column) = index.position(edit.start());
                     let (end_line, end_column) = index.position(edit.end());
-                    DiagnosticEdit {
-                        line,
-                        column,
-                        end_line,
-                        end_column,
-                        content: edit.content().to_string(),
-                    }
+                    DiagnosticEdit { line, column, end_line, end_column, content: edit.content().to_string() }
                 })
                 .collect()
         });

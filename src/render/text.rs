@@ -41,14 +41,8 @@ impl Summary {
         self.open += open;
         self.files_with_open += usize::from(open > 0);
         self.fixable += diagnostics.iter().filter(|d| d.fixable).count();
-        self.intentional += diagnostics
-            .iter()
-            .filter(|d| d.status == Status::Intentional)
-            .count();
-        self.suppressed += diagnostics
-            .iter()
-            .filter(|d| d.status == Status::Suppressed)
-            .count();
+        self.intentional += diagnostics.iter().filter(|d| d.status == Status::Intentional).count();
+        self.suppressed += diagnostics.iter().filter(|d| d.status == Status::Suppressed).count();
     }
 }
 
@@ -59,11 +53,7 @@ pub fn summary(s: &Summary, verbose: bool) -> String {
         format!("No sites to fix in {files}.")
     } else {
         let review = s.open - s.fixable;
-        let review = if review > 0 {
-            format!(", {review} to review")
-        } else {
-            String::new()
-        };
+        let review = if review > 0 { format!(", {review} to review") } else { String::new() };
         format!(
             "Found {} in {} ({} fixable with `awaitfix apply`{review}); {files} checked.",
             plural(s.open, "site"),
@@ -83,9 +73,5 @@ pub fn summary(s: &Summary, verbose: bool) -> String {
 }
 
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

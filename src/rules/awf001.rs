@@ -18,11 +18,7 @@ enum Callee<'t> {
     /// `F(...)`
     Name(&'t str),
     /// `root.a.b.F(...)`: `path` holds the parts between the root and F.
-    Attribute {
-        root: &'t str,
-        path: Vec<&'t str>,
-        attr: &'t str,
-    },
+    Attribute { root: &'t str, path: Vec<&'t str>, attr: &'t str },
 }
 
 impl Callee<'_> {
@@ -62,20 +58,10 @@ pub(super) fn check(file: &FileContext) -> Vec<Finding> {
         };
         let range = candidate.site.byte_range();
         let context = scopes.context(scope);
-        let expecting =
-            expecting.get_or_insert_with(|| intent::expecting_type_error(file.text, file.tree));
-        let status = if expecting
-            .iter()
-            .any(|body| body.start <= range.start && range.end <= body.end)
-        {
+        let expecting = expecting.get_or_insert_with(|| intent::expecting_type_error(file.text, file.tree));
+        let status = if expecting.iter().any(|body| body.start <= range.start && range.end <= body.end) {
             Status::Intentional
-        } else if suppression::is_suppressed(
-            file.text,
-            file.tree,
-            &index,
-            range.start,
-            Rule::Awf001.code(),
-        ) {
+        } else if suppression::is_suppressed(file.text, file.tree, &index, range.start, Rule::Awf001.code()) {
             Status::Suppressed
         } else {
             Status::Open
@@ -101,28 +87,19 @@ where
     't: 'tree,
 {
     let query = &queries().awaited_call;
-    let site_index = query
-        .capture_index_for_name("site")
-        .expect("awaited_call.scm captures @site");
+    let site_index = query.capture_index_for_name("site").expect("awaited_call.scm captures @site");
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
     let mut out = Vec::new();
     while let Some(m) = matches.next() {
-        let Some(site) = m
-            .captures()
-            .iter()
-            .find(|c| c.index == site_index)
-            .map(|c| c.node)
-        else {
+        let Some(site) = m.captures().iter().find(|c| c.index == site_index).map(|c| c.node) else {
             continue;
         };
-        let Some(operand) = site.named_child(0) else {
-            continue;
-        };
-        let call = unparenthesize(operand);
-        if call.kind() != "call" {
+        // `(_)` also matches a line continuation after `await`: one candidate per site.
+        if out.last().is_some_and(|c: &Candidate| c.site == site) {
             continue;
         }
+        let Some(call) = operand(site).and_then(awaited_call) else { continue };
         let Some(function) = call.child_by_field_name("function") else {
             continue;
         };
@@ -139,16 +116,29 @@ where
     out
 }
 
+/// The expression an `await` node applies to, past line continuations.
+fn operand(site: Node) -> Option<Node> {
+    let mut cursor = site.walk();
+    site.named_children(&mut cursor).find(|n| !n.is_extra())
+}
+
+/// The call whose result `await` awaits, through parentheses. tree-sitter reads `await f() ** 2` as
+/// `await (f() ** 2)` where Python means `(await f()) ** 2`: the awaited call is then the left of `**`.
+fn awaited_call(operand: Node) -> Option<Node> {
+    let mut node = unparenthesize(operand);
+    while node.kind() == "binary_operator"
+        && node.child_by_field_name("operator").is_some_and(|op| op.kind() == "**")
+    {
+        node = unparenthesize(node.child_by_field_name("left")?);
+    }
+    (node.kind() == "call").then_some(node)
+}
+
 /// The expression inside any number of parentheses (comments inside them do not count).
 fn unparenthesize(mut node: Node) -> Node {
     while node.kind() == "parenthesized_expression" {
         let mut cursor = node.walk();
-        let Some(inner) = node
-            .named_children(&mut cursor)
-            .find(|n| n.kind() != "comment")
-        else {
-            break;
-        };
+        let Some(inner) = node.named_children(&mut cursor).find(|n| !n.is_extra()) else { break };
         node = inner;
     }
     node
@@ -169,11 +159,7 @@ fn callee<'t>(text: &'t str, function: Node) -> Option<Callee<'t>> {
                 return None;
             }
             path.reverse();
-            Some(Callee::Attribute {
-                root: &text[object.byte_range()],
-                path,
-                attr,
-            })
+            Some(Callee::Attribute { root: &text[object.byte_range()], path, attr })
         }
         _ => None,
     }
@@ -197,11 +183,7 @@ fn matching_pair<'f>(
             pairs.find(|(_, p)| p.sync == *local)
         }
         (Callee::Name(local), Resolution::Unbound { stars }) => pairs.find(|(_, p)| {
-            p.sync == *local
-                && (p.unbound
-                    || stars
-                        .iter()
-                        .any(|m| !p.modules.is_empty() && p.exported_by(m)))
+            p.sync == *local && (p.unbound || stars.iter().any(|m| !p.modules.is_empty() && p.exported_by(m)))
         }),
         (Callee::Attribute { path, attr, .. }, Resolution::Bound(binding)) => {
             let base = match binding {
@@ -212,10 +194,8 @@ fn matching_pair<'f>(
                 BindingKind::ImportFrom { module, name } => format!("{module}.{name}"),
                 _ => return None,
             };
-            let module = std::iter::once(base.as_str())
-                .chain(path.iter().copied())
-                .collect::<Vec<_>>()
-                .join(".");
+            let module =
+                std::iter::once(base.as_str()).chain(path.iter().copied()).collect::<Vec<_>>().join(".");
             pairs.find(|(_, p)| p.sync == *attr && p.exported_by(&module))
         }
         _ => None,
@@ -227,41 +207,27 @@ fn matching_pair<'f>(
 /// safely.
 fn drop_await(text: &str, site: Node, call: Node) -> Option<Fix> {
     let keyword = site.child(0).filter(|k| k.kind() == "await")?;
-    let operand = site.named_child(0)?;
+    let operand = operand(site)?;
+    let mut inner = operand;
+    while inner != call {
+        let Some(child) = inner.named_child(0).filter(|c| only_wraps(text, inner, *c)) else { break };
+        inner = child;
+    }
+    let gap = &text[keyword.end_byte()..operand.start_byte()];
+    // A callee that spans lines (`F  # c` then `(x)` below) may need the parentheses to stay one expression.
+    let head = call.child_by_field_name("arguments").map_or(call.start_byte(), |a| a.start_byte());
+    let multiline_head = text[call.start_byte()..head].contains('\n');
+    if inner != call || gap.contains('#') || multiline_head {
+        return Some(Fix::safe(vec![drop_keyword(text, keyword)]));
+    }
     let mut outer = site;
     while let Some(parent) = outer.parent().filter(|p| only_wraps(text, *p, outer)) {
         outer = parent;
     }
-    let mut inner = operand;
-    while inner != call {
-        let Some(child) = inner.named_child(0).filter(|c| only_wraps(text, inner, *c)) else {
-            break;
-        };
-        inner = child;
-    }
-    let gap = &text[keyword.end_byte()..operand.start_byte()];
-    if inner != call || gap.contains('#') {
-        // Keep every parenthesis; remove only the keyword and the blanks after it on its line.
-        let after = text[keyword.end_byte()..]
-            .find(|c| c != ' ' && c != '\t')
-            .map_or(0, |n| n);
-        let end = keyword.end_byte() + after;
-        let end = if text[end..].starts_with(['#', '\r', '\n', '\\']) {
-            keyword.end_byte()
-        } else {
-            end
-        };
-        return Some(Fix::safe(vec![Edit::deletion(keyword.start_byte()..end)]));
-    }
     // Two tokens must not fuse: `return(await F())` becomes `return F()`, not `returnF()`.
-    let fuses = text[..outer.start_byte()]
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_');
-    let left = Edit::replacement(
-        outer.start_byte()..call.start_byte(),
-        if fuses { " " } else { "" },
-    );
+    let fuses =
+        text[..outer.start_byte()].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let left = Edit::replacement(outer.start_byte()..call.start_byte(), if fuses { " " } else { "" });
     let mut edits = vec![left];
     if call.end_byte() < outer.end_byte() {
         edits.push(Edit::deletion(call.end_byte()..outer.end_byte()));
@@ -269,17 +235,25 @@ fn drop_await(text: &str, site: Node, call: Node) -> Option<Fix> {
     Some(Fix::safe(edits))
 }
 
+/// Removes only the keyword and the blanks after it on its line, keeping every parenthesis and comment.
+fn drop_keyword(text: &str, keyword: Node) -> Edit {
+    let blanks = text[keyword.end_byte()..].find(|c| c != ' ' && c != '\t').unwrap_or(0);
+    let end = keyword.end_byte() + blanks;
+    let end = if text[end..].starts_with(['#', '\r', '\n', '\\']) { keyword.end_byte() } else { end };
+    Edit::deletion(keyword.start_byte()..end)
+}
+
 /// Whether `parent` is a pair of parentheses around `child` and nothing else but white space.
 fn only_wraps(text: &str, parent: Node, child: Node) -> bool {
+    let mut cursor = parent.walk();
     parent.kind() == "parenthesized_expression"
-        && parent.named_child_count() == 1
+        && parent.named_children(&mut cursor).filter(|n| n.kind() != "line_continuation").count() == 1
         && is_blank(&text[parent.start_byte() + 1..child.start_byte()])
         && is_blank(&text[child.end_byte()..parent.end_byte() - 1])
 }
 
 fn is_blank(s: &str) -> bool {
-    s.chars()
-        .all(|c| matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0c' | '\\'))
+    s.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0c' | '\\'))
 }
 
 /// Whether the site is the only `await` of a generator expression, which dropping it would turn from an
@@ -326,21 +300,12 @@ fn message(
     status: Status,
     fixable: bool,
 ) -> String {
-    let callee = candidate
-        .call
-        .child_by_field_name("function")
-        .map_or("", |f| &text[f.byte_range()]);
-    let callee: String = callee
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\\')
-        .collect();
+    let callee = candidate.call.child_by_field_name("function").map_or("", |f| &text[f.byte_range()]);
+    let callee: String = callee.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect();
     let mut message = if callee == pair.sync {
         format!("`{callee}` is synchronous; awaiting it raises TypeError")
     } else {
-        format!(
-            "`{callee}` is the synchronous `{}`; awaiting it raises TypeError",
-            pair.sync
-        )
+        format!("`{callee}` is the synchronous `{}`; awaiting it raises TypeError", pair.sync)
     };
     if context != Context::Async {
         message.push_str(" (and `await` outside `async def` is a SyntaxError)");
@@ -350,9 +315,8 @@ fn message(
             message.push_str("; intentional: the surrounding assertion expects the TypeError")
         }
         Status::Suppressed => message.push_str("; suppressed by a comment"),
-        Status::Open if !fixable => message.push_str(
-            "; not fixed: it is the only `await` of an async generator expression, fix by hand",
-        ),
+        Status::Open if !fixable => message
+            .push_str("; not fixed: it is the only `await` of an async generator expression, fix by hand"),
         Status::Open => {}
     }
     message

@@ -25,8 +25,7 @@ pub(crate) fn queries() -> &'static Queries {
     static QUERIES: OnceLock<Queries> = OnceLock::new();
     QUERIES.get_or_init(|| {
         let compile = |name: &str, source: &str| {
-            Query::new(&language(), source)
-                .unwrap_or_else(|e| panic!("bundled query {name} is invalid: {e}"))
+            Query::new(&language(), source).unwrap_or_else(|e| panic!("bundled query {name} is invalid: {e}"))
         };
         Queries {
             awaited_call: compile("awaited_call.scm", include_str!("awaited_call.scm")),
@@ -47,10 +46,7 @@ pub struct FileContext<'a> {
 impl FileContext<'_> {
     /// The transform and pair whose sync name is `name` and that accept it, if any.
     fn pairs(&self) -> impl Iterator<Item = (usize, &Pair)> {
-        self.transforms
-            .iter()
-            .enumerate()
-            .flat_map(|(i, t)| t.pairs.iter().map(move |p| (i, p)))
+        self.transforms.iter().enumerate().flat_map(|(i, t)| t.pairs.iter().map(move |p| (i, p)))
     }
 }
 

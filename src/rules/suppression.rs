@@ -6,13 +6,7 @@ use tree_sitter::Tree;
 use crate::source::LineIndex;
 
 /// Whether a comment on the line where a site starts (its `await`) suppresses `code`.
-pub(crate) fn is_suppressed(
-    text: &str,
-    tree: &Tree,
-    index: &LineIndex,
-    start: usize,
-    code: &str,
-) -> bool {
+pub(crate) fn is_suppressed(text: &str, tree: &Tree, index: &LineIndex, start: usize, code: &str) -> bool {
     let line = index.line_range(index.position(start).0);
     comments_on_line(text, tree, line).any(|comment| comment_suppresses(comment, code))
 }
@@ -40,10 +34,7 @@ fn comment_suppresses(comment: &str, code: &str) -> bool {
             };
             let rest = rest.trim_start();
             return match rest.strip_prefix('[') {
-                Some(list) => list
-                    .split(']')
-                    .next()
-                    .is_some_and(|codes| lists(codes, code)),
+                Some(list) => list.split(']').next().is_some_and(|codes| lists(codes, code)),
                 None => !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'),
             };
         }
@@ -54,15 +45,12 @@ fn comment_suppresses(comment: &str, code: &str) -> bool {
 }
 
 fn lists(codes: &str, code: &str) -> bool {
-    codes
-        .split([',', ' ', '\t'])
-        .any(|c| c.trim().eq_ignore_ascii_case(code))
+    codes.split([',', ' ', '\t']).any(|c| c.trim().eq_ignore_ascii_case(code))
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
 #[cfg(test)]
@@ -73,25 +61,13 @@ mod tests {
     fn directives() {
         assert!(comment_suppresses("# awaitfix: ignore", "AWF001"));
         assert!(comment_suppresses("# awaitfix: ignore[AWF001]", "AWF001"));
-        assert!(comment_suppresses(
-            "# awaitfix: ignore[AWF002, awf001]",
-            "AWF001"
-        ));
-        assert!(comment_suppresses(
-            "# type: ignore  # noqa: E501, AWF001",
-            "AWF001"
-        ));
+        assert!(comment_suppresses("# awaitfix: ignore[AWF002, awf001]", "AWF001"));
+        assert!(comment_suppresses("# type: ignore  # noqa: E501, AWF001", "AWF001"));
         assert!(comment_suppresses("#noqa:AWF001", "AWF001"));
         assert!(!comment_suppresses("# awaitfix: ignore[AWF002]", "AWF001"));
-        assert!(
-            !comment_suppresses("# noqa", "AWF001"),
-            "a bare noqa belongs to other linters"
-        );
+        assert!(!comment_suppresses("# noqa", "AWF001"), "a bare noqa belongs to other linters");
         assert!(!comment_suppresses("# noqa: E501", "AWF001"));
-        assert!(!comment_suppresses(
-            "# awaitfix: ignored-on-purpose",
-            "AWF001"
-        ));
+        assert!(!comment_suppresses("# awaitfix: ignored-on-purpose", "AWF001"));
         assert!(!comment_suppresses("# see awaitfix: ignore docs", "AWF001"));
     }
 }

@@ -14,13 +14,7 @@ pub struct TransformError {
 
 impl TransformError {
     pub(crate) fn new(path: &str, line: usize, column: usize, message: String) -> Self {
-        Self {
-            path: path.to_string(),
-            line,
-            column,
-            message,
-            hint: None,
-        }
+        Self { path: path.to_string(), line, column, message, hint: None }
     }
 
     pub(crate) fn hint(mut self, hint: &str) -> Self {
@@ -33,10 +27,7 @@ impl TransformError {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let text = e.to_string();
         // serde_norway appends " at line L column C"; the position is already in front.
-        let message = text
-            .rfind(" at line ")
-            .map_or(text.as_str(), |i| &text[..i])
-            .to_string();
+        let message = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]).to_string();
         let hint = if message.contains("unknown field") {
             "remove the key or fix its spelling"
         } else if message.contains("missing field") {
@@ -50,11 +41,7 @@ impl TransformError {
 
 impl fmt::Display for TransformError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.column, self.message
-        )?;
+        write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, " (hint: {hint})")?;
         }
@@ -71,11 +58,7 @@ pub struct TransformErrors(pub Vec<TransformError>);
 impl TransformErrors {
     /// `Ok` when `errors` is empty.
     pub(crate) fn check(errors: Vec<TransformError>) -> Result<(), Self> {
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Self(errors))
-        }
+        if errors.is_empty() { Ok(()) } else { Err(Self(errors)) }
     }
 }
 

@@ -11,10 +11,8 @@ pub use error::{TransformError, TransformErrors};
 use raw::{RawPair, RawTransform};
 
 /// The transforms compiled into the binary, as (file name, YAML text).
-const BUILTIN: &[(&str, &str)] = &[(
-    "websocket-manager.yaml",
-    include_str!("../../transforms/websocket-manager.yaml"),
-)];
+const BUILTIN: &[(&str, &str)] =
+    &[("websocket-manager.yaml", include_str!("../../transforms/websocket-manager.yaml"))];
 
 /// How an awaited sync call is fixed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -52,11 +50,7 @@ impl Pair {
         if rest.len() == module.len() {
             return self.modules.iter().any(|m| m == module);
         }
-        !rest.is_empty()
-            && self
-                .modules
-                .iter()
-                .any(|m| m == rest || m.ends_with(&format!(".{rest}")))
+        !rest.is_empty() && self.modules.iter().any(|m| m == rest || m.ends_with(&format!(".{rest}")))
     }
 }
 
@@ -93,10 +87,7 @@ pub struct Example {
 impl Transform {
     /// `prefer` for a file: the first matching override, else the transform's own.
     pub fn prefer_for(&self, path: &Path) -> Prefer {
-        self.overrides
-            .iter()
-            .find(|o| o.paths.is_match(path))
-            .map_or(self.prefer, |o| o.prefer)
+        self.overrides.iter().find(|o| o.paths.is_match(path)).map_or(self.prefer, |o| o.prefer)
     }
 }
 
@@ -136,13 +127,8 @@ pub fn load(specs: &[String]) -> Result<Vec<Transform>, TransformErrors> {
     for (i, t) in out.iter().enumerate() {
         if out[..i].iter().any(|o| o.id == t.id) {
             errors.push(
-                TransformError::new(
-                    &t.origin,
-                    1,
-                    1,
-                    format!("transform id `{}` is used twice", t.id),
-                )
-                .hint("give each transform its own `id`"),
+                TransformError::new(&t.origin, 1, 1, format!("transform id `{}` is used twice", t.id))
+                    .hint("give each transform its own `id`"),
             );
         }
     }
@@ -186,11 +172,7 @@ fn validate(origin: &str, text: &str, raw: RawTransform) -> Result<Transform, Ve
         );
     }
     if raw.pairs.is_empty() {
-        err(
-            "pairs",
-            "`pairs` is empty".into(),
-            "list at least one `- sync: NAME` / `async: NAME` pair",
-        );
+        err("pairs", "`pairs` is empty".into(), "list at least one `- sync: NAME` / `async: NAME` pair");
     }
     let prefer = match raw.prefer.as_deref().map(parse_prefer) {
         None => Prefer::Sync,
@@ -226,11 +208,7 @@ fn validate(origin: &str, text: &str, raw: RawTransform) -> Result<Transform, Ve
         if raw.pairs.iter().filter(|q| q.sync == p.sync).count() > 1
             && pairs.iter().all(|q: &Pair| q.sync != p.sync)
         {
-            err(
-                &p.sync,
-                format!("`{}` is listed in two pairs", p.sync),
-                "keep one pair per sync function",
-            );
+            err(&p.sync, format!("`{}` is listed in two pairs", p.sync), "keep one pair per sync function");
         }
         for m in p.modules.iter().chain(&p.async_module) {
             if !m.split('.').all(is_identifier) {
@@ -259,19 +237,13 @@ fn validate(origin: &str, text: &str, raw: RawTransform) -> Result<Transform, Ve
                 Ok(glob) => {
                     set.add(glob);
                 }
-                Err(e) => err(
-                    g,
-                    format!("bad glob `{g}`: {}", e.kind()),
-                    "use glob syntax such as `**/routes/**`",
-                ),
+                Err(e) => {
+                    err(g, format!("bad glob `{g}`: {}", e.kind()), "use glob syntax such as `**/routes/**`")
+                }
             }
         }
         let paths = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
-        overrides.push(Override {
-            paths,
-            patterns: o.paths.clone(),
-            prefer,
-        });
+        overrides.push(Override { paths, patterns: o.paths.clone(), prefer });
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -282,14 +254,7 @@ fn validate(origin: &str, text: &str, raw: RawTransform) -> Result<Transform, Ve
         pairs,
         prefer,
         overrides,
-        examples: raw
-            .examples
-            .into_iter()
-            .map(|e| Example {
-                before: e.before,
-                after: e.after,
-            })
-            .collect(),
+        examples: raw.examples.into_iter().map(|e| Example { before: e.before, after: e.after }).collect(),
         origin: origin.to_string(),
         text: text.to_string(),
     })
@@ -314,9 +279,7 @@ fn parse_prefer(s: &str) -> Option<Prefer> {
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Whether `s` is an ASCII Python identifier (names of a pair are matched as bytes).
@@ -333,10 +296,7 @@ mod tests {
     #[test]
     fn builtin_websocket_manager_is_valid() {
         let all = builtins().expect("built-ins validate");
-        let t = all
-            .iter()
-            .find(|t| t.id == "websocket-manager")
-            .expect("present");
+        let t = all.iter().find(|t| t.id == "websocket-manager").expect("present");
         assert_eq!(t.pairs[0].sync, "get_websocket_manager");
         assert_eq!(t.pairs[0].async_name, "get_websocket_manager_async");
         assert!(t.pairs[0].unbound, "no module list: unbound names count");
@@ -356,24 +316,9 @@ mod tests {
         let text = "id: Bad Id\npairs:\n  - sync: 1f\n    async: 1f\nprefer: later\n";
         let errors = parse("t.yaml", text).unwrap_err();
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert!(
-            shown
-                .iter()
-                .any(|e| e.starts_with("t.yaml:1:5: `id: Bad Id`")),
-            "{shown:?}"
-        );
-        assert!(
-            shown
-                .iter()
-                .any(|e| e.starts_with("t.yaml:3:11: `sync: 1f`")),
-            "{shown:?}"
-        );
-        assert!(
-            shown
-                .iter()
-                .any(|e| e.starts_with("t.yaml:5:9: `prefer: later`")),
-            "{shown:?}"
-        );
+        assert!(shown.iter().any(|e| e.starts_with("t.yaml:1:5: `id: Bad Id`")), "{shown:?}");
+        assert!(shown.iter().any(|e| e.starts_with("t.yaml:3:11: `sync: 1f`")), "{shown:?}");
+        assert!(shown.iter().any(|e| e.starts_with("t.yaml:5:9: `prefer: later`")), "{shown:?}");
         assert!(shown.iter().any(|e| e.contains("both `1f`")), "{shown:?}");
     }
 

@@ -1,0 +1,136 @@
+//! Fixture cases: real Python files under `tests/fixtures/<rule>/` whose `# expect: …` markers say which
+//! lines hold a site and what must become of it. Every fixture is also checked against the safety invariants
+//! (DESIGN §5) and snapshotted (findings + diff) under `snapshots/`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use awaitfix::finding::Status;
+use awaitfix::pipeline::{Engine, plan};
+use awaitfix::render::diff::FileDiff;
+use awaitfix::render::{Diagnostic, text};
+use awaitfix::source::{LineIndex, Source};
+use awaitfix::transform;
+
+/// What a marker expects on its line.
+fn expectations(text: &str) -> BTreeMap<usize, String> {
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(pos) = line.find("# expect-next-line: ") {
+            out.insert(i + 2, line[pos + "# expect-next-line: ".len()..].trim().to_string());
+        } else if let Some(pos) = line.find("# expect: ") {
+            let what = line[pos + "# expect: ".len()..].split_whitespace().next().unwrap_or("");
+            if what != "none" {
+                out.insert(i + 1, what.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn outcome(d: &Diagnostic) -> &'static str {
+    match d.status {
+        Status::Open if d.fixable => "fix",
+        Status::Open => "review",
+        Status::Intentional => "intentional",
+        Status::Suppressed => "suppressed",
+    }
+}
+
+#[test]
+fn awf001_fixtures() {
+    run_fixtures("awf001");
+}
+
+/// Checks every fixture of a folder, then fails once, naming each fixture that failed.
+fn run_fixtures(folder: &str) {
+    let engine = Engine::new(transform::builtins().expect("built-ins")).expect("engine");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "py"));
+    paths.sort();
+    assert!(!paths.is_empty(), "no fixtures in {}", dir.display());
+    let failed: Vec<String> = paths
+        .iter()
+        .filter(|path| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_fixture(&engine, folder, path)))
+                .is_err()
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(failed.is_empty(), "{} of {} fixtures failed: {failed:#?}", failed.len(), paths.len());
+}
+
+fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let bytes = std::fs::read(path).unwrap();
+    let plan = plan(engine, path, &bytes, true).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let text = &plan.source.text;
+    let index = LineIndex::new(text);
+    let diagnostics: Vec<Diagnostic> =
+        plan.findings.iter().map(|f| Diagnostic::new(&name, f, &index)).collect();
+
+    // 1. Markers: exactly the marked lines hold a finding, with the marked outcome.
+    let found: BTreeMap<usize, String> =
+        diagnostics.iter().map(|d| (d.line, outcome(d).to_string())).collect();
+    assert_eq!(diagnostics.len(), found.len(), "{name}: two findings on one line");
+    assert_eq!(found, expectations(text), "{name}: findings (left) differ from the markers (right)");
+
+    let rewritten = plan.rewrite.as_ref().map_or(text.as_str(), |r| r.text.as_str());
+    if let Some(rewrite) = &plan.rewrite {
+        // 2. The rewrite re-parses cleanly (the plan verified it) and encodes back to the file's encoding:
+        //    decoding what would be written gives the rewritten text again.
+        let written = Source::decode(&rewrite.bytes).expect("written bytes decode");
+        assert_eq!(written.text, rewrite.text, "{name}: encoding round trip");
+        assert_eq!(written.encoding, plan.source.encoding, "{name}: encoding kept");
+        // 3. Outside the edits, the bytes are the original ones.
+        assert_outside_edits_unchanged(&name, text, &rewrite.text, &plan.findings, &rewrite.fixed);
+        // 4. A second run plans nothing.
+        let again = awaitfix::pipeline::plan(engine, path, &rewrite.bytes, true).expect("rewrite plans");
+        assert!(again.rewrite.is_none(), "{name}: a second run still rewrites");
+        assert!(
+            again.findings.iter().all(|f| !f.is_fixable()),
+            "{name}: a second run still finds fixable sites"
+        );
+    }
+
+    let mut snapshot = String::new();
+    for d in &diagnostics {
+        snapshot.push_str(&anstream::adapter::strip_str(&text::line(d)).to_string());
+        snapshot.push('\n');
+    }
+    if let Some(rewrite) = &plan.rewrite {
+        snapshot.push('\n');
+        snapshot.push_str(&FileDiff::new(&name, text, &rewrite.text).text);
+    }
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        insta::assert_snapshot!(format!("{folder}__{stem}"), snapshot);
+    });
+    support::python_compiles(&name, rewritten);
+}
+
+/// Walks the applied edits in order and compares every stretch between them.
+fn assert_outside_edits_unchanged(
+    name: &str,
+    old: &str,
+    new: &str,
+    findings: &[awaitfix::finding::Finding],
+    fixed: &[usize],
+) {
+    let mut edits: Vec<_> =
+        fixed.iter().flat_map(|&i| findings[i].fix.as_ref().unwrap().edits().iter().cloned()).collect();
+    edits.sort();
+    let (mut old_at, mut new_at) = (0, 0);
+    for edit in &edits {
+        let same = &old[old_at..edit.start()];
+        assert_eq!(&new[new_at..new_at + same.len()], same, "{name}: bytes before edit at {}", edit.start());
+        new_at += same.len();
+        assert_eq!(&new[new_at..new_at + edit.content().len()], edit.content());
+        new_at += edit.content().len();
+        old_at = edit.end();
+    }
+    assert_eq!(&new[new_at..], &old[old_at..], "{name}: bytes after the last edit");
+}
+
+mod support;
