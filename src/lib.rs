@@ -107,7 +107,7 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
         pool.install(|| walked.files.par_iter().map(|path| pipeline::process(&engine, path, mode)).collect());
     for file in &files {
         for error in &file.errors {
-            out.error(&format!("{}: {error}", render::display_path(&file.path)));
+            out.error(error);
             status = ExitStatus::Error;
         }
     }

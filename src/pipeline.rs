@@ -57,15 +57,20 @@ pub struct FileOutcome {
     pub diff: Option<FileDiff>,
     /// Sites rewritten (`Mode::Apply`: written to disk; `Mode::Diff`: shown in the diff).
     pub fixed: usize,
-    /// One-line errors (the path is not part of the text); any error makes the exit code 2.
+    /// One-line errors, each starting with the path; any error makes the exit code 2.
     pub errors: Vec<String>,
     /// Whether the file was parsed (it contained one of the transforms' names).
     pub parsed: bool,
 }
 
 impl FileOutcome {
-    fn error(mut self, message: String) -> Self {
-        self.errors.push(message);
+    fn error(mut self, error: impl Into<PlanError>) -> Self {
+        let error = error.into();
+        let shown = display_path(&self.path);
+        self.errors.push(match error.position {
+            Some((line, column)) => format!("{shown}:{line}:{column}: {}", error.message),
+            None => format!("{shown}: {}", error.message),
+        });
         self
     }
 }
@@ -78,7 +83,7 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
         Err(e) => return outcome.error(format!("cannot read: {}", describe_io(path, &e))),
     };
     if memchr::memchr(0, &bytes).is_some() {
-        return outcome.error("binary file (contains a NUL byte); skipped".into());
+        return outcome.error("binary file (contains a NUL byte); skipped");
     }
     // Aliases cannot escape this test: binding an alias needs an import that names the original.
     if !engine.prefilter.is_match(&bytes) {
@@ -107,13 +112,14 @@ pub struct Rewrite {
 /// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite. Pure: bytes in, plan out.
 /// `path` decides per-path overrides only; `rewrite: false` stops after the findings (what `check` needs).
 /// Errors are one line, without the path.
-pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result<Plan, String> {
+pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result<Plan, PlanError> {
     let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
     let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
     if let Some((at, what)) = parse::first_error(&tree) {
         let (line, column) = LineIndex::new(text).position(at);
-        return Err(format!("{line}:{column}: syntax error ({what}); file left unchanged"));
+        let message = format!("syntax error ({what}); file left unchanged");
+        return Err(PlanError { position: Some((line, column)), message });
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| t.prefer_for(path)).collect();
     let file = FileContext { text, tree: &tree, transforms: &engine.transforms, prefer: &prefer };
@@ -151,6 +157,35 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
         },
     }
     outcome
+}
+
+/// Why a file could not be checked or rewritten: one line, positioned in the file when that helps.
+#[derive(Debug)]
+pub struct PlanError {
+    /// 1-based line and character column.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl From<String> for PlanError {
+    fn from(message: String) -> Self {
+        Self { position: None, message }
+    }
+}
+
+impl From<&str> for PlanError {
+    fn from(message: &str) -> Self {
+        message.to_string().into()
+    }
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "{line}:{column}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
 }
 
 /// Re-parses a rewrite: it must parse with no more errors than the original (which had none), and encode back

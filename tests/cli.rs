@@ -1,0 +1,279 @@
+//! The binary as users run it: output, exit codes and bad input, in temporary folders.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const BAD: &str = "from app.ws import get_websocket_manager\n\n\nasync def handler(ctx):\n    manager = await get_websocket_manager(ctx)\n    return manager\n";
+const GOOD: &str = "from app.ws import get_websocket_manager\n\n\nasync def handler(ctx):\n    manager = get_websocket_manager(ctx)\n    return manager\n";
+
+fn awaitfix(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("awaitfix").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+fn read(dir: &Path, path: &str) -> Vec<u8> {
+    std::fs::read(dir.join(path)).unwrap()
+}
+
+fn stdout(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    let code = out.status.code().unwrap();
+    (code, String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn check_reports_sites_and_exits_1_then_0_after_apply() {
+    let dir = tree(&[("app/routes.py", BAD.as_bytes()), ("app/clean.py", GOOD.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "app/routes.py:5:15: AWF001 [*] `get_websocket_manager` is synchronous; awaiting it raises TypeError\n\
+         Found 1 site in 1 file (1 fixable with `awaitfix apply`); 2 files checked.\n"
+    );
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+    assert_eq!(read(dir.path(), "app/routes.py"), GOOD.as_bytes());
+    let (code, out, _) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!((code, out.as_str()), (0, "No sites to fix in 2 files.\n"));
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!((code, err.as_str()), (0, "fixed 0 sites in 0 files\n"), "a second apply changes nothing");
+}
+
+#[test]
+fn check_json_lists_every_finding_with_its_status() {
+    let intentional = "import pytest\nfrom app.ws import get_websocket_manager\n\n\nasync def test_it():\n    with pytest.raises(TypeError):\n        await get_websocket_manager()\n";
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("test_a.py", intentional.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--format", "json"]));
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = json.as_array().unwrap();
+    assert_eq!(findings.len(), 2);
+    let first = &findings[0];
+    assert_eq!(first["path"], "a.py");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(5), Some(15)));
+    assert_eq!((first["end_line"].as_u64(), first["end_column"].as_u64()), (Some(5), Some(47)));
+    assert_eq!(first["code"], "AWF001");
+    assert_eq!(first["transform"], "websocket-manager");
+    assert_eq!(first["status"], "open");
+    assert_eq!(first["fixable"], true);
+    assert_eq!(first["fix"][0]["content"], "");
+    assert_eq!(first["fix"][0]["column"].as_u64(), Some(15));
+    assert_eq!(first["fix"][0]["end_column"].as_u64(), Some(21));
+    assert_eq!(findings[1]["status"], "intentional");
+    assert_eq!(findings[1]["fixable"], false);
+    // Only intentional sites left: exit 0.
+    let (code, _, _) = stdout(awaitfix(dir.path()).args(["check", "--format", "json", "test_a.py"]));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn verbose_lists_sites_left_alone() {
+    let src = "from m import get_websocket_manager\n\n\nasync def f():\n    await get_websocket_manager()  # awaitfix: ignore\n";
+    let dir = tree(&[("a.py", src.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 0);
+    assert_eq!(out, "No sites to fix in 1 file. Left alone: 0 intentional, 1 suppressed (-v lists them).\n");
+    let (_, out, _) = stdout(awaitfix(dir.path()).args(["check", "-v"]));
+    assert!(out.starts_with("a.py:5:5: AWF001 [suppressed] "), "{out}");
+}
+
+#[test]
+fn diff_shows_changes_writes_nothing_and_exits_1() {
+    let dir = tree(&[("pkg/a.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["diff", "pkg"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "--- a/pkg/a.py\n+++ b/pkg/a.py\n@@ -2,5 +2,5 @@\n \n \n async def handler(ctx):\n\
+         -    manager = await get_websocket_manager(ctx)\n+    manager = get_websocket_manager(ctx)\n     return manager\n"
+    );
+    assert_eq!(err, "would fix 1 site in 1 file\n");
+    assert_eq!(read(dir.path(), "pkg/a.py"), BAD.as_bytes());
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["diff", "--stat", "pkg"]));
+    assert_eq!(code, 1);
+    assert_eq!(out, " pkg/a.py | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n");
+}
+
+#[test]
+fn diff_output_applies_with_git_apply() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (_, patch, _) = stdout(awaitfix(dir.path()).arg("diff"));
+    std::fs::write(dir.path().join("fix.patch"), patch).unwrap();
+    let status = std::process::Command::new("git")
+        .args(["apply", "--unsafe-paths", "fix.patch"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(read(dir.path(), "a.py"), GOOD.as_bytes());
+}
+
+#[test]
+fn diff_colours_only_when_asked() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (_, plain, _) = stdout(awaitfix(dir.path()).arg("diff"));
+    assert!(!plain.contains('\x1b'), "not a terminal: no colour");
+    let mut cmd = awaitfix(dir.path());
+    cmd.env_remove("NO_COLOR").args(["diff", "--color", "always"]);
+    let (_, coloured, _) = stdout(&mut cmd);
+    assert!(coloured.contains("\x1b[31m-    manager = await"), "{coloured:?}");
+}
+
+#[test]
+fn nothing_to_change_exits_0() {
+    let dir = tree(&[("a.py", GOOD.as_bytes())]);
+    assert_eq!(stdout(awaitfix(dir.path()).arg("diff")).0, 0);
+    assert_eq!(stdout(awaitfix(dir.path()).arg("check")).0, 0);
+}
+
+#[test]
+fn syntax_error_beside_a_fixable_file() {
+    let broken = "from m import get_websocket_manager\n\nasync def f(:\n    await get_websocket_manager()\n";
+    let dir = tree(&[("a_broken.py", broken.as_bytes()), ("b.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2, "a file that does not parse makes the exit code 2");
+    assert!(out.contains("b.py:5:15: AWF001"), "the run goes on: {out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: a_broken.py:3:"), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!(code, 2);
+    assert!(err.contains("fixed 1 site in 1 file"), "{err}");
+    assert_eq!(read(dir.path(), "a_broken.py"), broken.as_bytes(), "never rewritten");
+    assert_eq!(read(dir.path(), "b.py"), GOOD.as_bytes());
+}
+
+#[test]
+fn binary_file_named_py_is_reported_not_read() {
+    let dir = tree(&[("blob.py", b"\x00\x01get_websocket_manager\xff"), ("b.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: blob.py: binary file (contains a NUL byte); skipped\n");
+    assert!(out.contains("b.py:5:15"));
+}
+
+#[test]
+fn non_utf8_without_cookie_is_a_one_line_error() {
+    let mut bytes = BAD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"# caf\xe9\n");
+    let dir = tree(&[("a.py", &bytes)]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: a.py: not valid UTF-8 (byte 0xe9"), "{err}");
+    assert_eq!(read(dir.path(), "a.py"), bytes);
+}
+
+#[test]
+fn latin1_file_keeps_every_byte() {
+    let mut bytes = b"# -*- coding: latin-1 -*-\n# caf\xe9\n".to_vec();
+    bytes.extend_from_slice(BAD.as_bytes());
+    let dir = tree(&[("a.py", &bytes)]);
+    let (code, _, _) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!(code, 0);
+    let mut expected = b"# -*- coding: latin-1 -*-\n# caf\xe9\n".to_vec();
+    expected.extend_from_slice(GOOD.as_bytes());
+    assert_eq!(read(dir.path(), "a.py"), expected);
+}
+
+#[test]
+fn crlf_file_keeps_its_line_endings() {
+    let crlf = BAD.replace('\n', "\r\n");
+    let dir = tree(&[("a.py", crlf.as_bytes())]);
+    assert_eq!(stdout(awaitfix(dir.path()).arg("apply")).0, 0);
+    assert_eq!(read(dir.path(), "a.py"), GOOD.replace('\n', "\r\n").as_bytes());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_and_broken_symlink() {
+    let dir = tree(&[("pkg/a.py", BAD.as_bytes())]);
+    std::os::unix::fs::symlink("..", dir.path().join("pkg/loop")).unwrap();
+    std::os::unix::fs::symlink("missing.py", dir.path().join("pkg/dangling.py")).unwrap();
+    std::os::unix::fs::symlink("missing.txt", dir.path().join("pkg/dangling.txt")).unwrap();
+    let (code, out, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.contains("pkg/a.py:5:15"), "{out}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines.iter().any(|l| l.starts_with("error: pkg/dangling.py: broken symlink")), "{err}");
+    assert!(lines.iter().any(|l| l.starts_with("warning: pkg/loop: symlink loop")), "{err}");
+}
+
+#[test]
+fn gitignore_exclude_and_explicit_files() {
+    let dir = tree(&[
+        (".gitignore", b"generated/\n"),
+        ("generated/a.py", BAD.as_bytes()),
+        ("vendor/b.py", BAD.as_bytes()),
+        ("src/c.py", BAD.as_bytes()),
+        ("src/notes.txt", BAD.as_bytes()),
+        (".hidden/d.py", BAD.as_bytes()),
+    ]);
+    let (_, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "--exclude", "vendor/"]));
+    assert_eq!(out.lines().map(|l| l.split(':').next().unwrap()).collect::<Vec<_>>(), ["src/c.py"]);
+    // A file named on the command line is read even if ignored, but --exclude still applies.
+    let (_, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "generated/a.py", "src/notes.txt"]));
+    assert!(out.contains("generated/a.py:5:15") && out.contains("src/notes.txt:5:15"), "{out}");
+    let (code, out, _) =
+        stdout(awaitfix(dir.path()).args(["check", "-q", "--exclude", "generated", "generated/a.py"]));
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["check", "nope"]));
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: nope: no such file or directory\n");
+}
+
+#[test]
+fn invalid_transform_fails_before_reading_python() {
+    let dir = tree(&[
+        ("bad.yaml", b"id: mine\npairs:\n  - sync: make_client\n    asynch: make_client_async\n"),
+        ("a.py", b"\x00binary that would be reported if read"),
+    ]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "--transform", "bad.yaml"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("awaitfix: error: bad.yaml:4:5: pairs[0]: unknown field `asynch`"), "{err}");
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["transforms", "validate", "bad.yaml"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.yaml:4:5:"), "{err}");
+}
+
+#[test]
+fn user_transform_file_defines_another_pair() {
+    let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
+    let src = "from svc.http import make_client\nfrom other import make_client as other_client\n\n\nasync def f():\n    a = await make_client()\n    b = await other_client()\n";
+    let dir = tree(&[("http.yaml", transform.as_bytes()), ("a.py", src.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "--transform", "http.yaml"]));
+    assert_eq!(code, 1);
+    assert_eq!(out, "a.py:6:9: AWF001 [*] `make_client` is synchronous; awaiting it raises TypeError\n");
+}
+
+#[test]
+fn transforms_list_and_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["transforms", "list"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("websocket-manager")
+            && out.contains("get_websocket_manager -> get_websocket_manager_async")
+    );
+    let (_, out, _) = stdout(awaitfix(dir.path()).args(["transforms", "show", "websocket-manager"]));
+    assert!(out.starts_with("id: websocket-manager\n"), "{out}");
+}

@@ -1,0 +1,66 @@
+//! End to end: the example backend runs under python3, fails with the TypeError before `apply`, passes after,
+//! and the test module that asserts the TypeError on purpose is left byte for byte as it was.
+
+use std::path::Path;
+use std::process::Command;
+
+const TYPE_ERROR: &str =
+    "TypeError: object _UnifiedWebSocketManagerImplementation can't be used in 'await' expression";
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs the backend's unit tests; returns whether they passed and what they printed.
+fn python_tests(dir: &Path) -> (bool, String) {
+    let out = Command::new("python3")
+        .args(["-m", "unittest", "discover", "-s", "tests", "-t", "."])
+        .current_dir(dir)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python3 runs");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn awaitfix(dir: &Path, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("awaitfix").unwrap().args(args).current_dir(dir).output().unwrap()
+}
+
+#[test]
+fn example_backend_runs_after_apply() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/backend");
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&example, dir.path());
+    let contract = "tests/test_factory_contract.py";
+    let contract_before = std::fs::read(dir.path().join(contract)).unwrap();
+
+    let (passed, log) = python_tests(dir.path());
+    assert!(!passed, "the backend must fail before the fix:\n{log}");
+    let failures = log.matches(TYPE_ERROR).count();
+    let check = awaitfix(dir.path(), &["check", "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let open = findings.as_array().unwrap().iter().filter(|f| f["status"] == "open").count();
+    assert!(failures >= 12, "a dozen real call paths fail with the TypeError:\n{log}");
+    assert_eq!(failures, open, "each failing call path is one site found:\n{log}");
+
+    let apply = awaitfix(dir.path(), &["apply"]);
+    assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
+    let (passed, log) = python_tests(dir.path());
+    assert!(passed, "the backend must pass after the fix:\n{log}");
+    assert!(!log.contains("TypeError"), "{log}");
+    assert_eq!(
+        std::fs::read(dir.path().join(contract)).unwrap(),
+        contract_before,
+        "intentional file untouched"
+    );
+    assert_eq!(awaitfix(dir.path(), &["check"]).status.code(), Some(0));
+}
