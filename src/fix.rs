@@ -1,7 +1,7 @@
 //! Applying fixes: source text and findings in, rewritten text and counts out. Pure.
 //! Fixes are applied in source order; one that overlaps a fix already applied is skipped and counted.
 
-use crate::edit::Applicability;
+use crate::edit::{Applicability, Edit};
 use crate::finding::Finding;
 
 /// The result of applying the fixable findings of one file.
@@ -14,35 +14,44 @@ pub struct Applied {
     pub overlapping: Vec<usize>,
 }
 
-/// Applies every safe fix of an open finding that `accept` approves.
+/// Applies every safe fix of an open finding that `accept` approves. A fix is skipped when one of its edits
+/// overlaps an edit already taken; fixes nested inside each other's edits (`await F(await F())`) both apply.
 pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> bool) -> Applied {
     let mut order: Vec<usize> = (0..findings.len())
         .filter(|&i| findings[i].is_fixable())
         .filter(|&i| findings[i].fix.as_ref().is_some_and(|f| f.applicability() == Applicability::Safe))
         .collect();
     order.sort_by_key(|&i| findings[i].fix.as_ref().map(|f| f.span().start));
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
+    let mut taken: Vec<&Edit> = Vec::new();
     let mut fixed = Vec::new();
     let mut overlapping = Vec::new();
     for i in order {
         let fix = findings[i].fix.as_ref().expect("filtered on fixable");
-        if fix.edits().first().is_some_and(|e| e.start() < last) {
+        if fix.edits().iter().any(|e| taken.iter().any(|t| overlaps(e, t))) {
             overlapping.push(i);
             continue;
         }
         if !accept(i) {
             continue;
         }
-        for edit in fix.edits() {
-            out.push_str(&text[last..edit.start()]);
-            out.push_str(edit.content());
-            last = edit.end();
-        }
+        taken.extend(fix.edits());
         fixed.push(i);
+    }
+    taken.sort();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for edit in taken {
+        out.push_str(&text[last..edit.start()]);
+        out.push_str(edit.content());
+        last = edit.end();
     }
     out.push_str(&text[last..]);
     Applied { text: out, fixed, overlapping }
+}
+
+/// Whether two edits touch the same bytes; two insertions at one offset count too, their order being unknown.
+fn overlaps(a: &Edit, b: &Edit) -> bool {
+    a.start() < b.end() && b.start() < a.end() || a.start() == b.start()
 }
 
 #[cfg(test)]
@@ -72,6 +81,19 @@ mod tests {
         ];
         let applied = apply(text, &findings, |_| true);
         assert_eq!(applied.text, "0ab3!4589");
+        assert_eq!(
+            apply(
+                "0123456789",
+                &[
+                    finding(vec![Edit::deletion(0..2), Edit::deletion(8..10)]),
+                    finding(vec![Edit::deletion(4..5)])
+                ],
+                |_| true
+            )
+            .text,
+            "23567",
+            "nested fixes both apply"
+        );
         assert_eq!(applied.fixed, vec![1, 0]);
         assert_eq!(applied.overlapping, vec![2]);
     }

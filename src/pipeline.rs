@@ -122,7 +122,7 @@ pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result
         return Err(PlanError { position: Some((line, column)), message });
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| t.prefer_for(path)).collect();
-    let file = FileContext { text, tree: &tree, transforms: &engine.transforms, prefer: &prefer };
+    let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer };
     let findings = rules::check(&file);
     if !rewrite || !findings.iter().any(Finding::is_fixable) {
         return Ok(Plan { source, findings, rewrite: None });

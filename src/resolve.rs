@@ -26,8 +26,9 @@ pub enum ScopeKind {
 pub enum BindingKind {
     /// `from module import name` or `from module import name as local`; `module` keeps its leading dots.
     ImportFrom { module: String, name: String },
-    /// A module object: `import a.b` binds `a` to module `a`; `import a.b as k` binds `k` to `a.b`.
-    Import { module: String },
+    /// A module object: `import a.b` binds `a` (and makes `a.b` reachable through it); `import a.b as k`
+    /// binds `k` to `a.b` (`aliased`).
+    Import { module: String, aliased: bool },
     /// `def name` or `async def name`.
     FunctionDef { is_async: bool },
     /// Anything else: parameter, assignment, loop, `with`/`except` target, class, `del`, walrus, …
@@ -38,6 +39,8 @@ pub enum BindingKind {
 struct Binding {
     offset: usize,
     kind: BindingKind,
+    /// Inside an `if`, `try`, loop or `match` of its scope: it may not run, so it does not hide earlier ones.
+    conditional: bool,
 }
 
 #[derive(Debug)]
@@ -52,11 +55,11 @@ struct Scope<'t> {
 /// What a name refers to at one point.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Resolution<'a> {
-    Bound(&'a BindingKind),
+    /// Every binding that may be the one in effect (several when some are conditional, as in
+    /// `try: from new import F` / `except ImportError: from old import F`).
+    Bound(Vec<&'a BindingKind>),
     /// Bound nowhere in the file; `stars` are the modules of its `from m import *` statements.
-    Unbound {
-        stars: &'a [String],
-    },
+    Unbound { stars: &'a [String] },
 }
 
 /// Where an `await` stands, which decides the fixes that are legal there.
@@ -159,20 +162,19 @@ impl<'t> Scopes<'t> {
         let Some(bindings) = scope.bindings.get(name) else {
             return Resolution::Unbound { stars: &self.stars };
         };
-        let last_before = bindings.iter().rev().find(|b| b.offset <= offset);
-        let last = bindings.last().expect("a bound name has a binding");
-        let chosen = match scope.kind {
-            // A module or class body runs top to bottom: its own reads see the latest binding so far, and code
-            // nested in functions runs later, when the last binding has won.
-            ScopeKind::Module | ScopeKind::Class if same_scope => last_before.unwrap_or(last),
-            ScopeKind::Module | ScopeKind::Class => last,
-            // Any other binding in a function makes the name that function's own variable everywhere in it.
-            _ => match bindings.iter().find(|b| !is_import_or_sync_def(&b.kind)) {
-                Some(other) => other,
-                None => last_before.unwrap_or(last),
-            },
+        let is_function = !matches!(scope.kind, ScopeKind::Module | ScopeKind::Class);
+        // Any other binding in a function makes the name that function's own variable everywhere in it.
+        if is_function && let Some(other) = bindings.iter().find(|b| !is_import_or_sync_def(&b.kind)) {
+            return Resolution::Bound(vec![&other.kind]);
+        }
+        // A read in the same scope sees the bindings made so far; code nested in functions runs later and sees
+        // them all. The last unconditional binding hides what came before it.
+        let visible: &[Binding] = match bindings.iter().rposition(|b| b.offset <= offset) {
+            Some(last) if same_scope => &bindings[..=last],
+            _ => bindings,
         };
-        Resolution::Bound(&chosen.kind)
+        let from = visible.iter().rposition(|b| !b.conditional).unwrap_or(0);
+        Resolution::Bound(visible[from..].iter().map(|b| &b.kind).collect())
     }
 }
 
@@ -218,10 +220,24 @@ impl<'t, 'a> Builder<'t, 'a> {
         if self.scopes.scopes[scope].globals.contains(name) {
             target = MODULE;
         } else if self.scopes.scopes[scope].nonlocals.contains(name) {
-            target = self.scopes.enclosing(scope).unwrap_or(MODULE);
+            // The nearest enclosing function that binds the name owns it.
+            let mut next = self.scopes.enclosing(scope);
+            target = next.unwrap_or(MODULE);
+            while let Some(id) = next.filter(|&id| id != MODULE) {
+                if self.scopes.scopes[id].bindings.contains_key(name) {
+                    target = id;
+                    break;
+                }
+                next = self.scopes.enclosing(id);
+            }
         }
         let offset = name_node.start_byte();
-        self.scopes.scopes[target].bindings.entry(name).or_default().push(Binding { offset, kind });
+        let conditional = is_conditional(name_node);
+        self.scopes.scopes[target].bindings.entry(name).or_default().push(Binding {
+            offset,
+            kind,
+            conditional,
+        });
     }
 
     fn push_children(&mut self, node: Node<'a>, scope: ScopeId) {
@@ -252,6 +268,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             }
             "class_definition" => {
                 let inner = self.new_scope(ScopeKind::Class, Some(scope));
+                self.type_parameters(node, inner);
                 self.push_field(node, "body", inner);
                 self.push_field(node, "superclasses", scope);
                 if let Some(name) = node.child_by_field_name("name") {
@@ -281,8 +298,18 @@ impl<'t, 'a> Builder<'t, 'a> {
             "assignment" | "augmented_assignment" => {
                 self.push_field(node, "type", scope);
                 self.push_field(node, "right", scope);
-                if let Some(left) = node.child_by_field_name("left") {
+                // A bare annotation (`F: Callable`) binds nothing at module or class level; in a function it
+                // still makes the name local.
+                let annotation_only = node.child_by_field_name("right").is_none()
+                    && matches!(self.scopes.scopes[scope].kind, ScopeKind::Module | ScopeKind::Class);
+                if let Some(left) = node.child_by_field_name("left").filter(|_| !annotation_only) {
                     self.targets(left, scope);
+                }
+            }
+            "type_alias_statement" => {
+                self.push_field(node, "right", scope);
+                if let Some(name) = node.child_by_field_name("left").and_then(|l| l.named_child(0)) {
+                    self.bind(name, scope, BindingKind::Other);
                 }
             }
             "for_statement" | "for_in_clause" => {
@@ -346,13 +373,37 @@ impl<'t, 'a> Builder<'t, 'a> {
     fn function(&mut self, node: Node<'a>, scope: ScopeId) {
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
         let inner = self.new_scope(ScopeKind::Function { is_async }, Some(scope));
+        self.type_parameters(node, inner);
         self.push_field(node, "body", inner);
         self.push_field(node, "return_type", scope);
         if let Some(params) = node.child_by_field_name("parameters") {
             self.parameters(params, scope, inner);
         }
         if let Some(name) = node.child_by_field_name("name") {
-            self.bind(name, scope, BindingKind::FunctionDef { is_async });
+            // A decorator may return anything (`sync_to_async` makes a coroutine function), unless it is one
+            // of the caches that keep a function as it is.
+            let kind = if keeps_function_kind(self.text, node) {
+                BindingKind::FunctionDef { is_async }
+            } else {
+                BindingKind::Other
+            };
+            self.bind(name, scope, kind);
+        }
+    }
+
+    /// PEP 695 type parameters (`def f[T]`, `class C[T]`) bind in the new scope.
+    fn type_parameters(&mut self, node: Node<'a>, inner: ScopeId) {
+        let Some(params) = node.child_by_field_name("type_parameters") else { return };
+        let mut stack = vec![params];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "identifier"
+                && n.parent().is_some_and(|p| p.kind() == "type" || p.kind() == "splat_type")
+            {
+                self.bind(n, inner, BindingKind::Other);
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
         }
     }
 
@@ -415,10 +466,10 @@ impl<'t, 'a> Builder<'t, 'a> {
                     continue;
                 };
                 let module = dotted_text(self.text(dotted));
-                self.bind(alias, scope, BindingKind::Import { module });
+                self.bind(alias, scope, BindingKind::Import { module, aliased: true });
             } else if let Some(first) = name.named_child(0) {
-                let module = self.text(first).to_string();
-                self.bind(first, scope, BindingKind::Import { module });
+                let module = dotted_text(self.text(name));
+                self.bind(first, scope, BindingKind::Import { module, aliased: false });
             }
         }
     }
@@ -475,6 +526,37 @@ impl<'t, 'a> Builder<'t, 'a> {
     }
 }
 
+/// Whether a binding statement sits in a branch, loop or handler of its scope, so that it may not run.
+fn is_conditional(node: Node) -> bool {
+    let mut node = node;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "if_statement" | "try_statement" | "for_statement" | "while_statement" | "match_statement" => {
+                return true;
+            }
+            "function_definition" | "class_definition" | "lambda" | "module" => return false,
+            _ => node = parent,
+        }
+    }
+    false
+}
+
+/// Whether a `def` is undecorated or decorated only by caches that return a function of the same kind.
+fn keeps_function_kind(text: &str, def: Node) -> bool {
+    let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") else {
+        return true;
+    };
+    let mut cursor = decorated.walk();
+    let decorators: Vec<Node> =
+        decorated.named_children(&mut cursor).filter(|n| n.kind() == "decorator").collect();
+    decorators.iter().all(|d| {
+        let expr: String =
+            text[d.byte_range()].trim_start_matches('@').chars().filter(|c| !c.is_whitespace()).collect();
+        let name = expr.split('(').next().unwrap_or("");
+        matches!(name, "cache" | "lru_cache" | "functools.cache" | "functools.lru_cache")
+    })
+}
+
 /// A dotted name as written, without the white space Python allows around dots.
 fn dotted_text(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
@@ -503,19 +585,56 @@ mod tests {
     #[test]
     fn function_local_import_wins_over_module_binding() {
         let r = resolve_last_call("F = 1\nasync def f():\n    from m import F\n    await F()\n");
-        assert_eq!(r, r#"Bound(ImportFrom { module: "m", name: "F" })"#);
+        assert_eq!(r, r#"Bound([ImportFrom { module: "m", name: "F" }])"#);
     }
 
     #[test]
     fn assignment_after_the_call_makes_the_name_local() {
         let r = resolve_last_call("from m import F\nasync def f():\n    await F()\n    F = 2\n");
-        assert_eq!(r, "Bound(Other)");
+        assert_eq!(r, "Bound([Other])");
     }
 
     #[test]
     fn last_module_definition_wins_for_code_in_functions() {
         let r = resolve_last_call("def F(): pass\nasync def g():\n    await F()\nasync def F(): pass\n");
-        assert_eq!(r, "Bound(FunctionDef { is_async: true })");
+        assert_eq!(r, "Bound([FunctionDef { is_async: true }])");
+    }
+
+    #[test]
+    fn conditional_bindings_are_all_candidates() {
+        let src = "try:\n    from new import F\nexcept ImportError:\n    from old import F as F\nasync def g():\n    await F()\n";
+        assert_eq!(
+            resolve_last_call(src),
+            r#"Bound([ImportFrom { module: "new", name: "F" }, ImportFrom { module: "old", name: "F" }])"#
+        );
+        let src = "async def F(): pass\ndef F(): pass\nasync def g():\n    await F()\n";
+        assert_eq!(
+            resolve_last_call(src),
+            "Bound([FunctionDef { is_async: false }])",
+            "an unconditional def wins"
+        );
+    }
+
+    #[test]
+    fn decorated_def_may_be_anything_but_caches_keep_it() {
+        let src = "@sync_to_async\ndef F(): pass\nasync def g():\n    await F()\n";
+        assert_eq!(resolve_last_call(src), "Bound([Other])");
+        let src = "@functools.lru_cache(maxsize=1)\ndef F(): pass\nasync def g():\n    await F()\n";
+        assert_eq!(resolve_last_call(src), "Bound([FunctionDef { is_async: false }])");
+    }
+
+    #[test]
+    fn nonlocal_binds_in_the_function_that_owns_the_name() {
+        let src = "async def outer():\n    from m import F\n    def middle():\n        def inner():\n            nonlocal F\n            F = 1\n    await F()\n";
+        assert_eq!(resolve_last_call(src), "Bound([Other])");
+    }
+
+    #[test]
+    fn bare_module_annotation_binds_nothing_and_type_statements_do() {
+        let src = "from m import F\nF: Callable\nasync def g():\n    await F()\n";
+        assert_eq!(resolve_last_call(src), r#"Bound([ImportFrom { module: "m", name: "F" }])"#);
+        assert_eq!(resolve_last_call("type F = int\nasync def g():\n    await F()\n"), "Bound([Other])");
+        assert_eq!(resolve_last_call("async def g[F]():\n    await F()\n"), "Bound([Other])");
     }
 
     #[test]
@@ -527,20 +646,20 @@ mod tests {
     #[test]
     fn global_declaration_sends_the_binding_to_the_module() {
         let src = "def setup():\n    global F\n    F = make()\nasync def g():\n    await F()\n";
-        assert_eq!(resolve_last_call(src), "Bound(Other)");
+        assert_eq!(resolve_last_call(src), "Bound([Other])");
     }
 
     #[test]
     fn comprehension_target_and_walrus() {
-        assert_eq!(resolve_last_call("async def g(xs):\n    [await F(x) for F in xs]\n"), "Bound(Other)");
+        assert_eq!(resolve_last_call("async def g(xs):\n    [await F(x) for F in xs]\n"), "Bound([Other])");
         let r = resolve_last_call("async def g(xs):\n    [y for x in xs if (F := x)]\n    await F()\n");
-        assert_eq!(r, "Bound(Other)");
+        assert_eq!(r, "Bound([Other])");
     }
 
     #[test]
     fn parameters_and_lambda_parameters_shadow() {
-        assert_eq!(resolve_last_call("async def g(a, *, F=None):\n    await F()\n"), "Bound(Other)");
-        assert_eq!(resolve_last_call("h = lambda F: F()\n"), "Bound(Other)");
+        assert_eq!(resolve_last_call("async def g(a, *, F=None):\n    await F()\n"), "Bound([Other])");
+        assert_eq!(resolve_last_call("h = lambda F: F()\n"), "Bound([Other])");
     }
 
     #[test]
@@ -553,15 +672,15 @@ mod tests {
     fn import_forms() {
         assert_eq!(
             resolve_last_call("import a.b as F\nasync def g():\n    await F()\n"),
-            r#"Bound(Import { module: "a.b" })"#
+            r#"Bound([Import { module: "a.b", aliased: true }])"#
         );
         assert_eq!(
             resolve_last_call("from . import F\nasync def g():\n    await F()\n"),
-            r#"Bound(ImportFrom { module: ".", name: "F" })"#
+            r#"Bound([ImportFrom { module: ".", name: "F" }])"#
         );
         assert_eq!(
             resolve_last_call("from ..x.y import (\n    G as F,\n)\nasync def g():\n    await F()\n"),
-            r#"Bound(ImportFrom { module: "..x.y", name: "G" })"#
+            r#"Bound([ImportFrom { module: "..x.y", name: "G" }])"#
         );
     }
 }

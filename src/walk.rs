@@ -92,7 +92,29 @@ pub fn walk(paths: &[PathBuf], excludes: &Gitignore) -> Walked {
     }
     walked.files.sort();
     walked.files.dedup();
+    dedup_same_file(&mut walked.files);
     walked
+}
+
+/// Keeps the first path of each file reached twice (through a symlinked folder, or named as `a.py` and
+/// `./a.py`), so that no file is reported or written twice.
+fn dedup_same_file(files: &mut Vec<PathBuf>) {
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|path| match file_id(path) {
+        Some(id) => seen.insert(id),
+        None => true,
+    });
+}
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
 }
 
 /// Turns a walker error into a one-line problem; a broken link that is not a Python file is not one.

@@ -124,13 +124,15 @@ fn operand(site: Node) -> Option<Node> {
 
 /// The call whose result `await` awaits, through parentheses. tree-sitter reads `await f() ** 2` as
 /// `await (f() ** 2)` where Python means `(await f()) ** 2`: the awaited call is then the left of `**`.
+/// In `await (f() ** 2)` the parentheses are real and the power is what is awaited.
 fn awaited_call(operand: Node) -> Option<Node> {
-    let mut node = unparenthesize(operand);
+    let mut node = operand;
     while node.kind() == "binary_operator"
         && node.child_by_field_name("operator").is_some_and(|op| op.kind() == "**")
     {
-        node = unparenthesize(node.child_by_field_name("left")?);
+        node = node.child_by_field_name("left")?;
     }
+    let node = unparenthesize(node);
     (node.kind() == "call").then_some(node)
 }
 
@@ -145,6 +147,7 @@ fn unparenthesize(mut node: Node) -> Node {
 }
 
 fn callee<'t>(text: &'t str, function: Node) -> Option<Callee<'t>> {
+    let function = unparenthesize(function);
     match function.kind() {
         "identifier" => Some(Callee::Name(&text[function.byte_range()])),
         "attribute" => {
@@ -165,7 +168,8 @@ fn callee<'t>(text: &'t str, function: Node) -> Option<Callee<'t>> {
     }
 }
 
-/// The (transform index, pair) whose sync function the candidate calls, by the binding of its callee.
+/// The (transform index, pair) whose sync function the candidate calls, by the bindings of its callee: when
+/// several bindings may be in effect, all of them must lead to the same pair.
 fn matching_pair<'f>(
     file: &'f FileContext,
     scopes: &Scopes,
@@ -173,33 +177,87 @@ fn matching_pair<'f>(
     candidate: &Candidate,
 ) -> Option<(usize, &'f Pair)> {
     let offset = candidate.site.start_byte();
-    let resolution = scopes.resolve(candidate.callee.root(), scope, offset);
-    let mut pairs = file.pairs();
-    match (&candidate.callee, resolution) {
-        (Callee::Name(_), Resolution::Bound(BindingKind::ImportFrom { module, name })) => {
-            pairs.find(|(_, p)| p.sync == *name && p.exported_by(module))
+    match scopes.resolve(candidate.callee.root(), scope, offset) {
+        Resolution::Bound(bindings) => {
+            let mut found = bindings.iter().map(|b| bound_pair(file, &candidate.callee, b));
+            let first = found.next()??;
+            found.all(|other| other.is_some_and(|o| std::ptr::eq(o.1, first.1))).then_some(first)
         }
-        (Callee::Name(local), Resolution::Bound(BindingKind::FunctionDef { is_async: false })) => {
+        Resolution::Unbound { stars } => {
+            let Callee::Name(local) = candidate.callee else { return None };
+            file.pairs().find(|(_, p)| {
+                p.sync == local
+                    && (p.unbound || stars.iter().any(|m| !p.modules.is_empty() && exported(file, p, m)))
+            })
+        }
+    }
+}
+
+/// The pair a callee reaches through one binding of its root name.
+fn bound_pair<'f>(
+    file: &'f FileContext,
+    callee: &Callee,
+    binding: &BindingKind,
+) -> Option<(usize, &'f Pair)> {
+    let mut pairs = file.pairs();
+    match (callee, binding) {
+        (Callee::Name(_), BindingKind::ImportFrom { module, name }) => {
+            pairs.find(|(_, p)| p.sync == *name && exported(file, p, module))
+        }
+        (Callee::Name(local), BindingKind::FunctionDef { is_async: false }) => {
             pairs.find(|(_, p)| p.sync == *local)
         }
-        (Callee::Name(local), Resolution::Unbound { stars }) => pairs.find(|(_, p)| {
-            p.sync == *local && (p.unbound || stars.iter().any(|m| !p.modules.is_empty() && p.exported_by(m)))
-        }),
-        (Callee::Attribute { path, attr, .. }, Resolution::Bound(binding)) => {
-            let base = match binding {
-                BindingKind::Import { module } => module.clone(),
-                BindingKind::ImportFrom { module, name } if module.ends_with('.') => {
-                    format!("{module}{name}")
-                }
-                BindingKind::ImportFrom { module, name } => format!("{module}.{name}"),
-                _ => return None,
-            };
-            let module =
-                std::iter::once(base.as_str()).chain(path.iter().copied()).collect::<Vec<_>>().join(".");
-            pairs.find(|(_, p)| p.sync == *attr && p.exported_by(&module))
+        (Callee::Attribute { root, path, attr }, binding) => {
+            let module = attribute_module(root, path, binding)?;
+            pairs.find(|(_, p)| p.sync == *attr && exported(file, p, &module))
         }
         _ => None,
     }
+}
+
+/// The module that `root.path…` names, when it is one the import made reachable: `import a.b` reaches `a` and
+/// `a.b`; `import a.b as k` and `from a import b` reach only the bound name itself. Anything longer may be an
+/// object's attribute (`app.state.F`), so it does not count.
+fn attribute_module(root: &str, path: &[&str], binding: &BindingKind) -> Option<String> {
+    match binding {
+        BindingKind::Import { module, aliased: true } if path.is_empty() => Some(module.clone()),
+        BindingKind::Import { module, aliased: false } => {
+            let dotted = std::iter::once(root).chain(path.iter().copied()).collect::<Vec<_>>().join(".");
+            (module == &dotted || module.starts_with(&format!("{dotted}."))).then_some(dotted)
+        }
+        BindingKind::ImportFrom { module, name } if path.is_empty() => {
+            Some(if module.ends_with('.') { format!("{module}{name}") } else { format!("{module}.{name}") })
+        }
+        _ => None,
+    }
+}
+
+/// Whether `module` as written in this file (relative imports keep their dots) exports the pair.
+fn exported(file: &FileContext, pair: &Pair, module: &str) -> bool {
+    pair.exported_by(&absolute_module(file.path, module))
+}
+
+/// A relative module made absolute from the file's folders, as far as they go: `..ws` in `app/api/x.py` is
+/// `app.ws`. The result may lack the top packages (the caller matches it against the end of listed modules).
+fn absolute_module(path: &std::path::Path, module: &str) -> String {
+    let rest = module.trim_start_matches('.');
+    let level = module.len() - rest.len();
+    if level == 0 {
+        return module.to_string();
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut folders: Vec<String> = absolute
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| match c {
+            std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    folders.truncate(folders.len().saturating_sub(level - 1));
+    folders.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
+    format!(".{}", folders.join("."))
 }
 
 /// The sync fix: delete `await` and the parentheses that only wrapped the awaited call or the await itself.
@@ -235,12 +293,18 @@ fn drop_await(text: &str, site: Node, call: Node) -> Option<Fix> {
     Some(Fix::safe(edits))
 }
 
-/// Removes only the keyword and the blanks after it on its line, keeping every parenthesis and comment.
+/// Removes only the keyword and the white space up to the next token (line continuations included, so that
+/// `await \` opening a line leaves no stray backslash), keeping every parenthesis and comment.
 fn drop_keyword(text: &str, keyword: Node) -> Edit {
-    let blanks = text[keyword.end_byte()..].find(|c| c != ' ' && c != '\t').unwrap_or(0);
-    let end = keyword.end_byte() + blanks;
-    let end = if text[end..].starts_with(['#', '\r', '\n', '\\']) { keyword.end_byte() } else { end };
-    Edit::deletion(keyword.start_byte()..end)
+    let after = &text[keyword.end_byte()..];
+    let blank = after.find(|c: char| !c.is_whitespace() && c != '\\').unwrap_or(after.len());
+    let end = if after[blank..].starts_with('#') {
+        // A comment follows (inside brackets): keep the line break before the operand.
+        after.find(|c| c != ' ' && c != '\t').unwrap_or(0)
+    } else {
+        blank
+    };
+    Edit::deletion(keyword.start_byte()..keyword.end_byte() + end)
 }
 
 /// Whether `parent` is a pair of parentheses around `child` and nothing else but white space.
@@ -256,32 +320,49 @@ fn is_blank(s: &str) -> bool {
     s.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0c' | '\\'))
 }
 
-/// Whether the site is the only `await` of a generator expression, which dropping it would turn from an
-/// async generator into a plain one (and break the `async for` that consumes it).
+/// Whether dropping the site's `await` would turn a generator expression from asynchronous into a plain one
+/// (and break the `async for` that consumes it): the site belongs to a generator expression's own scope
+/// (list, set and dict comprehensions inside it run inline and count as part of it) and nothing else there
+/// awaits.
 fn desyncs_generator(site: Node) -> bool {
     let mut node = site;
     while let Some(parent) = node.parent() {
         match parent.kind() {
-            "generator_expression" => return !has_other_async(parent, site),
-            "function_definition"
-            | "lambda"
-            | "class_definition"
-            | "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension" => return false,
+            "generator_expression" if !in_first_iterable(parent, site) => {
+                return !awaits_besides(parent, site);
+            }
+            "function_definition" | "lambda" | "class_definition" => return false,
             _ => node = parent,
         }
     }
     false
 }
 
-fn has_other_async(node: Node, site: Node) -> bool {
-    let mut stack = vec![node];
+/// Whether `site` stands in the comprehension's first iterable, which runs in the enclosing scope.
+fn in_first_iterable(comprehension: Node, site: Node) -> bool {
+    first_iterable(comprehension)
+        .is_some_and(|it| it.start_byte() <= site.start_byte() && site.end_byte() <= it.end_byte())
+}
+
+fn first_iterable(comprehension: Node) -> Option<Node> {
+    let mut cursor = comprehension.walk();
+    let clause = comprehension.named_children(&mut cursor).find(|c| c.kind() == "for_in_clause")?;
+    clause.child_by_field_name("right")
+}
+
+/// Whether `generator` awaits anywhere but at `site` itself: another `await` or an `async for` in its own scope
+/// (not in nested functions or generator expressions, which await when they run, and not in its first iterable).
+fn awaits_besides(generator: Node, site: Node) -> bool {
+    let first_iterable = first_iterable(generator);
+    let mut stack = vec![generator];
     while let Some(n) = stack.pop() {
-        if n == site {
+        if Some(n) == first_iterable {
             continue;
         }
-        if n.kind() == "await"
+        if n != generator && matches!(n.kind(), "generator_expression" | "lambda" | "function_definition") {
+            continue;
+        }
+        if (n.kind() == "await" && n.is_named() && n != site)
             || (n.kind() == "for_in_clause" && n.child(0).is_some_and(|c| c.kind() == "async"))
         {
             return true;

@@ -1,4 +1,4 @@
-; Calls that assert a TypeError: `pytest.raises(TypeError…)`, `raises((TypeError, …))`,
+; Calls that assert a TypeError (or any exception, which includes it): `pytest.raises(TypeError…)`, `raises((TypeError, …))`,
 ; `self.assertRaises(TypeError)`, `assertRaisesRegex(TypeError, …)`, `raises(expected_exception=TypeError)`.
 ; Rust keeps those used as the context manager of a `with`; sites in its body await the sync function on purpose.
 (call
@@ -12,7 +12,7 @@
     (parenthesized_expression (identifier) @exception)
   ])
   (#any-of? @method "raises" "assertRaises" "assertRaisesRegex")
-  (#eq? @exception "TypeError")) @assertion
+  (#any-of? @exception "TypeError" "Exception" "BaseException")) @assertion
 
 (call
   function: [
@@ -28,4 +28,4 @@
       ]))
   (#any-of? @method "raises" "assertRaises" "assertRaisesRegex")
   (#any-of? @keyword "expected_exception" "exception")
-  (#eq? @exception "TypeError")) @assertion
+  (#any-of? @exception "TypeError" "Exception" "BaseException")) @assertion

@@ -36,6 +36,8 @@ pub(crate) fn queries() -> &'static Queries {
 
 /// What the rules need to know about one file.
 pub struct FileContext<'a> {
+    /// The file's path as given; relative imports are resolved from its folders.
+    pub path: &'a std::path::Path,
     pub text: &'a str,
     pub tree: &'a Tree,
     pub transforms: &'a [Transform],

@@ -40,17 +40,21 @@ pub struct Pair {
 }
 
 impl Pair {
-    /// Whether `module` (absolute, or relative with leading dots) is one the pair is exported from.
-    /// A relative module counts when its dotted remainder is a trailing part of a listed module.
+    /// Whether `module` exports the pair. An absolute module must be listed. A module starting with a dot is
+    /// a path whose top packages are unknown (a relative import resolved from the file's folders): it counts
+    /// when a listed module is the same or ends with it, such as `app.ws` for `.src.app.ws`.
     pub fn exported_by(&self, module: &str) -> bool {
         if self.modules.is_empty() {
             return true;
         }
-        let rest = module.trim_start_matches('.');
-        if rest.len() == module.len() {
-            return self.modules.iter().any(|m| m == module);
+        match module.strip_prefix('.') {
+            None => self.modules.iter().any(|m| m == module),
+            Some(tail) => self.modules.iter().any(|m| {
+                let tail_parts: Vec<&str> = tail.split('.').collect();
+                let listed: Vec<&str> = m.split('.').collect();
+                !tail.is_empty() && tail_parts.ends_with(&listed)
+            }),
         }
-        !rest.is_empty() && self.modules.iter().any(|m| m == rest || m.ends_with(&format!(".{rest}")))
     }
 }
 
@@ -332,8 +336,10 @@ mod tests {
             unbound: false,
         };
         assert!(p.exported_by("app.core.ws"));
-        assert!(p.exported_by("..core.ws"));
-        assert!(p.exported_by(".ws"));
+        assert!(p.exported_by(".home.me.src.app.core.ws"));
+        assert!(p.exported_by(".app.core.ws"));
+        assert!(!p.exported_by(".core.ws"), "too short to know it is app.core.ws");
+        assert!(!p.exported_by(".app.core.ws.ws"));
         assert!(!p.exported_by("other.ws"));
         assert!(!p.exported_by("."));
     }
