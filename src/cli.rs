@@ -51,6 +51,16 @@ pub struct Common {
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
 
+    /// How to fix an awaited sync call: drop the `await`, or await the async twin (imports fixed). Wins over
+    /// the configuration and the transforms; inside a plain `def` the sync form is always used.
+    #[arg(long, value_enum)]
+    pub prefer: Option<crate::transform::Prefer>,
+
+    /// Configuration file (`pyproject.toml` with `[tool.awaitfix]`, or YAML). Default: found from the first
+    /// PATH upward.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Worker threads. Default: the number of cores.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,

@@ -9,12 +9,21 @@ use crate::edit::Fix;
 pub enum Rule {
     /// `await F(...)` where F is the sync function of a pair.
     Awf001,
+    /// `F_async(...)` whose coroutine is never awaited.
+    Awf002,
+    /// A sync `F(...)` handed to an API that needs an awaitable.
+    Awf003,
+    /// A reference the resolver cannot follow; reported for review.
+    Awf004,
 }
 
 impl Rule {
     pub fn code(self) -> &'static str {
         match self {
             Rule::Awf001 => "AWF001",
+            Rule::Awf002 => "AWF002",
+            Rule::Awf003 => "AWF003",
+            Rule::Awf004 => "AWF004",
         }
     }
 }

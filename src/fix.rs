@@ -15,7 +15,8 @@ pub struct Applied {
 }
 
 /// Applies every safe fix of an open finding that `accept` approves. A fix is skipped when one of its edits
-/// overlaps an edit already taken; fixes nested inside each other's edits (`await F(await F())`) both apply.
+/// overlaps an edit already taken; fixes nested inside each other's edits (`await F(await F())`) both apply,
+/// and an edit that several fixes share (one import statement) is applied once.
 pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> bool) -> Applied {
     let mut order: Vec<usize> = (0..findings.len())
         .filter(|&i| findings[i].is_fixable())
@@ -27,14 +28,16 @@ pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> 
     let mut overlapping = Vec::new();
     for i in order {
         let fix = findings[i].fix.as_ref().expect("filtered on fixable");
-        if fix.edits().iter().any(|e| taken.iter().any(|t| overlaps(e, t))) {
+        // An edit identical to one already taken (the import edit that several renames share) is done.
+        let new: Vec<&Edit> = fix.edits().iter().filter(|e| !taken.contains(e)).collect();
+        if new.iter().any(|e| taken.iter().any(|t| overlaps(e, t))) {
             overlapping.push(i);
             continue;
         }
         if !accept(i) {
             continue;
         }
-        taken.extend(fix.edits());
+        taken.extend(new);
         fixed.push(i);
     }
     taken.sort();

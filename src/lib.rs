@@ -2,6 +2,7 @@
 //! `run` drives one command: load transforms, walk, process files in parallel, then print in path order.
 
 pub mod cli;
+pub mod config;
 pub mod edit;
 pub mod finding;
 pub mod fix;
@@ -77,17 +78,22 @@ struct Processed {
 }
 
 fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
-    // Every transform is validated before any Python file is read.
-    let transforms = transform::load(&common.transforms)?;
-    if let Some(t) = transforms.iter().find(|t| {
-        t.prefer == transform::Prefer::Async
-            || t.overrides.iter().any(|o| o.prefer == transform::Prefer::Async)
-    }) {
-        anyhow::bail!("{}: `prefer: async` is not supported by this version; use `prefer: sync`", t.origin);
-    }
-    let engine = Engine::new(transforms)?;
-    let excludes = walk::excludes(&common.excludes)?;
     let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
+    let config = match &common.config {
+        Some(file) => Some(config::load(file)?),
+        None => config::discover(&paths[0])?,
+    };
+    // Every transform is validated before any Python file is read; `--transform` replaces the configured ones.
+    let specs = match &config {
+        Some(c) if common.transforms.is_empty() => c.transforms.clone(),
+        _ => common.transforms.clone(),
+    };
+    let transforms = transform::load(&specs)?;
+    let mut excludes = vec![walk::excludes(&std::env::current_dir()?, &common.excludes)?];
+    if let Some(c) = &config {
+        excludes.push(walk::excludes(&c.root, &c.exclude)?);
+    }
+    let engine = Engine::new(transforms)?.with_settings(common.prefer, config);
     let walked = walk::walk(&paths, &excludes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
 
+use crate::config::Config;
 use crate::finding::Finding;
 use crate::parse;
 use crate::render::diff::FileDiff;
@@ -26,10 +27,17 @@ pub enum Mode {
     Apply,
 }
 
-/// Everything shared by the workers: validated transforms and the prefilter built from their names.
+/// Everything shared by the workers: validated transforms, the prefilter built from their names, and what
+/// decides `prefer` for a file.
 pub struct Engine {
     transforms: Vec<Transform>,
     prefilter: AhoCorasick,
+    /// `--prefer`, which wins over everything.
+    prefer: Option<Prefer>,
+    config: Option<Config>,
+    /// Paths are matched against override globs relative to this folder (the configuration's, else the
+    /// working directory).
+    root: PathBuf,
 }
 
 impl Engine {
@@ -40,7 +48,32 @@ impl Engine {
             .flat_map(|p| [p.sync.as_str(), p.async_name.as_str()])
             .collect();
         let prefilter = AhoCorasick::new(&names)?;
-        Ok(Self { transforms, prefilter })
+        let root = std::env::current_dir().unwrap_or_default();
+        Ok(Self { transforms, prefilter, prefer: None, config: None, root })
+    }
+
+    /// Sets the command line's `--prefer` and the configuration file.
+    pub fn with_settings(mut self, prefer: Option<Prefer>, config: Option<Config>) -> Self {
+        if let Some(c) = &config {
+            self.root = std::path::absolute(&c.root).unwrap_or_else(|_| c.root.clone());
+        }
+        self.prefer = prefer;
+        self.config = config;
+        self
+    }
+
+    /// `prefer` for one transform and file: `--prefer`, else the configuration's override or setting for the
+    /// path, else the transform's override or setting.
+    fn prefer_for(&self, transform: &Transform, path: &Path) -> Prefer {
+        if let Some(prefer) = self.prefer {
+            return prefer;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+        self.config
+            .as_ref()
+            .and_then(|c| c.prefer_for(relative))
+            .unwrap_or_else(|| transform.prefer_for(relative))
     }
 
     pub fn transforms(&self) -> &[Transform] {
@@ -121,7 +154,7 @@ pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result
         let message = format!("syntax error ({what}); file left unchanged");
         return Err(PlanError { position: Some((line, column)), message });
     }
-    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| t.prefer_for(path)).collect();
+    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer };
     let findings = rules::check(&file);
     if !rewrite || !findings.iter().any(Finding::is_fixable) {

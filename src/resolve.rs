@@ -31,16 +31,22 @@ pub enum BindingKind {
     Import { module: String, aliased: bool },
     /// `def name` or `async def name`.
     FunctionDef { is_async: bool },
+    /// `name = …` (also augmented and annotated assignments with a value).
+    Assigned,
+    /// `name = importlib.import_module(…)` or `name = __import__(…)`: a module the resolver cannot follow.
+    DynamicModule,
     /// Anything else: parameter, assignment, loop, `with`/`except` target, class, `del`, walrus, …
     Other,
 }
 
-#[derive(Clone, Debug)]
-struct Binding {
-    offset: usize,
-    kind: BindingKind,
+/// One binding of a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// Byte offset of the bound name.
+    pub offset: usize,
+    pub kind: BindingKind,
     /// Inside an `if`, `try`, loop or `match` of its scope: it may not run, so it does not hide earlier ones.
-    conditional: bool,
+    pub conditional: bool,
 }
 
 #[derive(Debug)]
@@ -56,8 +62,8 @@ struct Scope<'t> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Resolution<'a> {
     /// Every binding that may be the one in effect (several when some are conditional, as in
-    /// `try: from new import F` / `except ImportError: from old import F`).
-    Bound(Vec<&'a BindingKind>),
+    /// `try: from new import F` / `except ImportError: from old import F`), all of one scope.
+    Bound { scope: ScopeKind, bindings: Vec<&'a Binding> },
     /// Bound nowhere in the file; `stars` are the modules of its `from m import *` statements.
     Unbound { stars: &'a [String] },
 }
@@ -132,6 +138,16 @@ impl<'t> Scopes<'t> {
         }
     }
 
+    /// Whether the file has a `from m import *`.
+    pub fn has_star_imports(&self) -> bool {
+        !self.stars.is_empty()
+    }
+
+    /// Whether any scope binds `name` (a tracked name).
+    pub fn bound_anywhere(&self, name: &str) -> bool {
+        self.scopes.iter().any(|s| s.bindings.contains_key(name))
+    }
+
     /// The fix context of a scope: the nearest function decides; comprehensions take their surroundings'.
     pub fn context(&self, mut id: ScopeId) -> Context {
         loop {
@@ -165,7 +181,7 @@ impl<'t> Scopes<'t> {
         let is_function = !matches!(scope.kind, ScopeKind::Module | ScopeKind::Class);
         // Any other binding in a function makes the name that function's own variable everywhere in it.
         if is_function && let Some(other) = bindings.iter().find(|b| !is_import_or_sync_def(&b.kind)) {
-            return Resolution::Bound(vec![&other.kind]);
+            return Resolution::Bound { scope: scope.kind, bindings: vec![other] };
         }
         // A read in the same scope sees the bindings made so far; code nested in functions runs later and sees
         // them all. The last unconditional binding hides what came before it.
@@ -174,7 +190,7 @@ impl<'t> Scopes<'t> {
             _ => bindings,
         };
         let from = visible.iter().rposition(|b| !b.conditional).unwrap_or(0);
-        Resolution::Bound(visible[from..].iter().map(|b| &b.kind).collect())
+        Resolution::Bound { scope: scope.kind, bindings: visible[from..].iter().collect() }
     }
 }
 
@@ -303,7 +319,12 @@ impl<'t, 'a> Builder<'t, 'a> {
                 let annotation_only = node.child_by_field_name("right").is_none()
                     && matches!(self.scopes.scopes[scope].kind, ScopeKind::Module | ScopeKind::Class);
                 if let Some(left) = node.child_by_field_name("left").filter(|_| !annotation_only) {
-                    self.targets(left, scope);
+                    let kind = match node.child_by_field_name("right") {
+                        Some(right) if is_dynamic_import(self.text, right) => BindingKind::DynamicModule,
+                        Some(_) => BindingKind::Assigned,
+                        None => BindingKind::Other,
+                    };
+                    self.targets_as(left, scope, &kind);
                 }
             }
             "type_alias_statement" => {
@@ -501,8 +522,12 @@ impl<'t, 'a> Builder<'t, 'a> {
 
     /// Binds the names an assignment-like target binds; attributes and subscripts bind nothing but are read.
     fn targets(&mut self, node: Node<'a>, scope: ScopeId) {
+        self.targets_as(node, scope, &BindingKind::Other);
+    }
+
+    fn targets_as(&mut self, node: Node<'a>, scope: ScopeId, kind: &BindingKind) {
         match node.kind() {
-            "identifier" => self.bind(node, scope, BindingKind::Other),
+            "identifier" => self.bind(node, scope, kind.clone()),
             "pattern_list"
             | "tuple_pattern"
             | "list_pattern"
@@ -512,7 +537,16 @@ impl<'t, 'a> Builder<'t, 'a> {
             | "parenthesized_expression"
             | "list_splat_pattern"
             | "dictionary_splat_pattern"
-            | "list_splat" => self.targets_of_children(node, scope),
+            | "list_splat" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+                // Unpacking binds each name to a part of the value, never to the value itself.
+                let kind =
+                    if kind == &BindingKind::DynamicModule { BindingKind::Assigned } else { kind.clone() };
+                for child in children {
+                    self.targets_as(child, scope, &kind);
+                }
+            }
             _ => self.stack.push((node, scope)),
         }
     }
@@ -524,6 +558,15 @@ impl<'t, 'a> Builder<'t, 'a> {
             self.targets(child, scope);
         }
     }
+}
+
+/// Whether an assigned value is `importlib.import_module(…)`, `import_module(…)` or `__import__(…)`.
+fn is_dynamic_import(text: &str, value: Node) -> bool {
+    let Some(function) = value.child_by_field_name("function").filter(|_| value.kind() == "call") else {
+        return false;
+    };
+    let name = &text[function.byte_range()];
+    matches!(name.rsplit('.').next(), Some("import_module" | "__import__"))
 }
 
 /// Whether a binding statement sits in a branch, loop or handler of its scope, so that it may not run.
@@ -579,7 +622,12 @@ mod tests {
         let nodes = HashSet::from([node.id()]);
         let scopes = Scopes::build(&tree, src, &names, &nodes);
         let scope = scopes.scope_of(node).expect("scope recorded");
-        format!("{:?}", scopes.resolve("F", scope, at))
+        match scopes.resolve("F", scope, at) {
+            Resolution::Bound { bindings, .. } => {
+                format!("Bound({:?})", bindings.iter().map(|b| &b.kind).collect::<Vec<_>>())
+            }
+            unbound => format!("{unbound:?}"),
+        }
     }
 
     #[test]
@@ -591,7 +639,7 @@ mod tests {
     #[test]
     fn assignment_after_the_call_makes_the_name_local() {
         let r = resolve_last_call("from m import F\nasync def f():\n    await F()\n    F = 2\n");
-        assert_eq!(r, "Bound([Other])");
+        assert_eq!(r, "Bound([Assigned])");
     }
 
     #[test]
@@ -626,7 +674,7 @@ mod tests {
     #[test]
     fn nonlocal_binds_in_the_function_that_owns_the_name() {
         let src = "async def outer():\n    from m import F\n    def middle():\n        def inner():\n            nonlocal F\n            F = 1\n    await F()\n";
-        assert_eq!(resolve_last_call(src), "Bound([Other])");
+        assert_eq!(resolve_last_call(src), "Bound([Assigned])");
     }
 
     #[test]
@@ -646,7 +694,7 @@ mod tests {
     #[test]
     fn global_declaration_sends_the_binding_to_the_module() {
         let src = "def setup():\n    global F\n    F = make()\nasync def g():\n    await F()\n";
-        assert_eq!(resolve_last_call(src), "Bound([Other])");
+        assert_eq!(resolve_last_call(src), "Bound([Assigned])");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Directories are walked with `ignore` (`.gitignore`, `.ignore`, hidden files); a file named explicitly is
 //! always read. `--exclude` globs (gitignore syntax, relative to the working directory) apply to both.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -29,30 +29,29 @@ fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py")
 }
 
-/// Compiles `--exclude` globs.
-pub fn excludes(globs: &[String]) -> anyhow::Result<Gitignore> {
-    let mut builder = GitignoreBuilder::new(".");
+/// Compiles exclude globs (gitignore syntax) relative to `root`.
+pub fn excludes(root: &Path, globs: &[String]) -> anyhow::Result<Gitignore> {
+    let root = std::path::absolute(root)?;
+    let mut builder = GitignoreBuilder::new(&root);
     for glob in globs {
-        builder.add_line(None, glob).map_err(|e| anyhow::anyhow!("--exclude {glob}: {e}"))?;
+        builder.add_line(None, glob).map_err(|e| anyhow::anyhow!("exclude {glob}: {e}"))?;
     }
     Ok(builder.build()?)
 }
 
-fn is_excluded(excludes: &Gitignore, path: &Path, is_dir: bool) -> bool {
-    excludes.matched_path_or_any_parents(relative(path), is_dir).is_ignore()
-}
-
-/// The path relative to the working directory when under it; otherwise without its root, so that relative
-/// globs such as `**/gen/**` still apply.
-fn relative(path: &Path) -> PathBuf {
-    let stripped =
-        std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    let path = stripped.unwrap_or_else(|| path.to_path_buf());
-    path.components().filter(|c| matches!(c, Component::Normal(_) | Component::ParentDir)).collect()
+/// Whether one of the exclude sets matches `path` or a folder above it; a path outside a set's root is not
+/// excluded by it.
+fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
+    let Ok(absolute) = std::path::absolute(path) else { return false };
+    excludes.iter().any(|gi| {
+        absolute.strip_prefix(gi.path()).is_ok_and(|relative| {
+            !relative.as_os_str().is_empty() && gi.matched_path_or_any_parents(relative, is_dir).is_ignore()
+        })
+    })
 }
 
 /// Walks `paths`; `threads` bounds the walker's parallelism.
-pub fn walk(paths: &[PathBuf], excludes: &Gitignore) -> Walked {
+pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
     let mut walked = Walked::default();
     let mut dirs = Vec::new();
     for path in paths {
@@ -75,7 +74,7 @@ pub fn walk(paths: &[PathBuf], excludes: &Gitignore) -> Walked {
         for dir in rest {
             builder.add(dir);
         }
-        let filter = excludes.clone();
+        let filter = excludes.to_vec();
         builder.follow_links(true).require_git(false).filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !is_excluded(&filter, entry.path(), is_dir)
@@ -172,16 +171,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn relative_drops_dot_and_root() {
-        assert_eq!(relative(Path::new("./a/b.py")), PathBuf::from("a/b.py"));
-        assert_eq!(relative(Path::new("/elsewhere/gen/x.py")), PathBuf::from("elsewhere/gen/x.py"));
-    }
-
-    #[test]
     fn excludes_match_files_and_their_folders() {
-        let ex = excludes(&["gen/".into(), "*_pb2.py".into()]).unwrap();
+        let ex = [excludes(Path::new("."), &["gen/".into(), "*_pb2.py".into()]).unwrap()];
         assert!(is_excluded(&ex, Path::new("gen/a/x.py"), false));
         assert!(is_excluded(&ex, Path::new("./pkg/x_pb2.py"), false));
         assert!(!is_excluded(&ex, Path::new("pkg/x.py"), false));
+        assert!(!is_excluded(&ex, Path::new("/elsewhere/gen/x.py"), false), "outside the root");
     }
 }

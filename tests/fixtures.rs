@@ -10,41 +10,62 @@ use awaitfix::pipeline::{Engine, plan};
 use awaitfix::render::diff::FileDiff;
 use awaitfix::render::{Diagnostic, text};
 use awaitfix::source::{LineIndex, Source};
-use awaitfix::transform;
+use awaitfix::transform::{self, Prefer};
 
-/// What a marker expects on its line.
+/// What the markers expect, by line: `# expect: [CODE] outcome` (AWF001 when no code is given), or
+/// `# expect-next-line: …` for the line below.
 fn expectations(text: &str) -> BTreeMap<usize, String> {
     let mut out = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
-        if let Some(pos) = line.find("# expect-next-line: ") {
-            out.insert(i + 2, line[pos + "# expect-next-line: ".len()..].trim().to_string());
+        let (line_no, marker) = if let Some(pos) = line.find("# expect-next-line: ") {
+            (i + 2, &line[pos + "# expect-next-line: ".len()..])
         } else if let Some(pos) = line.find("# expect: ") {
-            let what = line[pos + "# expect: ".len()..].split_whitespace().next().unwrap_or("");
-            if what != "none" {
-                out.insert(i + 1, what.to_string());
-            }
+            (i + 1, &line[pos + "# expect: ".len()..])
+        } else {
+            continue;
+        };
+        let mut words = marker.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let (code, what) =
+            if first.starts_with("AWF") { (first, words.next().unwrap_or("")) } else { ("AWF001", first) };
+        if what != "none" {
+            out.insert(line_no, format!("{code} {what}"));
         }
     }
     out
 }
 
-fn outcome(d: &Diagnostic) -> &'static str {
-    match d.status {
+fn outcome(d: &Diagnostic) -> String {
+    let what = match d.status {
         Status::Open if d.fixable => "fix",
         Status::Open => "review",
         Status::Intentional => "intentional",
         Status::Suppressed => "suppressed",
-    }
+    };
+    format!("{} {what}", d.code)
 }
 
 #[test]
 fn awf001_fixtures() {
-    run_fixtures("awf001");
+    run_fixtures("awf001", Prefer::Sync);
 }
 
-/// Checks every fixture of a folder, then fails once, naming each fixture that failed.
-fn run_fixtures(folder: &str) {
-    let engine = Engine::new(transform::builtins().expect("built-ins")).expect("engine");
+#[test]
+fn rule_fixtures() {
+    run_fixtures("rules", Prefer::Sync);
+}
+
+#[test]
+fn prefer_async_fixtures() {
+    run_fixtures("prefer_async", Prefer::Async);
+}
+
+/// Checks every fixture of a folder with the built-in transforms set to `prefer`, then fails once, naming each
+/// fixture that failed.
+fn run_fixtures(folder: &str, prefer: Prefer) {
+    let mut transforms = transform::builtins().expect("built-ins");
+    transforms.iter_mut().for_each(|t| t.prefer = prefer);
+    let engine = Engine::new(transforms).expect("engine");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
     let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.retain(|p| p.extension().is_some_and(|e| e == "py"));
@@ -121,6 +142,7 @@ fn assert_outside_edits_unchanged(
     let mut edits: Vec<_> =
         fixed.iter().flat_map(|&i| findings[i].fix.as_ref().unwrap().edits().iter().cloned()).collect();
     edits.sort();
+    edits.dedup();
     let (mut old_at, mut new_at) = (0, 0);
     for edit in &edits {
         let same = &old[old_at..edit.start()];

@@ -1,22 +1,37 @@
 //! Rules: match sites in a parsed file and plan their fixes (DESIGN §2).
 //! Consumes the decoded text, its tree and the active transforms; produces `Finding`s in source order.
-//! Queries are compiled once per process and shared by every thread.
+//! Each rule turns candidate nodes (from queries compiled once per process) into `Site`s by name resolution;
+//! `plan` then turns sites into findings with fixes, imports included.
 
 mod awf001;
+mod awf002;
+mod awf003;
+mod awf004;
+mod callee;
+mod imports;
 mod intent;
+mod plan;
 mod suppression;
+mod sync_fix;
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use tree_sitter::{Query, Tree};
+use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Status};
 use crate::parse::language;
+use crate::resolve::{Binding, ScopeId, Scopes};
+use crate::source::LineIndex;
 use crate::transform::{Pair, Prefer, Transform};
+use callee::Callee;
 
 /// The compiled queries of every rule.
 pub(crate) struct Queries {
     awaited_call: Query,
+    aliases: Query,
+    call: Query,
+    dynamic: Query,
     intent: Query,
 }
 
@@ -29,6 +44,9 @@ pub(crate) fn queries() -> &'static Queries {
         };
         Queries {
             awaited_call: compile("awaited_call.scm", include_str!("awaited_call.scm")),
+            aliases: compile("aliases.scm", include_str!("aliases.scm")),
+            call: compile("call.scm", include_str!("call.scm")),
+            dynamic: compile("dynamic.scm", include_str!("dynamic.scm")),
             intent: compile("intent.scm", include_str!("intent.scm")),
         }
     })
@@ -46,15 +64,166 @@ pub struct FileContext<'a> {
 }
 
 impl FileContext<'_> {
-    /// The transform and pair whose sync name is `name` and that accept it, if any.
+    /// Every pair of every transform, with the index of its transform.
     fn pairs(&self) -> impl Iterator<Item = (usize, &Pair)> {
         self.transforms.iter().enumerate().flat_map(|(i, t)| t.pairs.iter().map(move |p| (i, p)))
     }
+
+    /// Whether `name` is the sync or async name of some pair.
+    fn is_pair_name(&self, name: &str) -> bool {
+        self.pairs().any(|(_, p)| p.sync == name || p.async_name == name)
+    }
+}
+
+/// What the fix of a site does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// Drop the `await` (AWF001, sync form).
+    DropAwait,
+    /// Call the async twin, keeping what surrounds the call (AWF001 with `prefer: async`, AWF003); AWF001
+    /// falls back to dropping the `await` when the twin cannot be imported correctly.
+    CallAsync,
+    /// Await the coroutine (AWF002 in an `async def`).
+    AddAwait,
+    /// Call the sync twin instead of creating a coroutine (AWF002 outside `async def`).
+    CallSync,
+    /// Report for review, never fix (AWF004).
+    Review,
+}
+
+/// A matched site, before its fix is planned.
+pub(crate) struct Site<'tree, 'f, 's> {
+    pub rule: Rule,
+    /// What is reported: the `await` for AWF001, the call for AWF002 and AWF003.
+    pub node: Node<'tree>,
+    pub call: Node<'tree>,
+    pub callee: Callee<'f>,
+    /// The identifier a rename replaces (the function's name, or the attribute's last part).
+    pub name_node: Node<'tree>,
+    pub transform: usize,
+    pub pair: &'f Pair,
+    /// The bindings through which the callee reaches the pair (empty when unbound or star-imported).
+    pub bindings: Vec<&'s Binding>,
+    pub scope: ScopeId,
+    pub action: Action,
+    pub status: Status,
+    pub message: String,
+}
+
+/// An awaited or plain call whose callee might reach a pair's function.
+pub(crate) struct Candidate<'tree, 't> {
+    pub node: Node<'tree>,
+    pub call: Node<'tree>,
+    pub callee: Callee<'t>,
+    pub name_node: Node<'tree>,
 }
 
 /// All findings in a file, in source order.
 pub fn check(file: &FileContext) -> Vec<Finding> {
-    let mut findings = awf001::check(file);
+    let awaited = awf001::candidates(file);
+    let calls = plain_calls(file);
+    let dynamic = awf004::candidates(file);
+    if awaited.is_empty() && calls.is_empty() && dynamic.is_empty() {
+        return Vec::new();
+    }
+    let mut names: HashSet<&str> = awaited.iter().chain(&calls).map(|c| c.callee.root()).collect();
+    names.extend(file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]));
+    names.extend(awf003::api_roots(file, &calls));
+    let nodes: HashSet<usize> = awaited.iter().chain(&calls).map(|c| c.node.id()).collect();
+    let scopes = Scopes::build(file.tree, file.text, &names, &nodes);
+    let index = LineIndex::new(file.text);
+    let status = StatusOf::new(file, &index);
+
+    let mut sites = awf001::sites(file, &scopes, &awaited, &status);
+    sites.extend(awf002::sites(file, &scopes, &calls, &status));
+    sites.extend(awf003::sites(file, &scopes, &calls, &status));
+    let mut findings = plan::findings(file, &scopes, sites);
+    findings.extend(awf004::findings(file, &dynamic, &status));
     findings.sort_by_key(|f| (f.range.start, f.rule));
     findings
+}
+
+/// Local names that `from m import NAME as LOCAL` gives a pair's function.
+fn pair_aliases<'t>(file: &FileContext<'t>) -> HashSet<&'t str> {
+    let query = &queries().aliases;
+    let name = query.capture_index_for_name("name").expect("aliases.scm captures @name");
+    let alias = query.capture_index_for_name("alias").expect("aliases.scm captures @alias");
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
+    let mut out = HashSet::new();
+    while let Some(m) = matches.next() {
+        let text =
+            |index| m.captures().iter().find(|c| c.index == index).map(|c| &file.text[c.node.byte_range()]);
+        if let (Some(name), Some(alias)) = (text(name), text(alias))
+            && file.is_pair_name(name)
+        {
+            out.insert(alias);
+        }
+    }
+    out
+}
+
+/// Calls that are not awaited and whose callee's last name is a pair's name or an alias of one (AWF002 and
+/// AWF003 candidates).
+fn plain_calls<'tree, 't: 'tree>(file: &FileContext<'t>) -> Vec<Candidate<'tree, 't>> {
+    let aliases = pair_aliases(file);
+    let query = &queries().call;
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
+    let mut out = Vec::new();
+    while let Some(m) = matches.next() {
+        let Some(call) = m.captures().first().map(|c| c.node) else { continue };
+        let Some((callee, name_node)) = callee::callee(file.text, call) else { continue };
+        if !(file.is_pair_name(callee.last()) || aliases.contains(callee.last())) || is_awaited(call) {
+            continue;
+        }
+        out.push(Candidate { node: call, call, callee, name_node });
+    }
+    out
+}
+
+/// Whether the value of `node` is awaited (through parentheses).
+fn is_awaited(node: Node) -> bool {
+    let mut node = node;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "parenthesized_expression" => node = parent,
+            "await" => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Decides whether a site is open, intentional or suppressed.
+pub(crate) struct StatusOf<'a> {
+    file: &'a FileContext<'a>,
+    index: &'a LineIndex<'a>,
+    expecting: OnceLock<Vec<std::ops::Range<usize>>>,
+}
+
+impl<'a> StatusOf<'a> {
+    fn new(file: &'a FileContext<'a>, index: &'a LineIndex<'a>) -> Self {
+        Self { file, index, expecting: OnceLock::new() }
+    }
+
+    /// `Intentional` inside an assertion that expects the TypeError (AWF001 only: the other rules' sites do
+    /// not raise it), `Suppressed` with a comment naming the rule, else `Open`.
+    pub(crate) fn of(&self, rule: Rule, range: std::ops::Range<usize>) -> Status {
+        let expecting =
+            self.expecting.get_or_init(|| intent::expecting_type_error(self.file.text, self.file.tree));
+        if rule == Rule::Awf001 && expecting.iter().any(|b| b.start <= range.start && range.end <= b.end) {
+            Status::Intentional
+        } else if suppression::is_suppressed(
+            self.file.text,
+            self.file.tree,
+            self.index,
+            range.start,
+            rule.code(),
+        ) {
+            Status::Suppressed
+        } else {
+            Status::Open
+        }
+    }
 }

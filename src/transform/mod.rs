@@ -15,7 +15,7 @@ const BUILTIN: &[(&str, &str)] =
     &[("websocket-manager.yaml", include_str!("../../transforms/websocket-manager.yaml"))];
 
 /// How an awaited sync call is fixed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Prefer {
     /// Drop the `await`: `await F(x)` becomes `F(x)`.

@@ -1,0 +1,209 @@
+//! Configuration: `[tool.awaitfix]` in `pyproject.toml`, or `awaitfix.yaml`, found from the first PATH upward
+//! (DESIGN §1). Consumes the file's text, produces `Config`; unknown keys are errors positioned at
+//! `path:line:col`. Command-line flags win over it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::transform::{Prefer, TransformError};
+
+/// The settings of one configuration file.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// Its folder: relative paths and globs in it are relative to this folder.
+    pub root: PathBuf,
+    /// Transform ids or YAML files (folders expanded to their `*.yaml` files).
+    pub transforms: Vec<String>,
+    pub prefer: Option<Prefer>,
+    pub exclude: Vec<String>,
+    /// Per-path `prefer`; the first whose glob matches wins.
+    pub overrides: Vec<(globset::GlobSet, Prefer)>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    transforms: Vec<String>,
+    #[serde(default)]
+    prefer: Option<Prefer>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    paths: Vec<String>,
+    prefer: Prefer,
+}
+
+#[derive(Debug, Deserialize)]
+struct Pyproject {
+    tool: Option<Tool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Tool {
+    awaitfix: Option<RawConfig>,
+}
+
+/// The configuration that applies to `start` (a file or folder): the nearest folder, going up, with an
+/// `awaitfix.yaml` or a `pyproject.toml` that has a `[tool.awaitfix]` table.
+pub fn discover(start: &Path) -> Result<Option<Config>, TransformError> {
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    while let Some(d) = dir {
+        let yaml = d.join("awaitfix.yaml");
+        if yaml.is_file() {
+            return load(&yaml).map(Some);
+        }
+        let pyproject = d.join("pyproject.toml");
+        if pyproject.is_file() {
+            let text = read(&pyproject)?;
+            if text.contains("awaitfix")
+                && let Some(config) = parse_pyproject(&pyproject, &text)?
+            {
+                return Ok(Some(config));
+            }
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
+/// Reads a configuration file named with `--config`: `*.toml` (`[tool.awaitfix]`) or YAML.
+pub fn load(path: &Path) -> Result<Config, TransformError> {
+    let text = read(path)?;
+    if path.extension().is_some_and(|e| e == "toml") {
+        let shown = path.display().to_string();
+        return parse_pyproject(path, &text)?.ok_or_else(|| {
+            TransformError::new(&shown, 1, 1, "no [tool.awaitfix] table".into())
+                .hint("add a [tool.awaitfix] table, or pass an awaitfix.yaml")
+        });
+    }
+    let raw: RawConfig = serde_norway::from_str(&text)
+        .map_err(|e| TransformError::from_yaml(&path.display().to_string(), &e))?;
+    build(path, raw)
+}
+
+fn read(path: &Path) -> Result<String, TransformError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        TransformError::new(&path.display().to_string(), 1, 1, format!("cannot read configuration: {e}"))
+            .hint("check the file's permissions and that it is UTF-8")
+    })
+}
+
+fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, TransformError> {
+    let pyproject: Pyproject = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |span| position(text, span.start));
+        let message = e.message().trim().to_string();
+        TransformError::new(&path.display().to_string(), line, column, message)
+            .hint("see the configuration keys in the README")
+    })?;
+    match pyproject.tool.and_then(|t| t.awaitfix) {
+        Some(raw) => build(path, raw).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn build(path: &Path, raw: RawConfig) -> Result<Config, TransformError> {
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let shown = path.display().to_string();
+    let mut transforms = Vec::new();
+    for spec in raw.transforms {
+        let candidate = root.join(&spec);
+        if candidate.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&candidate)
+                .map_err(|e| {
+                    TransformError::new(&shown, 1, 1, format!("transforms: cannot read {spec}: {e}"))
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect();
+            files.sort();
+            transforms.extend(files.into_iter().map(|f| f.display().to_string()));
+        } else if candidate.exists() {
+            transforms.push(candidate.display().to_string());
+        } else {
+            // A built-in id; `transform::load` reports it if it is neither.
+            transforms.push(spec);
+        }
+    }
+    let mut overrides = Vec::new();
+    for o in raw.overrides {
+        let mut set = globset::GlobSetBuilder::new();
+        for glob in &o.paths {
+            let glob = globset::GlobBuilder::new(glob).literal_separator(true).build().map_err(|e| {
+                TransformError::new(&shown, 1, 1, format!("overrides: bad glob `{glob}`: {}", e.kind()))
+                    .hint("use glob syntax such as `**/routes/**`")
+            })?;
+            set.add(glob);
+        }
+        let set = set.build().map_err(|e| TransformError::new(&shown, 1, 1, format!("overrides: {e}")))?;
+        overrides.push((set, o.prefer));
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        root,
+        transforms,
+        prefer: raw.prefer,
+        exclude: raw.exclude,
+        overrides,
+    })
+}
+
+impl Config {
+    /// The configured `prefer` for a path relative to the configuration's folder, if any.
+    pub fn prefer_for(&self, relative: &Path) -> Option<Prefer> {
+        self.overrides.iter().find(|(set, _)| set.is_match(relative)).map(|(_, p)| *p).or(self.prefer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pyproject_table_and_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pyproject.toml");
+        std::fs::write(&path, "[project]\nname = 'x'\n\n[tool.awaitfix]\nprefer = 'async'\nexclude = ['gen/']\n[[tool.awaitfix.overrides]]\npaths = ['legacy/**']\nprefer = 'sync'\n").unwrap();
+        let config = discover(&dir.path().join("src/a.py")).unwrap().expect("found from a path below");
+        assert_eq!(config.prefer, Some(Prefer::Async));
+        assert_eq!(config.exclude, ["gen/"]);
+        assert_eq!(config.prefer_for(Path::new("legacy/x/a.py")), Some(Prefer::Sync));
+        assert_eq!(config.prefer_for(Path::new("app/a.py")), Some(Prefer::Async));
+
+        std::fs::write(&path, "[tool.awaitfix]\nprefered = 'async'\n").unwrap();
+        let err = discover(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("pyproject.toml:2:1: unknown field `prefered`"), "{err}");
+    }
+
+    #[test]
+    fn yaml_wins_in_its_folder_and_bad_values_are_positioned() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("awaitfix.yaml"), "prefer: later\n").unwrap();
+        let err = discover(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("awaitfix.yaml:1:9: prefer: unknown variant `later`"), "{err}");
+    }
+
+    #[test]
+    fn pyproject_without_the_table_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pyproject.toml"), "[project]\nname = 'awaitfix-user'\n").unwrap();
+        assert!(discover(dir.path()).unwrap().is_none());
+    }
+}

@@ -1,0 +1,236 @@
+//! Callees: how a call names its function, and which pair's function that name reaches once resolved.
+//! Shared by every rule; pure functions of the tree, the scopes and the transforms.
+
+use tree_sitter::Node;
+
+use super::FileContext;
+use crate::resolve::{Binding, BindingKind, Resolution, ScopeKind, Scopes};
+use crate::transform::Pair;
+
+/// How a call names its function.
+#[derive(Clone, Debug)]
+pub(crate) enum Callee<'t> {
+    /// `F(...)`
+    Name(&'t str),
+    /// `root.a.b.F(...)`: `path` holds the parts between the root and F.
+    Attribute { root: &'t str, path: Vec<&'t str>, attr: &'t str },
+}
+
+impl<'t> Callee<'t> {
+    /// The name whose binding decides what is called.
+    pub(crate) fn root(&self) -> &'t str {
+        match self {
+            Callee::Name(name) => name,
+            Callee::Attribute { root, .. } => root,
+        }
+    }
+
+    /// The last name: what a pair's function must be called.
+    pub(crate) fn last(&self) -> &'t str {
+        match self {
+            Callee::Name(name) => name,
+            Callee::Attribute { attr, .. } => attr,
+        }
+    }
+}
+
+/// Which function of a pair a rule looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Twin {
+    Sync,
+    Async,
+}
+
+impl Twin {
+    pub(crate) fn name(self, pair: &Pair) -> &str {
+        match self {
+            Twin::Sync => &pair.sync,
+            Twin::Async => &pair.async_name,
+        }
+    }
+}
+
+/// What a callee reaches.
+pub(crate) enum Reach<'f, 's> {
+    /// The pair's function, through these bindings (none when unbound or star-imported).
+    Pair {
+        transform: usize,
+        pair: &'f Pair,
+        bindings: Vec<&'s Binding>,
+    },
+    /// Named like the pair's function, but bound in a way the resolver cannot follow (a module-level
+    /// reassignment, a module from `importlib`, conditional bindings that disagree).
+    Unknown {
+        transform: usize,
+        pair: &'f Pair,
+    },
+    None,
+}
+
+/// The expression an `await` node applies to, past line continuations.
+pub(crate) fn operand(site: Node) -> Option<Node> {
+    let mut cursor = site.walk();
+    site.named_children(&mut cursor).find(|n| !n.is_extra())
+}
+
+/// The call whose result `await` awaits, through parentheses. tree-sitter reads `await f() ** 2` as
+/// `await (f() ** 2)` where Python means `(await f()) ** 2`: the awaited call is then the left of `**`.
+/// In `await (f() ** 2)` the parentheses are real and the power is what is awaited.
+pub(crate) fn awaited_call(operand: Node) -> Option<Node> {
+    let mut node = operand;
+    while node.kind() == "binary_operator"
+        && node.child_by_field_name("operator").is_some_and(|op| op.kind() == "**")
+    {
+        node = node.child_by_field_name("left")?;
+    }
+    let node = unparenthesize(node);
+    (node.kind() == "call").then_some(node)
+}
+
+/// The expression inside any number of parentheses (comments inside them do not count).
+pub(crate) fn unparenthesize(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        let mut cursor = node.walk();
+        let Some(inner) = node.named_children(&mut cursor).find(|n| !n.is_extra()) else { break };
+        node = inner;
+    }
+    node
+}
+
+/// The callee of `call` and the identifier node that names the function (the one a rename replaces).
+pub(crate) fn callee<'t, 'tree>(text: &'t str, call: Node<'tree>) -> Option<(Callee<'t>, Node<'tree>)> {
+    let function = unparenthesize(call.child_by_field_name("function")?);
+    match function.kind() {
+        "identifier" => Some((Callee::Name(&text[function.byte_range()]), function)),
+        "attribute" => {
+            let attr_node = function.child_by_field_name("attribute")?;
+            let attr = &text[attr_node.byte_range()];
+            let mut path = Vec::new();
+            let mut object = function.child_by_field_name("object")?;
+            while object.kind() == "attribute" {
+                path.push(&text[object.child_by_field_name("attribute")?.byte_range()]);
+                object = object.child_by_field_name("object")?;
+            }
+            if object.kind() != "identifier" {
+                return None;
+            }
+            path.reverse();
+            Some((Callee::Attribute { root: &text[object.byte_range()], path, attr }, attr_node))
+        }
+        _ => None,
+    }
+}
+
+/// What `callee`, read at `offset` in `scope`, reaches among the pairs' `twin` functions: when several bindings
+/// may be in effect, all of them must lead to the same pair.
+pub(crate) fn reach<'f, 's>(
+    file: &'f FileContext,
+    scopes: &'s Scopes,
+    scope: usize,
+    offset: usize,
+    callee: &Callee,
+    twin: Twin,
+) -> Reach<'f, 's> {
+    let named = file.pairs().find(|(_, p)| twin.name(p) == callee.last());
+    match scopes.resolve(callee.root(), scope, offset) {
+        Resolution::Bound { scope: kind, bindings } => {
+            let mut found = bindings.iter().map(|b| bound_pair(file, callee, &b.kind, twin));
+            let first = found.next().flatten();
+            let agree = first.is_some_and(|f| found.all(|o| o.is_some_and(|o| std::ptr::eq(o.1, f.1))));
+            if let (Some((transform, pair)), true) = (first, agree) {
+                return Reach::Pair { transform, pair, bindings };
+            }
+            let Some((transform, pair)) = named else { return Reach::None };
+            let dynamic = bindings.iter().any(|b| {
+                b.kind == BindingKind::DynamicModule
+                    || (b.kind == BindingKind::Assigned
+                        && kind == ScopeKind::Module
+                        && callee.root() == callee.last())
+            });
+            let disagree = bindings.len() > 1
+                && bindings.iter().any(|b| bound_pair(file, callee, &b.kind, twin).is_some());
+            if dynamic || disagree { Reach::Unknown { transform, pair } } else { Reach::None }
+        }
+        Resolution::Unbound { stars } => {
+            let Callee::Name(local) = callee else { return Reach::None };
+            file.pairs()
+                .find(|(_, p)| {
+                    twin.name(p) == *local
+                        && (p.unbound || stars.iter().any(|m| !p.modules.is_empty() && exported(file, p, m)))
+                })
+                .map_or(Reach::None, |(transform, pair)| Reach::Pair {
+                    transform,
+                    pair,
+                    bindings: Vec::new(),
+                })
+        }
+    }
+}
+
+/// The pair a callee reaches through one binding of its root name.
+fn bound_pair<'f>(
+    file: &'f FileContext,
+    callee: &Callee,
+    binding: &BindingKind,
+    twin: Twin,
+) -> Option<(usize, &'f Pair)> {
+    let mut pairs = file.pairs();
+    match (callee, binding) {
+        (Callee::Name(_), BindingKind::ImportFrom { module, name }) => {
+            pairs.find(|(_, p)| twin.name(p) == name && exported(file, p, module))
+        }
+        (Callee::Name(local), BindingKind::FunctionDef { is_async }) => {
+            pairs.find(|(_, p)| twin.name(p) == *local && *is_async == (twin == Twin::Async))
+        }
+        (Callee::Attribute { root, path, attr }, binding) => {
+            let module = attribute_module(root, path, binding)?;
+            pairs.find(|(_, p)| twin.name(p) == *attr && exported(file, p, &module))
+        }
+        _ => None,
+    }
+}
+
+/// The module that `root.path…` names, when it is one the import made reachable: `import a.b` reaches `a` and
+/// `a.b`; `import a.b as k` and `from a import b` reach only the bound name itself. Anything longer may be an
+/// object's attribute (`app.state.F`), so it does not count.
+pub(crate) fn attribute_module(root: &str, path: &[&str], binding: &BindingKind) -> Option<String> {
+    match binding {
+        BindingKind::Import { module, aliased: true } if path.is_empty() => Some(module.clone()),
+        BindingKind::Import { module, aliased: false } => {
+            let dotted = std::iter::once(root).chain(path.iter().copied()).collect::<Vec<_>>().join(".");
+            (module == &dotted || module.starts_with(&format!("{dotted}."))).then_some(dotted)
+        }
+        BindingKind::ImportFrom { module, name } if path.is_empty() => {
+            Some(if module.ends_with('.') { format!("{module}{name}") } else { format!("{module}.{name}") })
+        }
+        _ => None,
+    }
+}
+
+/// Whether `module` as written in this file (relative imports keep their dots) exports the pair.
+pub(crate) fn exported(file: &FileContext, pair: &Pair, module: &str) -> bool {
+    pair.exported_by(&absolute_module(file.path, module))
+}
+
+/// A relative module made absolute from the file's folders, as far as they go: `..ws` in `app/api/x.py` is
+/// `app.ws`. The result may lack the top packages (the caller matches it against the end of listed modules).
+fn absolute_module(path: &std::path::Path, module: &str) -> String {
+    let rest = module.trim_start_matches('.');
+    let level = module.len() - rest.len();
+    if level == 0 {
+        return module.to_string();
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut folders: Vec<String> = absolute
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| match c {
+            std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    folders.truncate(folders.len().saturating_sub(level - 1));
+    folders.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
+    format!(".{}", folders.join("."))
+}
