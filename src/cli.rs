@@ -110,6 +110,11 @@ pub enum TransformsCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run the `examples` of transforms (ids or files); exit 1 if one fails.
+    Test {
+        #[arg(required = true, value_name = "ID|FILE")]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod edit;
+pub mod examples;
 pub mod finding;
 pub mod fix;
 pub mod output;
@@ -215,6 +216,35 @@ fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitSt
             }
             if !errors.is_empty() {
                 return Err(transform::TransformErrors(errors).into());
+            }
+        }
+        TransformsCommand::Test { files } => {
+            let specs: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            let mut failed = 0;
+            for t in transform::load(&specs)? {
+                let failures = examples::run(&t)?;
+                for f in &failures {
+                    out.print(&format!(
+                        "{}: example {} fails
+  expected: {}
+  actual:   {}
+",
+                        t.origin,
+                        f.index + 1,
+                        f.expected.trim_end().replace('\n', "\n            "),
+                        f.actual.trim_end().replace('\n', "\n            ")
+                    ));
+                }
+                failed += failures.len();
+                out.note(&format!(
+                    "{}: {} of {} examples pass",
+                    t.origin,
+                    t.examples.len() - failures.len(),
+                    t.examples.len()
+                ));
+            }
+            if failed > 0 {
+                return Ok(ExitStatus::Findings);
             }
         }
     }

@@ -277,3 +277,76 @@ fn transforms_list_and_show() {
     let (_, out, _) = stdout(awaitfix(dir.path()).args(["transforms", "show", "websocket-manager"]));
     assert!(out.starts_with("id: websocket-manager\n"), "{out}");
 }
+
+#[test]
+fn prefer_async_flag_renames_and_fixes_the_import() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "--prefer", "async"]));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+    assert_eq!(
+        String::from_utf8(read(dir.path(), "a.py")).unwrap(),
+        "from app.ws import get_websocket_manager_async\n\n\nasync def handler(ctx):\n    manager = await get_websocket_manager_async(ctx)\n    return manager\n"
+    );
+}
+
+#[test]
+fn configuration_is_discovered_and_flags_win() {
+    let pyproject = "[project]\nname = 'svc'\n\n[tool.awaitfix]\nprefer = 'async'\nexclude = ['generated/']\n\n[[tool.awaitfix.overrides]]\npaths = ['legacy/**']\nprefer = 'sync'\n";
+    let dir = tree(&[
+        ("pyproject.toml", pyproject.as_bytes()),
+        ("app/a.py", BAD.as_bytes()),
+        ("legacy/b.py", BAD.as_bytes()),
+        ("generated/c.py", BAD.as_bytes()),
+    ]);
+    // Run from a subfolder: the configuration is found upward and its globs are relative to its own folder.
+    let (code, out, _) = stdout(awaitfix(&dir.path().join("app")).args(["diff", "..", "-q"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("+    manager = await get_websocket_manager_async(ctx)"),
+        "prefer async from the file: {out}"
+    );
+    assert!(
+        out.contains("+++ b/../legacy/b.py") && out.contains("+    manager = get_websocket_manager(ctx)"),
+        "{out}"
+    );
+    assert!(!out.contains("generated/c.py"), "excluded by the file: {out}");
+    let (_, out, _) = stdout(awaitfix(dir.path()).args(["diff", "--prefer", "sync", "app"]));
+    assert!(out.contains("+    manager = get_websocket_manager(ctx)"), "the flag wins: {out}");
+}
+
+#[test]
+fn bad_configuration_names_file_and_key() {
+    let dir = tree(&[("awaitfix.yaml", b"prefer: async\nexlude: [gen/]\n"), ("a.py", BAD.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.starts_with("awaitfix: error: "), "{err}");
+    assert!(err.contains("awaitfix.yaml:2:1: unknown field `exlude`"), "{err}");
+}
+
+#[test]
+fn transforms_test_runs_examples() {
+    let good = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\nexamples:\n  - before: 'c = await make_client()'\n    after: 'c = make_client()'\n";
+    let bad = good.replace("after: 'c = make_client()'", "after: 'c = await make_client()'");
+    let dir = tree(&[("good.yaml", good.as_bytes()), ("bad.yaml", bad.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["transforms", "test", "good.yaml"]));
+    assert_eq!((code, err.as_str()), (0, "good.yaml: 1 of 1 examples pass\n"));
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["transforms", "test", "bad.yaml"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("bad.yaml: example 1 fails") && out.contains("actual:   c = make_client()"),
+        "{out}"
+    );
+}
+
+#[test]
+fn user_transform_with_async_module_adds_an_import() {
+    let transform = "id: db\npairs:\n  - sync: connect\n    async: connect_async\n    modules: [db.sync_api]\n    async_module: db.aio\nprefer: async\n";
+    let src = "from db.sync_api import connect\n\n\nasync def f():\n    return await connect()\n";
+    let dir = tree(&[("db.yaml", transform.as_bytes()), ("a.py", src.as_bytes())]);
+    let (code, _, _) = stdout(awaitfix(dir.path()).args(["apply", "--transform", "db.yaml"]));
+    assert_eq!(code, 0);
+    assert_eq!(
+        String::from_utf8(read(dir.path(), "a.py")).unwrap(),
+        "from db.aio import connect_async\n\n\nasync def f():\n    return await connect_async()\n"
+    );
+}

@@ -35,32 +35,66 @@ fn awaitfix(dir: &Path, args: &[&str]) -> std::process::Output {
     assert_cmd::Command::cargo_bin("awaitfix").unwrap().args(args).current_dir(dir).output().unwrap()
 }
 
-#[test]
-fn example_backend_runs_after_apply() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/backend");
+/// Copies a package, checks that its tests fail with the TypeError once per open finding, applies the fixes
+/// with `args`, and checks that its tests then pass, that the file asserting the TypeError is untouched and
+/// that nothing is left to fix.
+fn runs_after_apply(package: &str, args: &[&str]) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(package);
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&example, dir.path());
+    copy_tree(&source, dir.path());
     let contract = "tests/test_factory_contract.py";
     let contract_before = std::fs::read(dir.path().join(contract)).unwrap();
 
     let (passed, log) = python_tests(dir.path());
-    assert!(!passed, "the backend must fail before the fix:\n{log}");
+    assert!(!passed, "{package} must fail before the fix:\n{log}");
     let failures = log.matches(TYPE_ERROR).count();
-    let check = awaitfix(dir.path(), &["check", "--format", "json"]);
+    let check = awaitfix(dir.path(), &[&["check", "--format", "json"], args].concat());
     let findings: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
     let open = findings.as_array().unwrap().iter().filter(|f| f["status"] == "open").count();
     assert!(failures >= 12, "a dozen real call paths fail with the TypeError:\n{log}");
     assert_eq!(failures, open, "each failing call path is one site found:\n{log}");
 
-    let apply = awaitfix(dir.path(), &["apply"]);
+    let apply = awaitfix(dir.path(), &[&["apply"], args].concat());
     assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
+    // Importing every module (the tests import them all) raises no NameError or ImportError, and every call
+    // path now works.
     let (passed, log) = python_tests(dir.path());
-    assert!(passed, "the backend must pass after the fix:\n{log}");
-    assert!(!log.contains("TypeError"), "{log}");
+    assert!(passed, "{package} must pass after `apply {}`:\n{log}", args.join(" "));
+    assert!(
+        !log.contains("TypeError") && !log.contains("NameError") && !log.contains("ImportError"),
+        "{log}"
+    );
     assert_eq!(
         std::fs::read(dir.path().join(contract)).unwrap(),
         contract_before,
         "intentional file untouched"
     );
-    assert_eq!(awaitfix(dir.path(), &["check"]).status.code(), Some(0));
+    assert_eq!(awaitfix(dir.path(), &[&["check"], args].concat()).status.code(), Some(0));
+    let again = awaitfix(dir.path(), &[&["diff"], args].concat());
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "a second run changes nothing: {}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn example_backend_sync_fix() {
+    runs_after_apply("examples/backend", &[]);
+}
+
+#[test]
+fn example_backend_async_fix() {
+    runs_after_apply("examples/backend", &["--prefer", "async"]);
+}
+
+#[test]
+fn import_layouts_sync_fix() {
+    runs_after_apply("tests/fixtures/e2e_imports", &[]);
+}
+
+#[test]
+fn import_layouts_async_fix() {
+    runs_after_apply("tests/fixtures/e2e_imports", &["--prefer", "async"]);
 }

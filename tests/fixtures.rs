@@ -129,6 +129,15 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         insta::assert_snapshot!(format!("{folder}__{stem}"), snapshot);
     });
     support::python_compiles(&name, rewritten);
+    // 5. Every name a rewrite introduced is bound: the rewrite reads no global the original did not read
+    //    unbound already.
+    if plan.rewrite.is_some()
+        && let (Some(before), Some(after)) =
+            (support::undefined_names(&name, text), support::undefined_names(&name, rewritten))
+    {
+        let introduced: Vec<&String> = after.difference(&before).collect();
+        assert!(introduced.is_empty(), "{name}: the rewrite reads unbound names {introduced:?}");
+    }
 }
 
 /// Walks the applied edits in order and compares every stretch between them.

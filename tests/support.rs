@@ -19,3 +19,47 @@ pub fn python_compiles(name: &str, source: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+const UNDEFINED_NAMES: &str = r#"
+import ast, builtins, symtable, sys
+src = sys.stdin.read()
+try:
+    tree = ast.parse(src)
+    top = symtable.symtable(src, sys.argv[1], "exec")
+except SyntaxError:
+    print("<syntax error>")
+    sys.exit(0)
+if any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree)):
+    print("<star import>")
+    sys.exit(0)
+defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+known = defined | set(dir(builtins)) | {"__file__", "__name__", "__doc__"}
+missing = set()
+def visit(table, top_level):
+    for s in table.get_symbols():
+        if s.is_referenced() and (top_level or s.is_global()) and s.get_name() not in known:
+            missing.add(s.get_name())
+    for child in table.get_children():
+        visit(child, False)
+visit(top, True)
+print("\n".join(sorted(missing)))
+"#;
+
+/// Global names a module reads but never binds (nor gets from builtins), by CPython's own symbol tables;
+/// `None` when the module does not compile or has a star import.
+pub fn undefined_names(name: &str, source: &str) -> Option<std::collections::BTreeSet<String>> {
+    let mut child = Command::new("python3")
+        .args(["-c", UNDEFINED_NAMES, name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child.stdin.take().unwrap().write_all(source.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{name}: the undefined-name script failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    if text.starts_with('<') {
+        return None;
+    }
+    Some(text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+}

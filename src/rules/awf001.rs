@@ -61,7 +61,8 @@ pub(super) fn sites<'tree, 'f, 's>(
         let shown = callee_text(file.text, c.call);
         let mut message = match rule {
             Rule::Awf004 => format!(
-                "`{shown}` may be the synchronous `{}`, through a binding awaitfix cannot follow; review it",
+                "`{shown}` is bound in a way awaitfix cannot follow (reassigned, imported conditionally or \
+                 dynamically); if it is the synchronous `{}`, awaiting it raises TypeError: review it",
                 pair.sync
             ),
             _ if shown == pair.sync => format!("`{shown}` is synchronous; awaiting it raises TypeError"),
