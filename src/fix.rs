@@ -12,6 +12,8 @@ pub struct Applied {
     pub fixed: Vec<usize>,
     /// Indices of fixable findings skipped because their edits overlap an applied fix.
     pub overlapping: Vec<usize>,
+    /// The edits made, sorted, each once.
+    pub edits: Vec<Edit>,
 }
 
 /// Applies every safe fix of an open finding that `accept` approves. A fix is skipped when one of its edits
@@ -43,13 +45,13 @@ pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> 
     taken.sort();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for edit in taken {
+    for edit in &taken {
         out.push_str(&text[last..edit.start()]);
         out.push_str(edit.content());
         last = edit.end();
     }
     out.push_str(&text[last..]);
-    Applied { text: out, fixed, overlapping }
+    Applied { text: out, fixed, overlapping, edits: taken.into_iter().cloned().collect() }
 }
 
 /// Whether two edits touch the same bytes; two insertions at one offset count too, their order being unknown.

@@ -23,6 +23,45 @@ pub fn parse(text: &str) -> Option<Tree> {
     PARSER.with(|parser| parser.borrow_mut().parse(text, None))
 }
 
+/// Parses `new_text`, the result of applying `edits` (sorted, non-overlapping, in `old_text` offsets) to the text
+/// `old` was parsed from, reusing every subtree the edits did not touch.
+pub fn reparse(old: &Tree, old_text: &str, edits: &[crate::edit::Edit], new_text: &str) -> Option<Tree> {
+    let mut tree = old.clone();
+    // From the last edit to the first: each one's offsets are still those of the original text.
+    for edit in edits.iter().rev() {
+        let start_position = point(old_text, edit.start());
+        let old_end_position = point(old_text, edit.end());
+        let new_end_position = advance(start_position, edit.content());
+        tree.edit(&tree_sitter::InputEdit {
+            start_byte: edit.start(),
+            old_end_byte: edit.end(),
+            new_end_byte: edit.start() + edit.content().len(),
+            start_position,
+            old_end_position,
+            new_end_position,
+        });
+    }
+    PARSER.with(|parser| parser.borrow_mut().parse(new_text, Some(&tree)))
+}
+
+/// The row and byte column of `offset`.
+fn point(text: &str, offset: usize) -> tree_sitter::Point {
+    let before = &text.as_bytes()[..offset];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = before.iter().rposition(|&b| b == b'\n').map_or(offset, |i| offset - i - 1);
+    tree_sitter::Point { row, column }
+}
+
+/// Where a point moves after inserting `content` at it.
+fn advance(at: tree_sitter::Point, content: &str) -> tree_sitter::Point {
+    match content.rfind('\n') {
+        Some(i) => {
+            tree_sitter::Point { row: at.row + content.matches('\n').count(), column: content.len() - i - 1 }
+        }
+        None => tree_sitter::Point { row: at.row, column: at.column + content.len() },
+    }
+}
+
 /// Byte offset and description of the first syntax error in `tree`, if any.
 pub fn first_error(tree: &Tree) -> Option<(usize, String)> {
     let root = tree.root_node();
@@ -76,5 +115,27 @@ mod tests {
         assert!(at >= text.find("x =").unwrap(), "error at {at}");
         assert!(error_count(&tree) >= 1);
         assert_eq!(first_error(&parse("x = await f()\n").unwrap()), None);
+    }
+
+    #[test]
+    fn reparse_after_edits_equals_a_fresh_parse() {
+        use crate::edit::Edit;
+        let old = "async def f():\n    x = await g(1)\n    y = (await g(\n        2))\n    return x, y\n";
+        let first = old.find("await g(1)").unwrap();
+        let second = old.find("(await g(").unwrap();
+        let close = old.find("2))").unwrap() + 2;
+        let edits = [
+            Edit::deletion(first..first + 6),
+            Edit::deletion(second..second + 7),
+            Edit::deletion(close..close + 1),
+        ];
+        let mut new = old.to_string();
+        for e in edits.iter().rev() {
+            new.replace_range(e.range(), e.content());
+        }
+        let tree = parse(old).unwrap();
+        let reparsed = reparse(&tree, old, &edits, &new).unwrap();
+        assert_eq!(reparsed.root_node().to_sexp(), parse(&new).unwrap().root_node().to_sexp());
+        assert!(!reparsed.root_node().has_error(), "{new}");
     }
 }

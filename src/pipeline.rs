@@ -7,6 +7,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::config::Config;
 use crate::finding::Finding;
+use crate::fix::Applied;
 use crate::parse;
 use crate::render::diff::FileDiff;
 use crate::render::{Diagnostic, display_path};
@@ -161,7 +162,7 @@ pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result
         return Ok(Plan { source, findings, rewrite: None });
     }
     let applied = crate::fix::apply(text, &findings, |_| true);
-    let bytes = verify(&tree, &applied.text, &source)?;
+    let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
 }
@@ -223,8 +224,10 @@ impl std::fmt::Display for PlanError {
 
 /// Re-parses a rewrite: it must parse with no more errors than the original (which had none), and encode back
 /// to the file's encoding. Returns the bytes to write.
-fn verify(original: &tree_sitter::Tree, rewritten: &str, source: &Source) -> Result<Vec<u8>, String> {
-    let tree = parse::parse(rewritten).ok_or("the rewrite could not be re-parsed; file left unchanged")?;
+fn verify(original: &tree_sitter::Tree, applied: &Applied, source: &Source) -> Result<Vec<u8>, String> {
+    let rewritten = applied.text.as_str();
+    let tree = parse::reparse(original, &source.text, &applied.edits, rewritten)
+        .ok_or("the rewrite could not be re-parsed; file left unchanged")?;
     if parse::error_count(&tree) > parse::error_count(original) {
         return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
     }

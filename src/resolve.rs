@@ -89,13 +89,21 @@ pub struct Scopes<'t> {
 
 impl<'t> Scopes<'t> {
     /// Builds the scopes of `tree`, recording bindings of `names` only and the scope of each node id in `nodes`.
+    ///
+    /// Only subtrees whose text mentions a tracked name are visited: a binding of a name spells it, and every
+    /// node of interest contains its callee's name. (Star imports are the exception and are always read.)
     pub fn build(tree: &Tree, text: &'t str, names: &HashSet<&str>, nodes: &HashSet<usize>) -> Self {
+        let mentions = aho_corasick::AhoCorasick::new(names.iter())
+            .map(|ac| ac.find_overlapping_iter(text).map(|m| m.start()).collect())
+            .unwrap_or_default();
         let mut builder = Builder {
             text,
             names,
             nodes,
             scopes: Scopes { scopes: Vec::new(), stars: Vec::new(), node_scopes: HashMap::new() },
             stack: Vec::new(),
+            cursor: tree.walk(),
+            mentions,
         };
         let module = builder.new_scope(ScopeKind::Module, None);
         builder.stack.push((tree.root_node(), module));
@@ -209,6 +217,10 @@ struct Builder<'t, 'a> {
     nodes: &'a HashSet<usize>,
     scopes: Scopes<'t>,
     stack: Vec<(Node<'a>, ScopeId)>,
+    /// Reused for every traversal step, so that walking allocates nothing.
+    cursor: tree_sitter::TreeCursor<'a>,
+    /// Sorted start offsets of every occurrence of a tracked name in the text.
+    mentions: Vec<usize>,
 }
 
 impl<'t, 'a> Builder<'t, 'a> {
@@ -257,10 +269,27 @@ impl<'t, 'a> Builder<'t, 'a> {
     }
 
     fn push_children(&mut self, node: Node<'a>, scope: ScopeId) {
-        let mut cursor = node.walk();
+        let first = self.stack.len();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                let child = self.cursor.node();
+                if child.is_named() && (self.mentions_in(child) || child.kind() == "import_from_statement") {
+                    self.stack.push((child, scope));
+                }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
         // Reversed so that the stack pops them in source order: bindings are then recorded in order.
-        let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
-        self.stack.extend(children.into_iter().rev().map(|c| (c, scope)));
+        self.stack[first..].reverse();
+    }
+
+    /// Whether a tracked name starts inside `node`.
+    fn mentions_in(&self, node: Node) -> bool {
+        let i = self.mentions.partition_point(|&m| m < node.start_byte());
+        self.mentions.get(i).is_some_and(|&m| m < node.end_byte())
     }
 
     fn push_field(&mut self, node: Node<'a>, field: &str, scope: ScopeId) {

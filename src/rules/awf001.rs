@@ -2,36 +2,29 @@
 //! Candidates come from `awaited_call.scm`; name resolution decides which of them call the sync function.
 //! An awaited name the resolver cannot follow becomes an AWF004 site for review.
 
-use tree_sitter::{QueryCursor, StreamingIterator};
-
 use super::callee::{self, Reach, Twin, awaited_call, operand};
-use super::{Action, Candidate, FileContext, Site, StatusOf, queries};
+use super::{Action, Candidate, Captured, FileContext, Site, StatusOf, may_name_pair};
 use crate::finding::Rule;
 use crate::resolve::{Context, Scopes};
 use crate::transform::Prefer;
 
-/// Awaited calls whose callee is a name, or an attribute chain ending in the sync name of some pair.
-pub(super) fn candidates<'tree, 't: 'tree>(file: &FileContext<'t>) -> Vec<Candidate<'tree, 't>> {
-    let query = &queries().awaited_call;
-    let site_index = query.capture_index_for_name("site").expect("awaited_call.scm captures @site");
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
-    let mut out: Vec<Candidate> = Vec::new();
-    while let Some(m) = matches.next() {
-        let Some(site) = m.captures().iter().find(|c| c.index == site_index).map(|c| c.node) else {
-            continue;
-        };
-        // `(_)` also matches a line continuation after `await`: one candidate per site.
-        if out.last().is_some_and(|c| c.node == site) {
-            continue;
-        }
+/// Awaited calls whose callee may name a pair's sync function: its own name, an alias an import gave it, or
+/// an attribute chain ending in it. (An alias always comes from an import that names the original.)
+pub(super) fn candidates<'tree, 't: 'tree>(
+    file: &FileContext<'t>,
+    captured: &Captured<'tree>,
+) -> Vec<Candidate<'tree, 't>> {
+    let mut out = Vec::new();
+    for &site in &captured.awaited {
         let Some(call) = operand(site).and_then(awaited_call) else { continue };
         let Some((callee, name_node)) = callee::callee(file.text, call) else { continue };
-        if matches!(callee, callee::Callee::Attribute { attr, .. } if !file.pairs().any(|(_, p)| p.sync == attr))
-        {
-            continue;
+        let named = match &callee {
+            callee::Callee::Name(name) => may_name_pair(file, captured, name),
+            callee::Callee::Attribute { attr, .. } => file.pairs().any(|(_, p)| p.sync == *attr),
+        };
+        if named {
+            out.push(Candidate { node: site, call, callee, name_node });
         }
-        out.push(Candidate { node: site, call, callee, name_node });
     }
     out
 }

@@ -2,9 +2,9 @@
 //! `importlib.import_module(…).F` — reported for review, never fixed. (Awaited names bound in ways the
 //! resolver cannot follow become AWF004 sites in `awf001`.)
 
-use tree_sitter::{Node, QueryCursor, StreamingIterator};
+use tree_sitter::Node;
 
-use super::{FileContext, StatusOf, queries};
+use super::{Captured, FileContext, StatusOf};
 use crate::finding::{Finding, Rule};
 
 /// A dynamic reference and the sync name it spells.
@@ -14,17 +14,13 @@ pub(super) struct Dynamic<'tree> {
     name: String,
 }
 
-pub(super) fn candidates<'tree>(file: &FileContext<'tree>) -> Vec<Dynamic<'tree>> {
-    let query = &queries().dynamic;
-    let reference = query.capture_index_for_name("reference").expect("dynamic.scm captures @reference");
-    let name = query.capture_index_for_name("name").expect("dynamic.scm captures @name");
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
+pub(super) fn candidates<'tree>(
+    file: &FileContext<'tree>,
+    captured: &Captured<'tree>,
+) -> Vec<Dynamic<'tree>> {
     let mut out = Vec::new();
-    while let Some(m) = matches.next() {
-        let node = m.captures().iter().find(|c| c.index == reference).map(|c| c.node);
-        let spelled = m.captures().iter().find(|c| c.index == name).map(|c| &file.text[c.node.byte_range()]);
-        let (Some(node), Some(spelled)) = (node, spelled) else { continue };
+    for &(node, name) in &captured.dynamic {
+        let spelled = &file.text[name.byte_range()];
         if let Some((transform, pair)) = file.pairs().find(|(_, p)| p.sync == spelled) {
             out.push(Dynamic { node, transform, name: pair.sync.clone() });
         }

@@ -28,10 +28,7 @@ use callee::Callee;
 
 /// The compiled queries of every rule.
 pub(crate) struct Queries {
-    awaited_call: Query,
-    aliases: Query,
-    call: Query,
-    dynamic: Query,
+    candidates: Query,
     intent: Query,
 }
 
@@ -43,10 +40,7 @@ pub(crate) fn queries() -> &'static Queries {
             Query::new(&language(), source).unwrap_or_else(|e| panic!("bundled query {name} is invalid: {e}"))
         };
         Queries {
-            awaited_call: compile("awaited_call.scm", include_str!("awaited_call.scm")),
-            aliases: compile("aliases.scm", include_str!("aliases.scm")),
-            call: compile("call.scm", include_str!("call.scm")),
-            dynamic: compile("dynamic.scm", include_str!("dynamic.scm")),
+            candidates: compile("candidates.scm", include_str!("candidates.scm")),
             intent: compile("intent.scm", include_str!("intent.scm")),
         }
     })
@@ -118,11 +112,58 @@ pub(crate) struct Candidate<'tree, 't> {
     pub name_node: Node<'tree>,
 }
 
+/// The nodes `candidates.scm` captures, by kind, in source order.
+#[derive(Default)]
+pub(crate) struct Captured<'tree> {
+    awaited: Vec<Node<'tree>>,
+    calls: Vec<Node<'tree>>,
+    /// Local names that `from m import NAME as LOCAL` gives a pair's function.
+    aliases: HashSet<&'tree str>,
+    /// (reference, the name it spells).
+    dynamic: Vec<(Node<'tree>, Node<'tree>)>,
+}
+
+/// Runs `candidates.scm` once over the tree.
+fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
+    let query = &queries().candidates;
+    let index = |name| query.capture_index_for_name(name).expect("candidates.scm names its captures");
+    let (awaited, call, imported, alias, reference, name) = (
+        index("awaited"),
+        index("call"),
+        index("imported"),
+        index("alias"),
+        index("reference"),
+        index("name"),
+    );
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
+    let mut out = Captured::default();
+    while let Some(m) = matches.next() {
+        let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
+        if let Some(site) = node(awaited) {
+            // `(_)` also matches a line continuation after `await`: one candidate per site.
+            if out.awaited.last() != Some(&site) {
+                out.awaited.push(site);
+            }
+        } else if let Some(call) = node(call) {
+            out.calls.push(call);
+        } else if let (Some(imported), Some(alias)) = (node(imported), node(alias)) {
+            if file.is_pair_name(&file.text[imported.byte_range()]) {
+                out.aliases.insert(&file.text[alias.byte_range()]);
+            }
+        } else if let (Some(reference), Some(name)) = (node(reference), node(name)) {
+            out.dynamic.push((reference, name));
+        }
+    }
+    out
+}
+
 /// All findings in a file, in source order.
 pub fn check(file: &FileContext) -> Vec<Finding> {
-    let awaited = awf001::candidates(file);
-    let calls = plain_calls(file);
-    let dynamic = awf004::candidates(file);
+    let captured = capture(file);
+    let awaited = awf001::candidates(file, &captured);
+    let calls = plain_calls(file, &captured);
+    let dynamic = awf004::candidates(file, &captured);
     if awaited.is_empty() && calls.is_empty() && dynamic.is_empty() {
         return Vec::new();
     }
@@ -143,38 +184,21 @@ pub fn check(file: &FileContext) -> Vec<Finding> {
     findings
 }
 
-/// Local names that `from m import NAME as LOCAL` gives a pair's function.
-fn pair_aliases<'t>(file: &FileContext<'t>) -> HashSet<&'t str> {
-    let query = &queries().aliases;
-    let name = query.capture_index_for_name("name").expect("aliases.scm captures @name");
-    let alias = query.capture_index_for_name("alias").expect("aliases.scm captures @alias");
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
-    let mut out = HashSet::new();
-    while let Some(m) = matches.next() {
-        let text =
-            |index| m.captures().iter().find(|c| c.index == index).map(|c| &file.text[c.node.byte_range()]);
-        if let (Some(name), Some(alias)) = (text(name), text(alias))
-            && file.is_pair_name(name)
-        {
-            out.insert(alias);
-        }
-    }
-    out
+/// Whether a callee's last name may be a pair's function: its own name, or an alias an import gave it.
+fn may_name_pair(file: &FileContext, captured: &Captured, name: &str) -> bool {
+    file.is_pair_name(name) || captured.aliases.contains(name)
 }
 
-/// Calls that are not awaited and whose callee's last name is a pair's name or an alias of one (AWF002 and
-/// AWF003 candidates).
-fn plain_calls<'tree, 't: 'tree>(file: &FileContext<'t>) -> Vec<Candidate<'tree, 't>> {
-    let aliases = pair_aliases(file);
-    let query = &queries().call;
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
+/// Calls that are not awaited and whose callee's last name may be a pair's function (AWF002 and AWF003
+/// candidates).
+fn plain_calls<'tree, 't: 'tree>(
+    file: &FileContext<'t>,
+    captured: &Captured<'tree>,
+) -> Vec<Candidate<'tree, 't>> {
     let mut out = Vec::new();
-    while let Some(m) = matches.next() {
-        let Some(call) = m.captures().first().map(|c| c.node) else { continue };
+    for &call in &captured.calls {
         let Some((callee, name_node)) = callee::callee(file.text, call) else { continue };
-        if !(file.is_pair_name(callee.last()) || aliases.contains(callee.last())) || is_awaited(call) {
+        if !may_name_pair(file, captured, callee.last()) || is_awaited(call) {
             continue;
         }
         out.push(Candidate { node: call, call, callee, name_node });
