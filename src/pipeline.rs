@@ -77,6 +77,20 @@ impl Engine {
             .unwrap_or_else(|| transform.prefer_for(relative))
     }
 
+    /// Whether a pair's name occurs in `bytes` anywhere but on a comment line: only then can the file hold a
+    /// site. Aliases cannot escape this test: binding an alias needs an import that names the original. A line
+    /// whose first non-blank character is `#` is a comment, or text inside a triple-quoted string; with a `{`
+    /// it might be an f-string's replacement field, so it counts as code.
+    pub fn mentions_in_code(&self, bytes: &[u8]) -> bool {
+        self.prefilter.find_iter(bytes).any(|m| {
+            let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[m.start()..]).map_or(bytes.len(), |i| m.start() + i);
+            let line = &bytes[line_start..line_end];
+            let comment = line.trim_ascii_start().starts_with(b"#") && memchr::memchr(b'{', line).is_none();
+            !comment
+        })
+    }
+
     pub fn transforms(&self) -> &[Transform] {
         &self.transforms
     }
@@ -119,8 +133,7 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
     if memchr::memchr(0, &bytes).is_some() {
         return outcome.error("binary file (contains a NUL byte); skipped");
     }
-    // Aliases cannot escape this test: binding an alias needs an import that names the original.
-    if !engine.prefilter.is_match(&bytes) {
+    if !engine.mentions_in_code(&bytes) {
         return outcome;
     }
     analyze(engine, path, &bytes, mode, outcome)
@@ -234,4 +247,25 @@ fn verify(original: &tree_sitter::Tree, applied: &Applied, source: &Source) -> R
     source
         .encode(rewritten)
         .ok_or_else(|| "the rewrite cannot be encoded in the file's encoding; file left unchanged".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_on_comment_lines_alone_need_no_parse() {
+        let engine = Engine::new(crate::transform::builtins().unwrap()).unwrap();
+        assert!(!engine.mentions_in_code(b"x = 1\n    # TODO: get_websocket_manager_async\n"));
+        assert!(engine.mentions_in_code(b"# get_websocket_manager\nm = get_websocket_manager()\n"));
+        assert!(
+            engine.mentions_in_code(b"x = 1  # get_websocket_manager\n"),
+            "a trailing comment needs a parse"
+        );
+        assert!(engine.mentions_in_code(b"s = f'''\n#{await get_websocket_manager()}\n'''\n"));
+        assert!(
+            engine.mentions_in_code(b"\"\"\"get_websocket_manager\"\"\"\n"),
+            "strings are left to the parser"
+        );
+    }
 }
