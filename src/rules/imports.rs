@@ -52,12 +52,9 @@ impl<'a> Renames<'a> {
     pub(crate) fn edits(&self, site: &Site, to: Twin) -> Option<Vec<Edit>> {
         let new = to.name(site.pair);
         match (&site.callee, site.bindings.as_slice()) {
-            (Callee::Attribute { .. }, [binding]) => {
-                let moved = to == Twin::Async && site.pair.async_module.is_some();
-                // `m.F_async` exists only if the async function lives beside the sync one.
-                let _ = binding;
-                (!moved).then(|| vec![Edit::replacement(site.name_node.byte_range(), new)])
-            }
+            // `m.F_async` and `m.F` both exist only if the two functions live in one module.
+            (Callee::Attribute { .. }, [_]) if site.pair.async_module.is_some() => None,
+            (Callee::Attribute { .. }, [_]) => Some(vec![self.rename(site, new)]),
             (Callee::Name(local), [binding]) => match &binding.kind {
                 BindingKind::ImportFrom { module, .. } => {
                     self.import_edits(site, local, binding.offset, module, to)
