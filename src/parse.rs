@@ -78,9 +78,17 @@ pub fn first_error(tree: &Tree) -> Option<(usize, String)> {
             return Some((node.start_byte(), "invalid syntax".to_string()));
         }
         let mut cursor = node.walk();
-        let next = node.children(&mut cursor).find(Node::has_error);
+        let next = node.children(&mut cursor).find(|c| c.has_error() || c.is_missing());
         let Some(next) = next else {
-            return Some((node.start_byte(), "invalid syntax".to_string()));
+            // The error is a missing token that the tree does not list as a child (a newline between two
+            // statements on one line, as in `1syntax_error`): place it at the second statement.
+            let mut cursor = node.walk();
+            let children: Vec<Node> = node.named_children(&mut cursor).collect();
+            let glued = children.windows(2).find(|w| w[0].end_position().row == w[1].start_position().row);
+            return Some(match glued {
+                Some(w) => (w[1].start_byte(), "missing a newline between two statements".to_string()),
+                None => (node.start_byte(), "invalid syntax".to_string()),
+            });
         };
         node = next;
     }
@@ -98,7 +106,7 @@ pub fn error_count(tree: &Tree) -> usize {
             count += 1;
         }
         let mut cursor = node.walk();
-        stack.extend(node.children(&mut cursor).filter(Node::has_error));
+        stack.extend(node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()));
     }
     count
 }
@@ -115,6 +123,13 @@ mod tests {
         assert!(at >= text.find("x =").unwrap(), "error at {at}");
         assert!(error_count(&tree) >= 1);
         assert_eq!(first_error(&parse("x = await f()\n").unwrap()), None);
+        // A missing token is a leaf that does not report `has_error` itself.
+        let text = "class C:\n    pass\n\n1syntax_error\n";
+        let (at, what) = first_error(&parse(text).unwrap()).expect("an error");
+        assert_eq!(
+            (at, what.as_str()),
+            (text.find("syntax_error").unwrap(), "missing a newline between two statements")
+        );
     }
 
     #[test]

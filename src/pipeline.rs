@@ -165,7 +165,7 @@ pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result
     let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
     if let Some((at, what)) = parse::first_error(&tree) {
         let (line, column) = LineIndex::new(text).position(at);
-        let message = format!("syntax error ({what}); file left unchanged");
+        let message = format!("syntax error ({what}); file not checked or changed");
         return Err(PlanError { position: Some((line, column)), message });
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
