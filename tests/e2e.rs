@@ -98,3 +98,40 @@ fn import_layouts_sync_fix() {
 fn import_layouts_async_fix() {
     runs_after_apply("tests/fixtures/e2e_imports", &["--prefer", "async"]);
 }
+
+/// A second pair, defined by a user's transform file, fixed end to end: `connect` (sync, in `db.sync_api`) and
+/// `connect_async` (a coroutine function in `db.aio`), with imports moved to the async module.
+#[test]
+fn user_transform_pair_runs_after_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: &[(&str, &str)] = &[
+        ("db/__init__.py", ""),
+        ("db/sync_api.py", "class Connection:\n    def query(self):\n        return 42\n\n\ndef connect():\n    return Connection()\n"),
+        ("db/aio.py", "from db.sync_api import Connection\n\n\nasync def connect_async():\n    return Connection()\n"),
+        ("service.py", "import asyncio\n\nfrom db.sync_api import connect\n\n\nasync def answer():\n    conn = await connect()\n    return conn.query()\n\n\ndef main():\n    return asyncio.run(answer())\n"),
+        ("db.yaml", "id: db-connect\npairs:\n  - sync: connect\n    async: connect_async\n    modules: [db.sync_api]\n    async_module: db.aio\nprefer: async\nexamples:\n  - before: 'c = await connect()'\n    after: 'c = await connect_async()'\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let run = || {
+        Command::new("python3")
+            .args(["-c", "import service; print(service.main())"])
+            .current_dir(dir.path())
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .unwrap()
+    };
+    let before = run();
+    assert!(String::from_utf8_lossy(&before.stderr).contains("can't be used in 'await' expression"));
+    let test = awaitfix(dir.path(), &["transforms", "test", "db.yaml"]);
+    assert_eq!(test.status.code(), Some(0), "{}", String::from_utf8_lossy(&test.stdout));
+    let apply = awaitfix(dir.path(), &["apply", "--transform", "db.yaml", "service.py"]);
+    assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
+    let after = run();
+    assert_eq!(String::from_utf8_lossy(&after.stdout), "42\n", "{}", String::from_utf8_lossy(&after.stderr));
+    let service = std::fs::read_to_string(dir.path().join("service.py")).unwrap();
+    assert!(service.contains("from db.aio import connect_async\n") && !service.contains("db.sync_api"), "{service}");
+}

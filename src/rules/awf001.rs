@@ -50,7 +50,7 @@ pub(super) fn sites<'tree, 'f, 's>(
             _ if context == Context::Async && file.prefer[transform] == Prefer::Async => Action::CallAsync,
             _ => Action::DropAwait,
         };
-        let status = status.of(rule, c.node.byte_range());
+        let status = status.of(rule, c.node);
         let shown = callee_text(file.text, c.call);
         let mut message = match rule {
             Rule::Awf004 => format!(

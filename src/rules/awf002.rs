@@ -49,7 +49,7 @@ pub(super) fn sites<'tree, 'f, 's>(
             bindings,
             scope,
             action,
-            status: status.of(Rule::Awf002, c.node.byte_range()),
+            status: status.of(Rule::Awf002, c.node),
             message,
         });
     }

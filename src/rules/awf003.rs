@@ -67,7 +67,7 @@ pub(super) fn sites<'tree, 'f, 's>(
             bindings,
             scope,
             action: Action::CallAsync,
-            status: status.of(Rule::Awf003, c.node.byte_range()),
+            status: status.of(Rule::Awf003, c.node),
             message: format!(
                 "`{shown}` is synchronous and returns no awaitable, but `{api_text}` needs one; pass `{}(...)`",
                 pair.async_name

@@ -40,7 +40,7 @@ pub(super) fn findings(file: &FileContext, dynamic: &[Dynamic], status: &StatusO
             ),
             transform: file.transforms[d.transform].id.clone(),
             fix: None,
-            status: status.of(Rule::Awf004, d.node.byte_range()),
+            status: status.of(Rule::Awf004, d.node),
         })
         .collect()
 }

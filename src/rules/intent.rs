@@ -1,23 +1,30 @@
 //! Intent: sites that await the sync function on purpose, inside an assertion that expects the TypeError.
 
-use std::ops::Range;
-
-use tree_sitter::{Node, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, QueryCursor, StreamingIterator};
 
 use super::queries;
 
-/// Byte ranges of the bodies of `with` statements whose context manager expects a TypeError.
-pub(crate) fn expecting_type_error(text: &str, tree: &Tree) -> Vec<Range<usize>> {
+/// Whether `site` stands in the body of a `with` statement whose context manager expects a TypeError. Only
+/// the `with` statements around the site are queried.
+pub(crate) fn expects_type_error(text: &str, site: Node) -> bool {
     let query = &queries().intent;
     let assertion = query.capture_index_for_name("assertion").expect("intent.scm captures @assertion");
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
-    let mut out = Vec::new();
-    while let Some(m) = matches.next() {
-        let calls = m.captures().iter().filter(|c| c.index == assertion);
-        out.extend(calls.filter_map(|c| with_body(c.node)).map(|body| body.byte_range()));
+    let mut node = site;
+    while let Some(parent) = node.parent() {
+        let in_body = parent.kind() == "with_statement" && parent.child_by_field_name("body") == Some(node);
+        node = parent;
+        let Some(clause) = parent.named_child(0).filter(|c| in_body && c.kind() == "with_clause") else { continue };
+        let mut cursor = QueryCursor::new();
+        cursor.set_byte_range(clause.byte_range());
+        let mut matches = cursor.matches(query, clause, text.as_bytes());
+        while let Some(m) = matches.next() {
+            let calls = m.captures().iter().filter(|c| c.index == assertion);
+            if calls.filter_map(|c| with_body(c.node)).any(|body| Some(body) == parent.child_by_field_name("body")) {
+                return true;
+            }
+        }
     }
-    out
+    false
 }
 
 /// The body of the `with` statement whose item is `call` (also as `call as name`).

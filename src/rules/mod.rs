@@ -223,28 +223,20 @@ fn is_awaited(node: Node) -> bool {
 pub(crate) struct StatusOf<'a> {
     file: &'a FileContext<'a>,
     index: &'a LineIndex<'a>,
-    expecting: OnceLock<Vec<std::ops::Range<usize>>>,
 }
 
 impl<'a> StatusOf<'a> {
     fn new(file: &'a FileContext<'a>, index: &'a LineIndex<'a>) -> Self {
-        Self { file, index, expecting: OnceLock::new() }
+        Self { file, index }
     }
 
     /// `Intentional` inside an assertion that expects the TypeError (AWF001 only: the other rules' sites do
     /// not raise it), `Suppressed` with a comment naming the rule, else `Open`.
-    pub(crate) fn of(&self, rule: Rule, range: std::ops::Range<usize>) -> Status {
-        let expecting =
-            self.expecting.get_or_init(|| intent::expecting_type_error(self.file.text, self.file.tree));
-        if rule == Rule::Awf001 && expecting.iter().any(|b| b.start <= range.start && range.end <= b.end) {
+    pub(crate) fn of(&self, rule: Rule, site: Node) -> Status {
+        let (text, tree) = (self.file.text, self.file.tree);
+        if rule == Rule::Awf001 && intent::expects_type_error(text, site) {
             Status::Intentional
-        } else if suppression::is_suppressed(
-            self.file.text,
-            self.file.tree,
-            self.index,
-            range.start,
-            rule.code(),
-        ) {
+        } else if suppression::is_suppressed(text, tree, self.index, site.start_byte(), rule.code()) {
             Status::Suppressed
         } else {
             Status::Open
