@@ -1,6 +1,7 @@
 //! awaitfix: finds Python call sites that await the synchronous function of a sync/async pair, and fixes them.
 //! `run` drives one command: load transforms, walk, process files in parallel, then print in path order.
 
+pub mod chunk;
 pub mod cli;
 pub mod config;
 pub mod edit;

@@ -23,6 +23,34 @@ pub fn parse(text: &str) -> Option<Tree> {
     PARSER.with(|parser| parser.borrow_mut().parse(text, None))
 }
 
+/// Parses only the byte `ranges` of `text` (whole top-level statements, in order), as if they were the file.
+/// Nodes keep their offsets in `text`.
+pub fn parse_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Option<Tree> {
+    // Points are counted in one pass over the text, the ranges being in order.
+    let (mut offset, mut at) = (0, tree_sitter::Point { row: 0, column: 0 });
+    let mut point_at = |to: usize| {
+        at = advance(at, &text[offset..to]);
+        offset = to;
+        at
+    };
+    let included: Vec<tree_sitter::Range> = ranges
+        .iter()
+        .map(|r| tree_sitter::Range {
+            start_byte: r.start,
+            start_point: point_at(r.start),
+            end_byte: r.end,
+            end_point: point_at(r.end),
+        })
+        .collect();
+    PARSER.with(|parser| {
+        let mut parser = parser.borrow_mut();
+        parser.set_included_ranges(&included).ok()?;
+        let tree = parser.parse(text, None);
+        parser.set_included_ranges(&[]).expect("an empty set of ranges means the whole text");
+        tree
+    })
+}
+
 /// Parses `new_text`, the result of applying `edits` (sorted, non-overlapping, in `old_text` offsets) to the text
 /// `old` was parsed from, reusing every subtree the edits did not touch.
 pub fn reparse(old: &Tree, old_text: &str, edits: &[crate::edit::Edit], new_text: &str) -> Option<Tree> {

@@ -162,13 +162,17 @@ pub struct Rewrite {
 pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result<Plan, PlanError> {
     let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
-    let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
+    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
+    let partial = if rewrite { None } else { parse_mentions(engine, path, text, &prefer) };
+    let tree = match partial {
+        Some(tree) => tree,
+        None => parse::parse(text).ok_or("the parser gave up; skipped")?,
+    };
     if let Some((at, what)) = parse::first_error(&tree) {
         let (line, column) = LineIndex::new(text).position(at);
         let message = format!("syntax error ({what}); file not checked or changed");
         return Err(PlanError { position: Some((line, column)), message });
     }
-    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer };
     let findings = rules::check(&file);
     if !rewrite || !findings.iter().any(Finding::is_fixable) {
@@ -178,6 +182,46 @@ pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
+}
+
+/// Parses only the top-level statements that mention a tracked name (see `chunk`): first those naming a
+/// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
+/// modules of attribute calls, asyncio), and star imports. `None` when the whole file must be parsed: the
+/// scan was unsure, or the statements picked do not parse cleanly (a syntax error is then reported from the
+/// whole file).
+fn parse_mentions(engine: &Engine, path: &Path, text: &str, prefer: &[Prefer]) -> Option<tree_sitter::Tree> {
+    let chunks = crate::chunk::top_level_statements(text)?;
+    let mut picked = vec![false; chunks.len()];
+    let pick = |positions: &mut dyn Iterator<Item = usize>, picked: &mut Vec<bool>| {
+        let mut added = false;
+        for at in positions {
+            let i = chunks.partition_point(|c| c.end <= at);
+            if i < picked.len() && !picked[i] {
+                picked[i] = true;
+                added = true;
+            }
+        }
+        added
+    };
+    pick(&mut engine.prefilter.find_iter(text).map(|m| m.start()), &mut picked);
+    for (i, chunk) in chunks.iter().enumerate() {
+        let statement = &text[chunk.clone()];
+        picked[i] |= statement.starts_with("from ") && statement.contains('*');
+    }
+    loop {
+        let ranges: Vec<_> =
+            chunks.iter().zip(&picked).filter(|(_, p)| **p).map(|(c, _)| c.clone()).collect();
+        let tree = parse::parse_ranges(text, &ranges)?;
+        if tree.root_node().has_error() {
+            return None;
+        }
+        let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer };
+        let names = rules::tracked_names(&file);
+        let finder = AhoCorasick::new(&names).ok()?;
+        if !pick(&mut finder.find_iter(text).map(|m| m.start()), &mut picked) {
+            return Some(tree);
+        }
+    }
 }
 
 fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {

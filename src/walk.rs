@@ -42,6 +42,9 @@ pub fn excludes(root: &Path, globs: &[String]) -> anyhow::Result<Gitignore> {
 /// Whether one of the exclude sets matches `path` or a folder above it; a path outside a set's root is not
 /// excluded by it.
 fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
+    if excludes.iter().all(Gitignore::is_empty) {
+        return false;
+    }
     let Ok(absolute) = std::path::absolute(path) else { return false };
     excludes.iter().any(|gi| {
         absolute.strip_prefix(gi.path()).is_ok_and(|relative| {
@@ -69,6 +72,8 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
             }),
         }
     }
+    // Only symlinks, or paths given twice, can reach one file by two paths.
+    let mut maybe_twice = dirs.len() > 1 || (!dirs.is_empty() && !walked.files.is_empty());
     if let Some((first, rest)) = dirs.split_first() {
         let mut builder = WalkBuilder::new(first);
         for dir in rest {
@@ -82,16 +87,19 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
         for entry in builder.build() {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) && is_python(entry.path()) => {
+                    maybe_twice |= entry.path_is_symlink();
                     walked.files.push(entry.into_path());
                 }
-                Ok(_) => {}
+                Ok(entry) => maybe_twice |= entry.path_is_symlink(),
                 Err(err) => walked.problems.extend(problem(&err)),
             }
         }
     }
     walked.files.sort();
     walked.files.dedup();
-    dedup_same_file(&mut walked.files);
+    if maybe_twice || walked.files.len() > paths.len() && paths.len() > 1 {
+        dedup_same_file(&mut walked.files);
+    }
     walked
 }
 

@@ -106,10 +106,22 @@ fn user_transform_pair_runs_after_apply() {
     let dir = tempfile::tempdir().unwrap();
     let files: &[(&str, &str)] = &[
         ("db/__init__.py", ""),
-        ("db/sync_api.py", "class Connection:\n    def query(self):\n        return 42\n\n\ndef connect():\n    return Connection()\n"),
-        ("db/aio.py", "from db.sync_api import Connection\n\n\nasync def connect_async():\n    return Connection()\n"),
-        ("service.py", "import asyncio\n\nfrom db.sync_api import connect\n\n\nasync def answer():\n    conn = await connect()\n    return conn.query()\n\n\ndef main():\n    return asyncio.run(answer())\n"),
-        ("db.yaml", "id: db-connect\npairs:\n  - sync: connect\n    async: connect_async\n    modules: [db.sync_api]\n    async_module: db.aio\nprefer: async\nexamples:\n  - before: |\n      from db.sync_api import connect\n      c = await connect()\n    after: |\n      from db.aio import connect_async\n      c = await connect_async()\n"),
+        (
+            "db/sync_api.py",
+            "class Connection:\n    def query(self):\n        return 42\n\n\ndef connect():\n    return Connection()\n",
+        ),
+        (
+            "db/aio.py",
+            "from db.sync_api import Connection\n\n\nasync def connect_async():\n    return Connection()\n",
+        ),
+        (
+            "service.py",
+            "import asyncio\n\nfrom db.sync_api import connect\n\n\nasync def answer():\n    conn = await connect()\n    return conn.query()\n\n\ndef main():\n    return asyncio.run(answer())\n",
+        ),
+        (
+            "db.yaml",
+            "id: db-connect\npairs:\n  - sync: connect\n    async: connect_async\n    modules: [db.sync_api]\n    async_module: db.aio\nprefer: async\nexamples:\n  - before: |\n      from db.sync_api import connect\n      c = await connect()\n    after: |\n      from db.aio import connect_async\n      c = await connect_async()\n",
+        ),
     ];
     for (path, text) in files {
         let path = dir.path().join(path);
@@ -133,5 +145,8 @@ fn user_transform_pair_runs_after_apply() {
     let after = run();
     assert_eq!(String::from_utf8_lossy(&after.stdout), "42\n", "{}", String::from_utf8_lossy(&after.stderr));
     let service = std::fs::read_to_string(dir.path().join("service.py")).unwrap();
-    assert!(service.contains("from db.aio import connect_async\n") && !service.contains("db.sync_api"), "{service}");
+    assert!(
+        service.contains("from db.aio import connect_async\n") && !service.contains("db.sync_api"),
+        "{service}"
+    );
 }

@@ -91,6 +91,16 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     let diagnostics: Vec<Diagnostic> =
         plan.findings.iter().map(|f| Diagnostic::new(&name, f, &index)).collect();
 
+    // 0. `check` parses only the statements that mention tracked names: it must find exactly the same.
+    let checked =
+        awaitfix::pipeline::plan(engine, path, &bytes, false).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let summary = |f: &awaitfix::finding::Finding| (f.rule, f.range.clone(), f.status, f.message.clone());
+    assert_eq!(
+        checked.findings.iter().map(summary).collect::<Vec<_>>(),
+        plan.findings.iter().map(summary).collect::<Vec<_>>(),
+        "{name}: findings of the partial parse (left) differ from the whole file's (right)"
+    );
+
     // 1. Markers: exactly the marked lines hold a finding, with the marked outcome.
     let found: BTreeMap<usize, String> =
         diagnostics.iter().map(|d| (d.line, outcome(d).to_string())).collect();

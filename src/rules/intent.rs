@@ -13,13 +13,18 @@ pub(crate) fn expects_type_error(text: &str, site: Node) -> bool {
     while let Some(parent) = node.parent() {
         let in_body = parent.kind() == "with_statement" && parent.child_by_field_name("body") == Some(node);
         node = parent;
-        let Some(clause) = parent.named_child(0).filter(|c| in_body && c.kind() == "with_clause") else { continue };
+        let Some(clause) = parent.named_child(0).filter(|c| in_body && c.kind() == "with_clause") else {
+            continue;
+        };
         let mut cursor = QueryCursor::new();
         cursor.set_byte_range(clause.byte_range());
         let mut matches = cursor.matches(query, clause, text.as_bytes());
         while let Some(m) = matches.next() {
             let calls = m.captures().iter().filter(|c| c.index == assertion);
-            if calls.filter_map(|c| with_body(c.node)).any(|body| Some(body) == parent.child_by_field_name("body")) {
+            if calls
+                .filter_map(|c| with_body(c.node))
+                .any(|body| Some(body) == parent.child_by_field_name("body"))
+            {
                 return true;
             }
         }

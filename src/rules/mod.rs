@@ -57,10 +57,11 @@ pub struct FileContext<'a> {
     pub prefer: &'a [Prefer],
 }
 
-impl FileContext<'_> {
+impl<'a> FileContext<'a> {
     /// Every pair of every transform, with the index of its transform.
-    fn pairs(&self) -> impl Iterator<Item = (usize, &Pair)> {
-        self.transforms.iter().enumerate().flat_map(|(i, t)| t.pairs.iter().map(move |p| (i, p)))
+    fn pairs(&self) -> impl Iterator<Item = (usize, &'a Pair)> + use<'a> {
+        let transforms: &'a [Transform] = self.transforms;
+        transforms.iter().enumerate().flat_map(|(i, t)| t.pairs.iter().map(move |p| (i, p)))
     }
 
     /// Whether `name` is the sync or async name of some pair.
@@ -123,8 +124,37 @@ pub(crate) struct Captured<'tree> {
     dynamic: Vec<(Node<'tree>, Node<'tree>)>,
 }
 
-/// Runs `candidates.scm` once over the tree.
+/// Runs `candidates.scm` around every place a pair's name is spelled, then around every place an alias of
+/// one is: every candidate contains one of those (its callee, the imported name, the spelled string), so the
+/// rest of the tree is never visited.
 fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
+    let mut out = Captured::default();
+    let mut seen = HashSet::new();
+    let pair_names: Vec<&str> =
+        file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]).collect();
+    capture_around(file, &spellings(file.text, &pair_names), &mut seen, &mut out);
+    if !out.aliases.is_empty() {
+        let aliases: Vec<&str> = out.aliases.iter().copied().collect();
+        capture_around(file, &spellings(file.text, &aliases), &mut seen, &mut out);
+    }
+    out.awaited.sort_by_key(|n| n.start_byte());
+    out.calls.sort_by_key(|n| n.start_byte());
+    out.dynamic.sort_by_key(|(n, _)| n.start_byte());
+    out
+}
+
+/// Byte ranges where any of `names` is spelled in `text`.
+fn spellings(text: &str, names: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let Ok(finder) = aho_corasick::AhoCorasick::new(names) else { return Vec::new() };
+    finder.find_iter(text).map(|m| m.range()).collect()
+}
+
+fn capture_around<'tree>(
+    file: &FileContext<'tree>,
+    ranges: &[std::ops::Range<usize>],
+    seen: &mut HashSet<(usize, usize)>,
+    out: &mut Captured<'tree>,
+) {
     let query = &queries().candidates;
     let index = |name| query.capture_index_for_name(name).expect("candidates.scm names its captures");
     let (awaited, call, imported, alias, reference, name) = (
@@ -136,26 +166,54 @@ fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
         index("name"),
     );
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
-    let mut out = Captured::default();
-    while let Some(m) = matches.next() {
-        let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
-        if let Some(site) = node(awaited) {
-            // `(_)` also matches a line continuation after `await`: one candidate per site.
-            if out.awaited.last() != Some(&site) {
-                out.awaited.push(site);
+    for range in ranges {
+        cursor.set_byte_range(range.clone());
+        let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
+        while let Some(m) = matches.next() {
+            let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
+            // A node met around two spellings is taken once; `(_)` also matches a line continuation after
+            // `await`, which the pattern index and node keep apart from the operand.
+            let Some(first) = m.captures().first() else { continue };
+            if !seen.insert((m.pattern_index, first.node.id())) {
+                continue;
             }
-        } else if let Some(call) = node(call) {
-            out.calls.push(call);
-        } else if let (Some(imported), Some(alias)) = (node(imported), node(alias)) {
-            if file.is_pair_name(&file.text[imported.byte_range()]) {
-                out.aliases.insert(&file.text[alias.byte_range()]);
+            if let Some(site) = node(awaited) {
+                if !out.awaited.contains(&site) {
+                    out.awaited.push(site);
+                }
+            } else if let Some(call) = node(call) {
+                out.calls.push(call);
+            } else if let (Some(imported), Some(alias)) = (node(imported), node(alias)) {
+                if file.is_pair_name(&file.text[imported.byte_range()]) {
+                    out.aliases.insert(&file.text[alias.byte_range()]);
+                }
+            } else if let (Some(reference), Some(name)) = (node(reference), node(name)) {
+                out.dynamic.push((reference, name));
             }
-        } else if let (Some(reference), Some(name)) = (node(reference), node(name)) {
-            out.dynamic.push((reference, name));
         }
     }
-    out
+}
+
+/// The names whose bindings and uses decide the findings of a file: the pairs' names, the aliases imports
+/// give them, the roots of candidate callees, and the APIs candidates are handed to.
+pub fn tracked_names<'t>(file: &FileContext<'t>) -> HashSet<&'t str> {
+    let captured = capture(file);
+    let awaited = awf001::candidates(file, &captured);
+    let calls = plain_calls(file, &captured);
+    names(file, &captured, &awaited, &calls)
+}
+
+fn names<'t>(
+    file: &FileContext<'t>,
+    captured: &Captured<'t>,
+    awaited: &[Candidate<'_, 't>],
+    calls: &[Candidate<'_, 't>],
+) -> HashSet<&'t str> {
+    let mut names: HashSet<&str> = awaited.iter().chain(calls).map(|c| c.callee.root()).collect();
+    names.extend(file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]));
+    names.extend(captured.aliases.iter().copied());
+    names.extend(awf003::api_roots(file, calls));
+    names
 }
 
 /// All findings in a file, in source order.
@@ -167,9 +225,7 @@ pub fn check(file: &FileContext) -> Vec<Finding> {
     if awaited.is_empty() && calls.is_empty() && dynamic.is_empty() {
         return Vec::new();
     }
-    let mut names: HashSet<&str> = awaited.iter().chain(&calls).map(|c| c.callee.root()).collect();
-    names.extend(file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]));
-    names.extend(awf003::api_roots(file, &calls));
+    let names = names(file, &captured, &awaited, &calls);
     let nodes: HashSet<usize> = awaited.iter().chain(&calls).map(|c| c.node.id()).collect();
     let scopes = Scopes::build(file.tree, file.text, &names, &nodes);
     let index = LineIndex::new(file.text);
