@@ -99,6 +99,7 @@ rm -rf "$SCRATCH/apply"
 
 hf worst \
     -n "awaitfix check" "$AWF check worst" \
+    -n "awaitfix diff" "$AWF diff worst" \
     -n "ast-grep run" "ast-grep run -p '$PAT' worst"
 
 step "correctness"

@@ -3,7 +3,8 @@
 
 awaitfix does not parse files whose bytes never mention a transform's names, nor files that mention them
 only on comment lines. The appended line is code (`_awaitfix_worst_case = "get_websocket_manager"`, which
-binds nothing the tools look at), so awaitfix must parse the whole corpus. It stands on a line of its own
+binds nothing the tools look at), so awaitfix can skip no file: `check` parses the statement that names it,
+`diff` parses every file whole. It stands on a line of its own
 (after a newline if the file does not end with one). Standard library only.
 """
 

@@ -211,6 +211,10 @@ fn parse_mentions(engine: &Engine, path: &Path, text: &str, prefer: &[Prefer]) -
     loop {
         let ranges: Vec<_> =
             chunks.iter().zip(&picked).filter(|(_, p)| **p).map(|(c, _)| c.clone()).collect();
+        // Most of the file picked: parsing it whole is as fast, and nothing is left to pick.
+        if ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
+            return None;
+        }
         let tree = parse::parse_ranges(text, &ranges)?;
         if tree.root_node().has_error() {
             return None;

@@ -67,6 +67,29 @@ pub(crate) enum Reach<'f, 's> {
     None,
 }
 
+/// The ancestors of `node`, innermost first. They are found in one descent from the root: `Node::parent`
+/// searches from the root on every call, which makes walking up from every site of a long module quadratic.
+pub(crate) fn ancestors<'tree>(root: Node<'tree>, node: Node<'tree>) -> Vec<Node<'tree>> {
+    let contains = |outer: Node, inner: Node| {
+        outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+    };
+    let mut path = Vec::new();
+    let mut cursor = root.walk();
+    while cursor.node() != node {
+        path.push(cursor.node());
+        let mut found = cursor.goto_first_child_for_byte(node.start_byte()).is_some();
+        while found && !contains(cursor.node(), node) {
+            found = cursor.goto_next_sibling();
+        }
+        if !found {
+            // Not reachable by ranges (an empty node at a boundary): ask the tree, slowly.
+            return std::iter::successors(node.parent(), |n| n.parent()).collect();
+        }
+    }
+    path.reverse();
+    path
+}
+
 /// The expression an `await` node applies to, past line continuations.
 pub(crate) fn operand(site: Node) -> Option<Node> {
     let mut cursor = site.walk();
@@ -233,4 +256,22 @@ fn absolute_module(path: &std::path::Path, module: &str) -> String {
     folders.truncate(folders.len().saturating_sub(level - 1));
     folders.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
     format!(".{}", folders.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_match_the_parent_chain() {
+        let text = "class C:\n    async def f(self):\n        return [await g(x) for x in (await h(), 1)]\n";
+        let tree = crate::parse::parse(text).unwrap();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            let expected: Vec<Node> = std::iter::successors(node.parent(), |n| n.parent()).collect();
+            assert_eq!(ancestors(tree.root_node(), node), expected, "{}", node.kind());
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+    }
 }

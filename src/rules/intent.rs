@@ -6,11 +6,15 @@ use super::queries;
 
 /// Whether `site` stands in the body of a `with` statement whose context manager expects a TypeError. Only
 /// the `with` statements around the site are queried.
-pub(crate) fn expects_type_error(text: &str, site: Node) -> bool {
+/// A `with` outside the function the site is in does not count: the function's body runs later.
+pub(crate) fn expects_type_error(text: &str, root: Node, site: Node) -> bool {
     let query = &queries().intent;
     let assertion = query.capture_index_for_name("assertion").expect("intent.scm captures @assertion");
     let mut node = site;
-    while let Some(parent) = node.parent() {
+    for parent in super::callee::ancestors(root, site) {
+        if matches!(parent.kind(), "function_definition" | "lambda") {
+            return false;
+        }
         let in_body = parent.kind() == "with_statement" && parent.child_by_field_name("body") == Some(node);
         node = parent;
         let Some(clause) = parent.named_child(0).filter(|c| in_body && c.kind() == "with_clause") else {

@@ -254,7 +254,7 @@ fn plain_calls<'tree, 't: 'tree>(
     let mut out = Vec::new();
     for &call in &captured.calls {
         let Some((callee, name_node)) = callee::callee(file.text, call) else { continue };
-        if !may_name_pair(file, captured, callee.last()) || is_awaited(call) {
+        if !may_name_pair(file, captured, callee.last()) || is_awaited(file.tree.root_node(), call) {
             continue;
         }
         out.push(Candidate { node: call, call, callee, name_node });
@@ -263,16 +263,11 @@ fn plain_calls<'tree, 't: 'tree>(
 }
 
 /// Whether the value of `node` is awaited (through parentheses).
-fn is_awaited(node: Node) -> bool {
-    let mut node = node;
-    while let Some(parent) = node.parent() {
-        match parent.kind() {
-            "parenthesized_expression" => node = parent,
-            "await" => return true,
-            _ => return false,
-        }
-    }
-    false
+fn is_awaited(root: Node, node: Node) -> bool {
+    callee::ancestors(root, node)
+        .into_iter()
+        .find(|a| a.kind() != "parenthesized_expression")
+        .is_some_and(|a| a.kind() == "await")
 }
 
 /// Decides whether a site is open, intentional or suppressed.
@@ -290,7 +285,7 @@ impl<'a> StatusOf<'a> {
     /// not raise it), `Suppressed` with a comment naming the rule, else `Open`.
     pub(crate) fn of(&self, rule: Rule, site: Node) -> Status {
         let (text, tree) = (self.file.text, self.file.tree);
-        if rule == Rule::Awf001 && intent::expects_type_error(text, site) {
+        if rule == Rule::Awf001 && intent::expects_type_error(text, tree.root_node(), site) {
             Status::Intentional
         } else if suppression::is_suppressed(text, tree, self.index, site.start_byte(), rule.code()) {
             Status::Suppressed

@@ -51,7 +51,10 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
 }
 
 fn plan(file: &FileContext, renames: Option<&Renames>, site: &Site) -> Option<Fix> {
-    let sync = || drop_await(file.text, site.node, site.call).filter(|_| !desyncs_generator(site.node));
+    let sync = || {
+        drop_await(file.text, site.node, site.call)
+            .filter(|_| !desyncs_generator(file.tree.root_node(), site.node))
+    };
     match site.action {
         Action::Review => None,
         Action::DropAwait => sync(),

@@ -70,15 +70,14 @@ fn is_blank(s: &str) -> bool {
 /// (and break the `async for` that consumes it): the site belongs to a generator expression's own scope
 /// (list, set and dict comprehensions inside it run inline and count as part of it) and nothing else there
 /// awaits.
-pub(crate) fn desyncs_generator(site: Node) -> bool {
-    let mut node = site;
-    while let Some(parent) = node.parent() {
+pub(crate) fn desyncs_generator(root: Node, site: Node) -> bool {
+    for parent in super::callee::ancestors(root, site) {
         match parent.kind() {
             "generator_expression" if !in_first_iterable(parent, site) => {
                 return !awaits_besides(parent, site);
             }
             "function_definition" | "lambda" | "class_definition" => return false,
-            _ => node = parent,
+            _ => {}
         }
     }
     false

@@ -1,0 +1,62 @@
+//! Per-file planning, the work each worker does: `cargo bench --bench plan`. Guards against regressions in
+//! parsing, resolution and fix planning; `bench/run.sh` measures whole runs against other tools.
+
+use std::path::Path;
+
+use awaitfix::pipeline::{Engine, plan};
+
+fn main() {
+    divan::main();
+}
+
+fn engine() -> Engine {
+    Engine::new(awaitfix::transform::builtins().expect("built-ins validate")).expect("engine")
+}
+
+/// A module of `n` async functions, each awaiting the sync factory once.
+fn module(n: usize) -> String {
+    let mut text = String::from("from app.websocket_core.websocket_manager import get_websocket_manager\n\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "\nasync def handler_{i}(ctx, message):\n    \"\"\"Handle {i}.\"\"\"\n    manager = await get_websocket_manager(user_context=ctx)\n    for part in message.split(','):\n        manager.send(part.strip())\n    return manager\n\n"
+        ));
+    }
+    text
+}
+
+/// The example backend's route module: sixteen sites in every shape.
+#[divan::bench]
+fn routes_diff(bencher: divan::Bencher) {
+    let engine = engine();
+    let bytes = include_bytes!("../examples/backend/app/routes/websocket_routes.py");
+    bencher.bench(|| plan(&engine, Path::new("routes.py"), bytes, true).expect("plans"));
+}
+
+/// `check` on modules of growing size: time should grow linearly with the bytes parsed.
+#[divan::bench(args = [10, 100, 1000])]
+fn module_check(bencher: divan::Bencher, functions: usize) {
+    let engine = engine();
+    let text = module(functions);
+    bencher
+        .counter(divan::counter::BytesCount::of_str(&text))
+        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), false).expect("plans"));
+}
+
+/// `diff` on the same modules: planning plus the verified rewrite.
+#[divan::bench(args = [10, 100, 1000])]
+fn module_diff(bencher: divan::Bencher, functions: usize) {
+    let engine = engine();
+    let text = module(functions);
+    bencher
+        .counter(divan::counter::BytesCount::of_str(&text))
+        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), true).expect("plans"));
+}
+
+/// A large module that mentions the factory once, in its last statement: `check` parses that statement only.
+#[divan::bench]
+fn one_mention_check(bencher: divan::Bencher) {
+    let engine = engine();
+    let text = module(1000).replace("get_websocket_manager", "get_other_manager")
+        + "\nNAME = \"get_websocket_manager\"\n";
+    bencher.bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), false).expect("plans"));
+}
