@@ -90,10 +90,6 @@ impl Engine {
             !comment
         })
     }
-
-    pub fn transforms(&self) -> &[Transform] {
-        &self.transforms
-    }
 }
 
 /// The result for one file.
@@ -107,8 +103,6 @@ pub struct FileOutcome {
     pub fixed: usize,
     /// One-line errors, each starting with the path; any error makes the exit code 2.
     pub errors: Vec<String>,
-    /// Whether the file was parsed (it contained one of the transforms' names).
-    pub parsed: bool,
 }
 
 impl FileOutcome {
@@ -229,7 +223,6 @@ fn parse_mentions(engine: &Engine, path: &Path, text: &str, prefer: &[Prefer]) -
 }
 
 fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {
-    outcome.parsed = true;
     let plan = match plan(engine, path, bytes, mode != Mode::Check) {
         Ok(plan) => plan,
         Err(e) => return outcome.error(e),
