@@ -63,9 +63,11 @@ fn prefer_async_fixtures() {
 /// Checks every fixture of a folder with the built-in transforms set to `prefer`, then fails once, naming each
 /// fixture that failed.
 fn run_fixtures(folder: &str, prefer: Prefer) {
-    let mut transforms = transform::builtins().expect("built-ins");
-    transforms.iter_mut().for_each(|t| t.prefer = prefer);
-    let engine = Engine::new(transforms).expect("engine");
+    let other = engine(match prefer {
+        Prefer::Sync => Prefer::Async,
+        Prefer::Async => Prefer::Sync,
+    });
+    let engine = engine(prefer);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
     let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.retain(|p| p.extension().is_some_and(|e| e == "py"));
@@ -74,12 +76,43 @@ fn run_fixtures(folder: &str, prefer: Prefer) {
     let failed: Vec<String> = paths
         .iter()
         .filter(|path| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_fixture(&engine, folder, path)))
-                .is_err()
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                check_fixture(&engine, folder, path);
+                check_other_mode(&other, path);
+            }))
+            .is_err()
         })
         .map(|path| path.display().to_string())
         .collect();
     assert!(failed.is_empty(), "{} of {} fixtures failed: {failed:#?}", failed.len(), paths.len());
+}
+
+fn engine(prefer: Prefer) -> Engine {
+    let mut transforms = transform::builtins().expect("built-ins");
+    transforms.iter_mut().for_each(|t| t.prefer = prefer);
+    Engine::new(transforms).expect("engine")
+}
+
+/// The invariants hold whichever fix is preferred: after the other mode's rewrite, nothing is left to fix,
+/// CPython compiles the result, and it reads no global the original did not.
+fn check_other_mode(engine: &Engine, path: &Path) {
+    let name = format!("{} (other mode)", path.file_name().unwrap().to_string_lossy());
+    let bytes = std::fs::read(path).unwrap();
+    let plan = plan(engine, path, &bytes, true).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let Some(rewrite) = &plan.rewrite else { return };
+    let again = plan_again(engine, path, &rewrite.bytes);
+    assert!(again.iter().all(|f| !f.is_fixable()), "{name}: a second run still finds fixable sites");
+    support::python_compiles(&name, &rewrite.text);
+    if let (Some(before), Some(after)) =
+        (support::undefined_names(&name, &plan.source.text), support::undefined_names(&name, &rewrite.text))
+    {
+        let introduced: Vec<&String> = after.difference(&before).collect();
+        assert!(introduced.is_empty(), "{name}: the rewrite reads unbound names {introduced:?}");
+    }
+}
+
+fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::finding::Finding> {
+    awaitfix::pipeline::plan(engine, path, bytes, true).expect("a rewrite plans again").findings
 }
 
 fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
