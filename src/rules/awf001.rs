@@ -64,20 +64,7 @@ pub(super) fn sites<'tree, 'f, 's>(
         if context != Context::Async && rule == Rule::Awf001 {
             message.push_str(" (and `await` outside `async def` is a SyntaxError)");
         }
-        out.push(Site {
-            rule,
-            node: c.node,
-            call: c.call,
-            callee: c.callee.clone(),
-            name_node: c.name_node,
-            transform,
-            pair,
-            bindings,
-            scope,
-            action,
-            status,
-            message,
-        });
+        out.push(Site { rule, found: c.clone(), transform, pair, bindings, scope, action, status, message });
     }
     out
 }

@@ -40,10 +40,7 @@ pub(super) fn sites<'tree, 'f, 's>(
         };
         out.push(Site {
             rule: Rule::Awf002,
-            node: c.node,
-            call: c.call,
-            callee: c.callee.clone(),
-            name_node: c.name_node,
+            found: c.clone(),
             transform,
             pair,
             bindings,

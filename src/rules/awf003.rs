@@ -58,10 +58,7 @@ pub(super) fn sites<'tree, 'f, 's>(
         let api_text = super::awf001::callee_text(file.text, receiver);
         out.push(Site {
             rule: Rule::Awf003,
-            node: c.node,
-            call: c.call,
-            callee: c.callee.clone(),
-            name_node: c.name_node,
+            found: c.clone(),
             transform,
             pair,
             bindings,

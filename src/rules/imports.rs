@@ -51,7 +51,7 @@ impl<'a> Renames<'a> {
     /// planned (the caller falls back or leaves the site for review).
     pub(crate) fn edits(&self, site: &Site, to: Twin) -> Option<Vec<Edit>> {
         let new = to.name(site.pair);
-        match (&site.callee, site.bindings.as_slice()) {
+        match (&site.found.callee, site.bindings.as_slice()) {
             // `m.F_async` and `m.F` both exist only if the two functions live in one module.
             (Callee::Attribute { .. }, [_]) if site.pair.async_module.is_some() => None,
             (Callee::Attribute { .. }, [_]) => Some(vec![self.rename(site, new)]),
@@ -71,14 +71,14 @@ impl<'a> Renames<'a> {
     }
 
     fn rename(&self, site: &Site, name: &str) -> Edit {
-        Edit::replacement(site.name_node.byte_range(), name)
+        Edit::replacement(site.found.name_node.byte_range(), name)
     }
 
     /// The local name under which `name` is already imported from `module` (any module when `None`) and
     /// visible at the site.
     fn already_bound(&self, site: &Site, name: &str, module: Option<&str>) -> Option<String> {
         let Resolution::Bound { bindings, .. } =
-            self.scopes.resolve(name, site.scope, site.node.start_byte())
+            self.scopes.resolve(name, site.scope, site.found.node.start_byte())
         else {
             return None;
         };

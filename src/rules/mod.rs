@@ -89,12 +89,9 @@ pub(crate) enum Action {
 /// A matched site, before its fix is planned.
 pub(crate) struct Site<'tree, 'f, 's> {
     pub rule: Rule,
-    /// What is reported: the `await` for AWF001, the call for AWF002 and AWF003.
-    pub node: Node<'tree>,
-    pub call: Node<'tree>,
-    pub callee: Callee<'f>,
-    /// The identifier a rename replaces (the function's name, or the attribute's last part).
-    pub name_node: Node<'tree>,
+    /// Where it was found: its `node` is what is reported (the `await` for AWF001, the call for AWF002 and
+    /// AWF003).
+    pub found: Candidate<'tree, 'f>,
     pub transform: usize,
     pub pair: &'f Pair,
     /// The bindings through which the callee reaches the pair (empty when unbound or star-imported).
@@ -106,10 +103,12 @@ pub(crate) struct Site<'tree, 'f, 's> {
 }
 
 /// An awaited or plain call whose callee might reach a pair's function.
+#[derive(Clone)]
 pub(crate) struct Candidate<'tree, 't> {
     pub node: Node<'tree>,
     pub call: Node<'tree>,
     pub callee: Callee<'t>,
+    /// The identifier a rename replaces (the function's name, or the attribute's last part).
     pub name_node: Node<'tree>,
 }
 

@@ -16,7 +16,7 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
     let renamed: HashSet<usize> = sites
         .iter()
         .filter(|s| s.status == Status::Open && renames_name(s))
-        .map(|s| s.name_node.id())
+        .map(|s| s.found.name_node.id())
         .collect();
     let renaming = sites.iter().any(|s| matches!(s.action, Action::CallAsync | Action::CallSync));
     let renames = renaming.then(|| Renames::new(file.text, file.tree, scopes, renamed));
@@ -40,7 +40,7 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
             }
             Finding {
                 rule: site.rule,
-                range: site.node.byte_range(),
+                range: site.found.node.byte_range(),
                 message,
                 transform: file.transforms[site.transform].id.clone(),
                 fix,
@@ -52,13 +52,13 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
 
 fn plan(file: &FileContext, renames: Option<&Renames>, site: &Site) -> Option<Fix> {
     let sync = || {
-        drop_await(file.text, site.node, site.call)
-            .filter(|_| !desyncs_generator(file.tree.root_node(), site.node))
+        drop_await(file.text, site.found.node, site.found.call)
+            .filter(|_| !desyncs_generator(file.tree.root_node(), site.found.node))
     };
     match site.action {
         Action::Review => None,
         Action::DropAwait => sync(),
-        Action::AddAwait => Some(add_await(site.call)),
+        Action::AddAwait => Some(add_await(site.found.call)),
         Action::CallSync => renames?.edits(site, Twin::Sync).map(Fix::safe),
         Action::CallAsync => match renames.and_then(|r| r.edits(site, Twin::Async)) {
             Some(edits) => Some(Fix::safe(edits)),
@@ -72,6 +72,6 @@ fn plan(file: &FileContext, renames: Option<&Renames>, site: &Site) -> Option<Fi
 /// names bound by one import are renamed; other renames either keep the name (attributes) or do not happen.
 fn renames_name(site: &Site) -> bool {
     matches!(site.action, Action::CallAsync | Action::CallSync)
-        && matches!(site.callee, Callee::Name(_))
+        && matches!(site.found.callee, Callee::Name(_))
         && matches!(site.bindings.as_slice(), [b] if matches!(b.kind, BindingKind::ImportFrom { .. }))
 }
