@@ -32,6 +32,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write the fixes in place. Exit 0: done; 2: error.
     Apply(ApplyArgs),
+    /// Commit the fixes on a new branch from HEAD and check it out. Exit 0: done, or nothing to fix; 2: error.
+    Commit(CommitArgs),
     /// List, show or validate transforms.
     #[command(subcommand)]
     Transforms(TransformsCommand),
@@ -64,6 +66,11 @@ pub struct Common {
     /// Worker threads. Default: the number of cores.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// Never show the progress bar (it is shown only on a terminal, outside CI, for runs longer than a
+    /// moment).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(Debug, Args)]
@@ -84,12 +91,63 @@ pub struct DiffArgs {
     /// Show a summary of changed lines per file instead of the diff.
     #[arg(long)]
     pub stat: bool,
+
+    /// Also write a Markdown pull-request description of the fixes to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pr_body: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     #[command(flatten)]
     pub common: Common,
+
+    /// Show each site's fix and ask whether to apply it (y/n/a/q), reading answers from stdin.
+    #[arg(long, short)]
+    pub interactive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// The branch to create. Default: `awaitfix/<transform id>`.
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+
+    /// Replace the branch if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// One commit, one per transform, or one per top-level directory.
+    #[arg(long, value_enum, default_value_t = crate::git::Split::Single)]
+    pub split: crate::git::Split,
+
+    /// The commits' author, `Name <email>`. Default: git's configuration.
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub author: Option<String>,
+
+    /// Add a `Signed-off-by` line of the committer.
+    #[arg(long, short)]
+    pub signoff: bool,
+
+    /// Go on even if files to change have uncommitted changes: the commits hold only the fixes, and the
+    /// changes stay in the work tree and index. Untracked files are left alone.
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Only create the branch and its commits; leave HEAD, the index and the work tree as they are.
+    #[arg(long)]
+    pub no_checkout: bool,
+
+    /// Also write a Markdown pull-request description of the commits to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pr_body: Option<PathBuf>,
+
+    /// Show each site's fix and ask whether to commit it (y/n/a/q), reading answers from stdin.
+    #[arg(long, short)]
+    pub interactive: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,4 +188,8 @@ pub enum Format {
     Text,
     /// A JSON array of findings.
     Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per open finding.
+    Github,
 }

@@ -72,6 +72,7 @@ mod tests {
             message: String::new(),
             transform: "t".into(),
             fix: Some(Fix::safe(edits)),
+            summary: String::new(),
             status: Status::Open,
         }
     }

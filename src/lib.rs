@@ -8,12 +8,14 @@ pub mod edit;
 pub mod examples;
 pub mod finding;
 pub mod fix;
+pub mod git;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod rules;
+pub mod select;
 pub mod source;
 pub mod transform;
 pub mod walk;
@@ -24,10 +26,13 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use cli::{Cli, Command, Common, Format, TransformsCommand};
+use cli::{ApplyArgs, Cli, Command, CommitArgs, Common, Format, TransformsCommand};
 use output::Output;
-use pipeline::{Engine, FileOutcome, Mode};
+use pipeline::{Engine, FileOutcome, Mode, Plan};
+use render::Diagnostic;
+use render::pr_body::{Change, FileReport, site_changes};
 use render::text::{Summary, plural};
+use select::Declined;
 
 /// The process exit status of a command (DESIGN §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,13 +55,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Diff(args) => {
             let outcomes = process(&args.common, Mode::Diff, &out)?;
+            if let Some(file) = &args.pr_body {
+                let reports: Vec<_> =
+                    outcomes.files.iter().map(|f| (f.diagnostics.clone(), f.changes.clone())).collect();
+                write_pr_body(file, &reports)?;
+            }
             Ok(report_diff(&outcomes.files, args.stat, &out).max(outcomes.status))
         }
+        Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
             let outcomes = process(&args.common, Mode::Apply, &out)?;
             report_apply(&outcomes.files, &out);
             Ok(outcomes.status)
         }
+        Command::Commit(args) => commit(&args, &out),
         Command::Transforms(command) => transforms(command, &out),
     }
 }
@@ -77,6 +89,7 @@ impl Ord for ExitStatus {
 struct Processed {
     files: Vec<FileOutcome>,
     status: ExitStatus,
+    engine: Engine,
 }
 
 fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
@@ -111,15 +124,139 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
         .num_threads(common.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    let files: Vec<FileOutcome> =
-        pool.install(|| walked.files.par_iter().map(|path| pipeline::process(&engine, path, mode)).collect());
+    let progress = out.progress(walked.files.len(), !common.no_progress);
+    let files: Vec<FileOutcome> = pool.install(|| {
+        (walked.files.par_iter())
+            .map(|path| {
+                let outcome = pipeline::process(&engine, path, mode);
+                progress.file_done(outcome.diagnostics.iter().filter(|d| d.is_open()).count());
+                outcome
+            })
+            .collect()
+    });
+    progress.finish();
     for file in &files {
         for error in &file.errors {
             out.error(error);
             status = ExitStatus::Error;
         }
     }
-    Ok(Processed { files, status })
+    Ok(Processed { files, status, engine })
+}
+
+/// `apply --interactive`: plans every file, asks about each site, then writes each file with the fixes
+/// that were accepted.
+fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitStatus> {
+    let mut processed = process(&args.common, Mode::Plan, out)?;
+    let declined = select::ask(&processed.files, &mut std::io::stdin().lock(), out);
+    for file in &mut processed.files {
+        let Some(planned) = file.planned.take() else { continue };
+        let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key);
+        let plan = match declined.is_empty() {
+            true => Ok(planned.plan),
+            false => pipeline::plan_selected(&processed.engine, &file.path, &planned.bytes, &keep),
+        };
+        file.fixed = 0;
+        let rewrite = match plan {
+            Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite,
+            Ok(_) => continue,
+            Err(e) => {
+                out.error(&format!("{}: {e}", render::display_path(&file.path)));
+                processed.status = ExitStatus::Error;
+                continue;
+            }
+        };
+        match write::replace(&file.path, &planned.bytes, &rewrite.bytes) {
+            Ok(()) => file.fixed = rewrite.fixed.len(),
+            Err(e) => {
+                out.error(&format!("{}: {e}", render::display_path(&file.path)));
+                processed.status = ExitStatus::Error;
+            }
+        }
+    }
+    report_apply(&processed.files, out);
+    Ok(processed.status)
+}
+
+/// `commit`: plans every file, asks about each site with `--interactive`, then commits on a new branch.
+fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
+    let first = args.common.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let repo = git::open(&first)?;
+    let processed = process(&args.common, Mode::Plan, out)?;
+    let declined = match args.interactive {
+        true => select::ask(&processed.files, &mut std::io::stdin().lock(), out),
+        false => Declined::default(),
+    };
+    let command = command_line();
+    let options = git::Options {
+        branch: args.branch.clone(),
+        force: args.force,
+        split: args.split,
+        author: args.author.clone(),
+        signoff: args.signoff,
+        allow_dirty: args.allow_dirty,
+        no_checkout: args.no_checkout,
+        command: command.clone(),
+    };
+    let Some(committed) = git::commit(&repo, &processed.engine, &processed.files, &declined, &options)?
+    else {
+        out.note("nothing to fix: no branch or commit created");
+        return Ok(processed.status);
+    };
+    let mut listing = String::new();
+    for (oid, subject) in &committed.commits {
+        listing.push_str(&format!("{} {subject}\n", &oid.to_string()[..10]));
+    }
+    out.print(&listing);
+    let mut status = processed.status;
+    for error in &committed.errors {
+        out.error(error);
+        status = ExitStatus::Error;
+    }
+    if let Some(file) = &args.pr_body {
+        let reports = processed
+            .files
+            .iter()
+            .map(|f| match committed.files.iter().find(|(path, _)| *path == f.path) {
+                Some((path, plan)) => report_of(path, plan),
+                None => (f.diagnostics.clone(), Vec::new()),
+            })
+            .collect::<Vec<_>>();
+        write_pr_body(file, &reports)?;
+    }
+    let sites: usize =
+        committed.files.iter().map(|(_, p)| p.rewrite.as_ref().map_or(0, |r| r.fixed.len())).sum();
+    let checked_out = if args.no_checkout { "" } else { ", checked out" };
+    out.note(&format!(
+        "committed {} in {} on branch {} ({}{checked_out})",
+        plural(sites, "site"),
+        plural(committed.files.len(), "file"),
+        committed.branch,
+        plural(committed.commits.len(), "commit"),
+    ));
+    Ok(status)
+}
+
+/// A planned file's diagnostics and the lines its fixes change.
+fn report_of(path: &std::path::Path, plan: &Plan) -> (Vec<Diagnostic>, Vec<Change>) {
+    let shown = render::display_path(path);
+    let index = source::LineIndex::new(&plan.source.text);
+    let diagnostics = plan.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect();
+    let fixed = plan.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
+    (diagnostics, site_changes(&plan.source.text, &plan.findings, fixed))
+}
+
+fn write_pr_body(file: &std::path::Path, reports: &[(Vec<Diagnostic>, Vec<Change>)]) -> anyhow::Result<()> {
+    let reports: Vec<FileReport> =
+        reports.iter().map(|(diagnostics, changes)| FileReport { diagnostics, changes }).collect();
+    let body = render::pr_body::render(&reports, &command_line());
+    std::fs::write(file, body).with_context(|| format!("cannot write the PR body to {}", file.display()))
+}
+
+/// This process's command line, as a shell would need it typed.
+fn command_line() -> String {
+    let args = std::iter::once("awaitfix".to_string()).chain(std::env::args().skip(1));
+    render::pr_body::shell_command(args)
 }
 
 fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus {
@@ -127,6 +264,8 @@ fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStat
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
     match format {
         Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        Format::Sarif => out.print(&render::sarif::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        Format::Github => out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>())),
         Format::Text => {
             let mut text = String::new();
             for d in diagnostics.filter(|d| d.is_open() || out.verbose) {

@@ -1,6 +1,11 @@
-//! Output: the only code that knows about the terminal — colour, quiet and verbose, stdout and stderr.
+//! Output: the only code that knows about the terminal — colour, quiet and verbose, stdout and stderr, and
+//! the progress bar.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use anstream::{AutoStream, ColorChoice};
 use anstyle::{AnsiColor, Style};
@@ -51,8 +56,58 @@ impl Output {
         }
     }
 
+    /// A progress bar over `files` files on stderr, drawn only when `wanted` (no `--no-progress`), not
+    /// `-q`, stderr is a terminal and the `CI` variable is unset; and even then only once the run has taken a
+    /// moment, so that quick runs print nothing extra.
+    pub fn progress(&self, files: usize, wanted: bool) -> Progress {
+        let shown =
+            wanted && !self.quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = shown.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::hidden());
+            let style = ProgressStyle::with_template("{bar:30} {pos}/{len} files, {msg}")
+                .expect("the template is valid");
+            bar.set_style(style.progress_chars("=> "));
+            bar
+        });
+        Progress { bar, sites: AtomicUsize::new(0), start: Instant::now(), drawing: AtomicBool::new(false) }
+    }
+
     fn stderr(&self, text: &str) {
         let mut err = AutoStream::new(std::io::stderr().lock(), self.choice);
         let _ = err.write_all(text.as_bytes());
+    }
+}
+
+/// Files scanned and sites found so far; safe to update from the worker threads.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    sites: AtomicUsize,
+    start: Instant,
+    drawing: AtomicBool,
+}
+
+/// How long a run goes before its progress is drawn.
+const PROGRESS_DELAY: Duration = Duration::from_millis(300);
+
+impl Progress {
+    /// Counts one file done, with the open sites found in it.
+    pub fn file_done(&self, sites: usize) {
+        let Some(bar) = &self.bar else { return };
+        let total = self.sites.fetch_add(sites, Ordering::Relaxed) + sites;
+        if !self.drawing.load(Ordering::Relaxed) && self.start.elapsed() >= PROGRESS_DELAY {
+            self.drawing.store(true, Ordering::Relaxed);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        if sites > 0 || bar.position() == 0 {
+            bar.set_message(format!("{} found", crate::render::text::plural(total, "site")));
+        }
+        bar.inc(1);
+    }
+
+    /// Removes the bar, before anything else is printed.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use aho_corasick::AhoCorasick;
 
 use crate::config::Config;
-use crate::finding::Finding;
+use crate::finding::{Finding, SiteKey, site_keys};
 use crate::fix::Applied;
 use crate::parse;
 use crate::render::diff::FileDiff;
+use crate::render::pr_body::{Change, site_changes};
 use crate::render::{Diagnostic, display_path};
 use crate::rules::{self, FileContext};
 use crate::source::{LineIndex, Source};
@@ -26,6 +27,9 @@ pub enum Mode {
     Diff,
     /// Plan, verify and write the rewrite.
     Apply,
+    /// Plan and verify the rewrite, and keep it with the bytes read, for the consumer to choose from, write
+    /// or commit.
+    Plan,
 }
 
 /// Everything shared by the workers: validated transforms, the prefilter built from their names, and what
@@ -51,6 +55,11 @@ impl Engine {
         let prefilter = AhoCorasick::new(&names)?;
         let root = std::env::current_dir().unwrap_or_default();
         Ok(Self { transforms, prefilter, prefer: None, config: None, root })
+    }
+
+    /// The ids of the active transforms, in order.
+    pub fn transform_ids(&self) -> Vec<String> {
+        self.transforms.iter().map(|t| t.id.clone()).collect()
     }
 
     /// Sets the command line's `--prefer` and the configuration file.
@@ -101,6 +110,10 @@ pub struct FileOutcome {
     pub diff: Option<FileDiff>,
     /// Sites rewritten (`Mode::Apply`: written to disk; `Mode::Diff`: shown in the diff).
     pub fixed: usize,
+    /// Each fixed site's line before and after (`Mode::Diff` and `Mode::Plan`).
+    pub changes: Vec<Change>,
+    /// The bytes read and their plan, when a fix applies (`Mode::Plan`).
+    pub planned: Option<Planned>,
     /// One-line errors, each starting with the path; any error makes the exit code 2.
     pub errors: Vec<String>,
 }
@@ -142,6 +155,13 @@ pub struct Plan {
     pub rewrite: Option<Rewrite>,
 }
 
+/// A file's plan with the bytes it was made from (they are what a later write checks the file against).
+#[derive(Debug)]
+pub struct Planned {
+    pub bytes: Vec<u8>,
+    pub plan: Plan,
+}
+
 #[derive(Debug)]
 pub struct Rewrite {
     pub text: String,
@@ -154,6 +174,37 @@ pub struct Rewrite {
 /// `path` decides per-path overrides only; `rewrite: false` stops after the findings (what `check` needs).
 /// Errors are one line, without the path.
 pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result<Plan, PlanError> {
+    plan_declining(engine, path, bytes, rewrite, &[])
+}
+
+/// Plans a rewrite with only the fixes of the sites that `keep` accepts; the others stay as they are, and
+/// the kept fixes are planned knowing that (an import a declined site still needs is kept).
+pub fn plan_selected(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    keep: &dyn Fn(&SiteKey) -> bool,
+) -> Result<Plan, PlanError> {
+    let full = plan(engine, path, bytes, true)?;
+    let keys = site_keys(&full.source.text, &full.findings);
+    let mut declined: Vec<usize> = (full.findings.iter().zip(&keys))
+        .filter(|(f, key)| f.is_fixable() && !keep(key))
+        .map(|(f, _)| f.range.start)
+        .collect();
+    if declined.is_empty() {
+        return Ok(full);
+    }
+    declined.sort_unstable();
+    plan_declining(engine, path, bytes, true, &declined)
+}
+
+fn plan_declining(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    rewrite: bool,
+    declined: &[usize],
+) -> Result<Plan, PlanError> {
     let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
@@ -167,7 +218,8 @@ pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result
         let message = format!("syntax error ({what}); file not checked or changed");
         return Err(PlanError { position: Some((line, column)), message });
     }
-    let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer };
+    let file =
+        FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
     let findings = rules::check(&file);
     if !rewrite || !findings.iter().any(Finding::is_fixable) {
         return Ok(Plan { source, findings, rewrite: None });
@@ -213,7 +265,8 @@ fn parse_mentions(engine: &Engine, path: &Path, text: &str, prefer: &[Prefer]) -
         if tree.root_node().has_error() {
             return None;
         }
-        let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer };
+        let file =
+            FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer, declined: &[] };
         let names = rules::tracked_names(&file);
         let finder = AhoCorasick::new(&names).ok()?;
         if !pick(&mut finder.find_iter(text).map(|m| m.start()), &mut picked) {
@@ -237,12 +290,19 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
         Mode::Check => {}
         Mode::Diff => {
             outcome.fixed = rewrite.fixed.len();
+            outcome.changes = site_changes(&plan.source.text, &plan.findings, &rewrite.fixed);
             outcome.diff = Some(FileDiff::new(&shown, &plan.source.text, &rewrite.text));
         }
         Mode::Apply => match write::replace(path, bytes, &rewrite.bytes) {
             Ok(()) => outcome.fixed = rewrite.fixed.len(),
             Err(e) => return outcome.error(e.to_string()),
         },
+        Mode::Plan => {
+            outcome.fixed = rewrite.fixed.len();
+            outcome.changes = site_changes(&plan.source.text, &plan.findings, &rewrite.fixed);
+            let plan = Plan { rewrite: Some(rewrite), ..plan };
+            outcome.planned = Some(Planned { bytes: bytes.to_vec(), plan });
+        }
     }
     outcome
 }

@@ -1,7 +1,10 @@
 //! Rendering: located findings and rewrites in, text for people and tools out (DESIGN §1). Pure.
 
 pub mod diff;
+pub mod github;
 pub mod json;
+pub mod pr_body;
+pub mod sarif;
 pub mod text;
 
 use serde::Serialize;
@@ -23,6 +26,9 @@ pub struct Diagnostic {
     pub status: Status,
     pub fixable: bool,
     pub fix: Option<Vec<DiagnosticEdit>>,
+    /// What the fix does, in a few words.
+    #[serde(skip)]
+    pub summary: String,
 }
 
 /// One edit of a fix, placed like a diagnostic.
@@ -62,6 +68,7 @@ impl Diagnostic {
             status: finding.status,
             fixable: finding.is_fixable(),
             fix,
+            summary: finding.summary.clone(),
         }
     }
 

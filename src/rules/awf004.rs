@@ -40,6 +40,7 @@ pub(super) fn findings(file: &FileContext, dynamic: &[Dynamic], status: &StatusO
             ),
             transform: file.transforms[d.transform].id.clone(),
             fix: None,
+            summary: format!("review the dynamic reference to {}", d.name),
             status: status.of(Rule::Awf004, d.node),
         })
         .collect()

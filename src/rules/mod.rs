@@ -55,6 +55,9 @@ pub struct FileContext<'a> {
     pub transforms: &'a [Transform],
     /// `prefer` per transform, already resolved for this file's path (same order as `transforms`).
     pub prefer: &'a [Prefer],
+    /// Start offsets (sorted) of sites whose fix the user declined: they are reported without a fix, and
+    /// the other fixes are planned as if they stay (their names keep their imports).
+    pub declined: &'a [usize],
 }
 
 impl<'a> FileContext<'a> {

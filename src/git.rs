@@ -1,0 +1,455 @@
+//! Commit mode (git2): planned files in, a branch with the fixes committed out.
+//! Each commit is HEAD's tree plus the rewritten blobs, so nothing but awaitfix's own rewrites is committed.
+//! The fixes are planned again on each version of a file that differs (the committed blob, the staged one,
+//! the work tree's), so the user's staged and unstaged changes stay exactly what they were.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
+use thiserror::Error;
+
+use crate::finding::SiteKey;
+use crate::pipeline::{Engine, FileOutcome, Plan, plan_selected};
+use crate::render::display_path;
+use crate::render::text::plural;
+use crate::select::Declined;
+
+/// How fixes are grouped into commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Split {
+    /// One commit.
+    Single,
+    /// One commit per transform.
+    Transform,
+    /// One commit per top-level directory of the repository.
+    Directory,
+}
+
+/// What `awaitfix commit` was asked for.
+#[derive(Debug)]
+pub struct Options {
+    /// The branch to create; `awaitfix/<transform ids>` when `None`.
+    pub branch: Option<String>,
+    pub force: bool,
+    pub split: Split,
+    /// `Name <email>`.
+    pub author: Option<String>,
+    pub signoff: bool,
+    pub allow_dirty: bool,
+    pub no_checkout: bool,
+    /// The command line, quoted, for commit bodies.
+    pub command: String,
+}
+
+#[derive(Debug, Error)]
+pub enum CommitError {
+    #[error("{0}: not inside a git work tree")]
+    NotARepository(String),
+    #[error("{0}: a bare repository has no work tree to fix")]
+    Bare(String),
+    #[error("the repository has no commit yet; commit the code first, then run awaitfix commit")]
+    NoCommits,
+    #[error("branch `{0}` already exists (pass --force to replace it, or --branch NAME)")]
+    BranchExists(String),
+    #[error("`{0}` is not a valid branch name")]
+    BadBranch(String),
+    #[error("branch `{0}` is checked out; switch to another branch before replacing it")]
+    CheckedOut(String),
+    #[error(
+        "uncommitted changes in files awaitfix would change: {}; commit or stash them, or pass --allow-dirty",
+        .0.join(", ")
+    )]
+    Dirty(Vec<String>),
+    #[error("{0}")]
+    Identity(String),
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// What was committed.
+#[derive(Debug)]
+pub struct Committed {
+    pub branch: String,
+    /// Each commit's id and subject, oldest first.
+    pub commits: Vec<(Oid, String)>,
+    /// Each changed file with the plan of its committed version (all its fixes that were wanted).
+    pub files: Vec<(PathBuf, Plan)>,
+    /// Files of the work tree that could not be updated (the commits exist all the same).
+    pub errors: Vec<String>,
+}
+
+/// A file awaitfix changes, with its versions.
+struct Target<'a> {
+    outcome: &'a FileOutcome,
+    /// Path relative to the work tree, as git names it.
+    relative: PathBuf,
+    mode: FileMode,
+    /// The committed content.
+    head: Vec<u8>,
+}
+
+/// Opens the repository that holds `path`.
+pub fn open(path: &Path) -> Result<Repository, CommitError> {
+    let shown = display_path(path);
+    let repo = Repository::discover(path).map_err(|_| CommitError::NotARepository(shown.clone()))?;
+    if repo.is_bare() || repo.workdir().is_none() {
+        return Err(CommitError::Bare(shown));
+    }
+    Ok(repo)
+}
+
+/// Commits the wanted fixes of `files` on a new branch from HEAD, then (unless `no_checkout`) updates the
+/// work tree and index of the changed files and checks the branch out. `Ok(None)` when nothing is to fix.
+pub fn commit(
+    repo: &Repository,
+    engine: &Engine,
+    files: &[FileOutcome],
+    declined: &Declined,
+    options: &Options,
+) -> Result<Option<Committed>, CommitError> {
+    let head = match repo.head() {
+        Ok(head) => head,
+        Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
+            return Err(CommitError::NoCommits);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (author, committer) = identities(repo, options.author.as_deref())?;
+    let parent = head.peel_to_commit()?;
+    let base = parent.tree()?;
+    let targets = targets(repo, &base, files, options)?;
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    let transforms = engine.transform_ids();
+    let branch = options.branch.clone().unwrap_or_else(|| format!("awaitfix/{}", transforms.join("+")));
+    let refname = format!("refs/heads/{branch}");
+    if !git2::Branch::name_is_valid(&branch)? {
+        return Err(CommitError::BadBranch(branch));
+    }
+    if repo.find_reference(&refname).is_ok() {
+        if !options.force {
+            return Err(CommitError::BranchExists(branch));
+        }
+        if head.name().ok() == Some(refname.as_str()) && !options.no_checkout {
+            return Err(CommitError::CheckedOut(branch));
+        }
+    }
+    let mut commits = Vec::new();
+    let mut tree = base;
+    let mut tip = parent;
+    let mut final_plans: BTreeMap<usize, Plan> = BTreeMap::new();
+    for group in groups(&targets, &transforms, options.split) {
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        let mut fixed: Vec<(usize, Plan)> = Vec::new();
+        for &t in &group.targets {
+            let target = &targets[t];
+            let keep = |key: &SiteKey| {
+                declined.keeps(&target.outcome.path, key) && group.transforms.contains(&key.transform)
+            };
+            let plan = plan_file(engine, target, &target.head, &keep)?;
+            let Some(rewrite) = &plan.rewrite else { continue };
+            let before =
+                final_plans.get(&t).and_then(|p| p.rewrite.as_ref()).map_or(&target.head, |r| &r.bytes);
+            if rewrite.bytes == *before {
+                continue;
+            }
+            update.upsert(&target.relative, repo.blob(&rewrite.bytes)?, target.mode);
+            fixed.push((t, plan));
+        }
+        if fixed.is_empty() {
+            continue;
+        }
+        tree = repo.find_tree(update.create_updated(repo, &tree)?)?;
+        let message = message(&group, &targets, &fixed, options, &committer);
+        let oid = repo.commit(None, &author, &committer, &message, &tree, &[&tip])?;
+        tip = repo.find_commit(oid)?;
+        commits.push((oid, message.lines().next().unwrap_or_default().to_string()));
+        final_plans.extend(fixed);
+    }
+    if commits.is_empty() {
+        return Ok(None);
+    }
+    repo.reference(&refname, tip.id(), true, &format!("awaitfix commit: {}", options.command))?;
+    let mut committed = Committed { branch, commits, files: Vec::new(), errors: Vec::new() };
+    if !options.no_checkout {
+        let wanted = |path: &Path, key: &SiteKey| declined.keeps(path, key);
+        committed.errors = check_out(repo, engine, &targets, &final_plans, &wanted, &refname)?;
+    }
+    committed.files =
+        final_plans.into_iter().map(|(t, plan)| (targets[t].outcome.path.clone(), plan)).collect();
+    Ok(Some(committed))
+}
+
+/// The planned files that HEAD tracks, with their committed content; refuses files with uncommitted
+/// changes unless `allow_dirty` (then untracked ones are left out).
+fn targets<'a>(
+    repo: &Repository,
+    base: &git2::Tree,
+    files: &'a [FileOutcome],
+    options: &Options,
+) -> Result<Vec<Target<'a>>, CommitError> {
+    let workdir = std::fs::canonicalize(repo.workdir().expect("checked in open"))
+        .map_err(|e| CommitError::File { path: ".".into(), message: e.to_string() })?;
+    let mut targets = Vec::new();
+    let mut dirty = Vec::new();
+    for outcome in files.iter().filter(|f| f.planned.is_some()) {
+        let shown = display_path(&outcome.path);
+        let relative = relative_to(&workdir, &outcome.path).ok_or_else(|| CommitError::File {
+            path: shown.clone(),
+            message: "outside the repository".into(),
+        })?;
+        let entry = base.get_path(&relative).ok().filter(|e| e.kind() == Some(ObjectType::Blob));
+        let Some(entry) = entry else {
+            if !options.allow_dirty && !options.no_checkout {
+                dirty.push(format!("{shown} (untracked)"));
+            }
+            continue;
+        };
+        let status = repo.status_file(&relative)?;
+        if !options.no_checkout && !options.allow_dirty && !status.is_empty() {
+            dirty.push(format!("{shown} (modified)"));
+            continue;
+        }
+        let mode = if entry.filemode() == i32::from(FileMode::BlobExecutable) {
+            FileMode::BlobExecutable
+        } else if entry.filemode() == i32::from(FileMode::Blob) {
+            FileMode::Blob
+        } else {
+            continue; // A symlink: its target is fixed where it lives.
+        };
+        let head = repo.find_blob(entry.id())?.content().to_vec();
+        targets.push(Target { outcome, relative, mode, head });
+    }
+    if !dirty.is_empty() {
+        return Err(CommitError::Dirty(dirty));
+    }
+    Ok(targets)
+}
+
+/// `path` relative to the work tree: its folder is resolved, its last part is not (a symlink stays one).
+fn relative_to(workdir: &Path, path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let folder = std::fs::canonicalize(absolute.parent()?).ok()?;
+    folder.join(absolute.file_name()?).strip_prefix(workdir).ok().map(Path::to_path_buf)
+}
+
+/// The plan of one version of a file, with the fixes `keep` wants. The work tree's plan is reused when the
+/// bytes are the same.
+fn plan_file(
+    engine: &Engine,
+    target: &Target,
+    bytes: &[u8],
+    keep: &dyn Fn(&SiteKey) -> bool,
+) -> Result<Plan, CommitError> {
+    plan_selected(engine, &target.outcome.path, bytes, keep)
+        .map_err(|e| CommitError::File { path: display_path(&target.outcome.path), message: e.to_string() })
+}
+
+/// Files (indices into the targets) and the transforms whose fixes go into one commit.
+struct Group {
+    label: String,
+    targets: Vec<usize>,
+    /// Transforms whose fixes are in the tree once this commit is made.
+    transforms: Vec<String>,
+    /// Transforms whose fixes this commit adds.
+    adds: Vec<String>,
+}
+
+fn groups(targets: &[Target], transforms: &[String], split: Split) -> Vec<Group> {
+    let all: Vec<usize> = (0..targets.len()).collect();
+    match split {
+        Split::Single => vec![Group {
+            label: String::new(),
+            targets: all,
+            transforms: transforms.to_vec(),
+            adds: transforms.to_vec(),
+        }],
+        // Each commit adds one transform's fixes to every file: a file fixed by two transforms is in both.
+        Split::Transform => (0..transforms.len())
+            .map(|i| Group {
+                label: transforms[i].clone(),
+                targets: all.clone(),
+                transforms: transforms[..=i].to_vec(),
+                adds: vec![transforms[i].clone()],
+            })
+            .collect(),
+        Split::Directory => {
+            let mut by_directory: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, target) in targets.iter().enumerate() {
+                let mut parts = target.relative.components();
+                let first = parts.next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+                let directory = if parts.next().is_some() { first.unwrap_or_default() } else { ".".into() };
+                by_directory.entry(directory).or_default().push(i);
+            }
+            by_directory
+                .into_iter()
+                .map(|(label, targets)| Group {
+                    label,
+                    targets,
+                    transforms: transforms.to_vec(),
+                    adds: transforms.to_vec(),
+                })
+                .collect()
+        }
+    }
+}
+
+/// The commit message: a subject naming the rules, what the fixes do and the counts; a body listing them
+/// per file.
+fn message(
+    group: &Group,
+    targets: &[Target],
+    fixed: &[(usize, Plan)],
+    options: &Options,
+    committer: &Signature,
+) -> String {
+    let label = group.label.as_str();
+    let mut kinds: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut per_file = Vec::new();
+    for (t, plan) in fixed {
+        let rewrite = plan.rewrite.as_ref().expect("only rewritten files are committed");
+        let added: Vec<_> = (rewrite.fixed.iter().map(|&i| &plan.findings[i]))
+            .filter(|f| group.adds.contains(&f.transform))
+            .collect();
+        for f in &added {
+            *kinds.entry((f.rule.code(), f.summary.as_str())).or_default() += 1;
+        }
+        per_file.push(format!("- {} ({})", targets[*t].relative.display(), plural(added.len(), "site")));
+    }
+    let sites: usize = kinds.values().sum();
+    let mut codes: Vec<&str> = kinds.keys().map(|(code, _)| *code).collect();
+    codes.dedup();
+    let what = match kinds.keys().map(|(_, what)| *what).collect::<Vec<_>>().as_slice() {
+        [one] => one.to_string(),
+        _ => label.to_string(),
+    };
+    let place = match options.split {
+        Split::Directory if label == "." => " at the top level".to_string(),
+        Split::Directory => format!(" in {label}/"),
+        _ => String::new(),
+    };
+    let what = if what.is_empty() { "fixes".to_string() } else { what };
+    let mut out = format!(
+        "fix {}: {what}{place} ({}, {})\n\n",
+        codes.join(", "),
+        plural(sites, "site"),
+        plural(fixed.len(), "file")
+    );
+    for ((code, what), n) in &kinds {
+        out.push_str(&format!("{code} {what}: {}\n", plural(*n, "site")));
+    }
+    out.push('\n');
+    out.push_str(&per_file.join("\n"));
+    out.push_str(&format!("\n\nMade with `{}` (awaitfix {}).\n", options.command, env!("CARGO_PKG_VERSION")));
+    if options.signoff {
+        let name = committer.name().unwrap_or_default();
+        let email = committer.email().unwrap_or_default();
+        out.push_str(&format!("\nSigned-off-by: {name} <{email}>\n"));
+    }
+    out
+}
+
+/// Author and committer: `--author` or `GIT_AUTHOR_*` or the configuration; the committer from
+/// `GIT_COMMITTER_*` or the configuration, else the author.
+fn identities(
+    repo: &Repository,
+    author: Option<&str>,
+) -> Result<(Signature<'static>, Signature<'static>), CommitError> {
+    let configured = repo.signature().ok().map(|s| s.to_owned());
+    let from_env = |who: &str| {
+        let name = std::env::var(format!("GIT_{who}_NAME")).ok()?;
+        let email = std::env::var(format!("GIT_{who}_EMAIL")).ok()?;
+        Signature::now(&name, &email).ok()
+    };
+    let author = match author {
+        Some(text) => Some(parse_identity(text)?),
+        None => from_env("AUTHOR").or_else(|| configured.clone()),
+    };
+    let committer = from_env("COMMITTER").or(configured).or_else(|| author.clone());
+    match (author, committer) {
+        (Some(author), Some(committer)) => Ok((author, committer)),
+        _ => Err(CommitError::Identity(
+            "no git identity: set user.name and user.email (git config), or pass --author 'Name <email>'"
+                .into(),
+        )),
+    }
+}
+
+/// `Name <email>`.
+fn parse_identity(text: &str) -> Result<Signature<'static>, CommitError> {
+    let bad = || CommitError::Identity(format!("--author `{text}`: expected `Name <email>`"));
+    let (name, rest) = text.split_once('<').ok_or_else(bad)?;
+    let email = rest.strip_suffix('>').ok_or_else(bad)?;
+    Signature::now(name.trim(), email.trim()).map_err(|_| bad())
+}
+
+/// Brings the work tree and index of the changed files to the new branch, keeping the user's changes in
+/// them (`--allow-dirty`), then checks the branch out. Returns the files that could not be written.
+fn check_out(
+    repo: &Repository,
+    engine: &Engine,
+    targets: &[Target],
+    plans: &BTreeMap<usize, Plan>,
+    wanted: &dyn Fn(&Path, &SiteKey) -> bool,
+    refname: &str,
+) -> Result<Vec<String>, CommitError> {
+    // Every file must still hold what was read before the first one is written.
+    for &t in plans.keys() {
+        let target = &targets[t];
+        let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
+        if std::fs::read(&target.outcome.path).ok().as_ref() != Some(read) {
+            let message = "changed on disk since it was read; the work tree was left as it was".into();
+            return Err(CommitError::File { path: display_path(&target.outcome.path), message });
+        }
+    }
+    let mut index = repo.index()?;
+    let mut errors = Vec::new();
+    for (&t, committed) in plans {
+        let target = &targets[t];
+        let keep = |key: &SiteKey| wanted(&target.outcome.path, key);
+        let committed = &committed.rewrite.as_ref().expect("committed files are rewritten").bytes;
+        let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
+        let work =
+            if *read == target.head { committed.clone() } else { rewritten(engine, target, read, &keep)? };
+        if let Err(e) = crate::write::replace(&target.outcome.path, read, &work) {
+            errors.push(format!("{}: {e}", display_path(&target.outcome.path)));
+            continue;
+        }
+        let Some(mut entry) = index.get_path(&target.relative, 0) else { continue };
+        let head_oid = Oid::hash_object(ObjectType::Blob, &target.head)?;
+        let staged = if entry.id == head_oid {
+            committed.clone()
+        } else {
+            let blob = repo.find_blob(entry.id)?.content().to_vec();
+            rewritten(engine, target, &blob, &keep)?
+        };
+        if staged == work {
+            index.add_path(&target.relative)?;
+        } else {
+            entry.id = repo.blob(&staged)?;
+            entry.file_size = u32::try_from(staged.len()).unwrap_or(u32::MAX);
+            index.add(&entry)?;
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(errors);
+    }
+    index.write()?;
+    repo.set_head(refname)?;
+    Ok(errors)
+}
+
+/// The bytes of one version of a file with the wanted fixes, or the bytes as they were when none applies.
+fn rewritten(
+    engine: &Engine,
+    target: &Target,
+    bytes: &[u8],
+    keep: &dyn Fn(&SiteKey) -> bool,
+) -> Result<Vec<u8>, CommitError> {
+    let plan = plan_file(engine, target, bytes, keep)?;
+    Ok(plan.rewrite.map_or_else(|| bytes.to_vec(), |r| r.bytes))
+}

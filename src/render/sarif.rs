@@ -1,0 +1,140 @@
+//! The `check --format sarif` output: SARIF 2.1.0 for code-scanning upload (GitHub, GitLab, Azure DevOps),
+//! with rule metadata, every finding (intentional and suppressed ones as suppressed results) and its fix.
+//! Columns count Unicode code points, as everywhere in awaitfix.
+
+use serde_json::{Value, json};
+
+use super::{Diagnostic, DiagnosticEdit};
+use crate::finding::{Rule, Status};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// One SARIF log with one run.
+pub fn render(diagnostics: &[Diagnostic]) -> String {
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "awaitfix",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": Rule::ALL.map(rule),
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": diagnostics.iter().map(result).collect::<Vec<_>>(),
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).expect("SARIF serializes");
+    out.push('\n');
+    out
+}
+
+fn rule(rule: Rule) -> Value {
+    let (name, level, help) = match rule {
+        Rule::Awf001 => (
+            "AwaitOnSyncFunction",
+            "error",
+            "`await F(...)` where `F` is the synchronous function of a sync/async pair: awaiting its result \
+             raises TypeError at run time. Fix: drop the `await`, or await the async function of the pair.",
+        ),
+        Rule::Awf002 => (
+            "CoroutineNeverAwaited",
+            "error",
+            "`F_async(...)` whose coroutine is never awaited: the call does nothing. Fix: await it, or call \
+             the synchronous function outside `async def`.",
+        ),
+        Rule::Awf003 => (
+            "SyncCallWhereAwaitableNeeded",
+            "error",
+            "The synchronous `F(...)` is handed to an API that needs an awaitable (`asyncio.gather`, \
+             `create_task`, ...). Fix: pass `F_async(...)`.",
+        ),
+        Rule::Awf004 => (
+            "UnresolvableReference",
+            "warning",
+            "A reference to a pair's synchronous function that awaitfix cannot follow (`getattr`, \
+             `importlib`, a re-bound alias). No fix: review how it is called.",
+        ),
+    };
+    json!({
+        "id": rule.code(),
+        "name": name,
+        "shortDescription": { "text": rule.title() },
+        "fullDescription": { "text": help },
+        "help": { "text": help, "markdown": help },
+        "defaultConfiguration": { "level": level },
+        "properties": { "tags": ["correctness", "asyncio"] },
+    })
+}
+
+fn result(d: &Diagnostic) -> Value {
+    let index = Rule::ALL.iter().position(|r| r.code() == d.code).expect("every code is a rule");
+    let level = if d.code == Rule::Awf004.code() { "warning" } else { "error" };
+    let mut result = json!({
+        "ruleId": d.code,
+        "ruleIndex": index,
+        "level": level,
+        "message": { "text": d.message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact(&d.path),
+                "region": region(d.line, d.column, d.end_line, d.end_column),
+            }
+        }],
+    });
+    let justification = match d.status {
+        Status::Open => None,
+        Status::Intentional => Some("the surrounding assertion expects the TypeError"),
+        Status::Suppressed => Some("suppressed by a comment on its line"),
+    };
+    if let Some(justification) = justification {
+        result["suppressions"] = json!([{ "kind": "inSource", "justification": justification }]);
+    }
+    if let (Some(edits), true) = (&d.fix, d.fixable) {
+        result["fixes"] = json!([{
+            "description": { "text": d.summary },
+            "artifactChanges": [{
+                "artifactLocation": artifact(&d.path),
+                "replacements": edits.iter().map(replacement).collect::<Vec<_>>(),
+            }],
+        }]);
+    }
+    result
+}
+
+fn replacement(edit: &DiagnosticEdit) -> Value {
+    json!({
+        "deletedRegion": region(edit.line, edit.column, edit.end_line, edit.end_column),
+        "insertedContent": { "text": edit.content },
+    })
+}
+
+fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Value {
+    json!({ "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column })
+}
+
+/// A path as a relative URI: bytes other than unreserved characters and `/` are percent-encoded.
+fn artifact(path: &str) -> Value {
+    let mut uri = String::new();
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_relative_uris() {
+        assert_eq!(artifact("my dir/é.py")["uri"], "my%20dir/%C3%A9.py");
+    }
+}

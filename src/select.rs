@@ -1,0 +1,105 @@
+//! Choosing sites (`--interactive`): planned files in, the sites the user declined out. For each fixable site
+//! it shows the hunk of that site's fix alone and asks y/n/a/q, like `git add -p`; reading the answers from
+//! any `BufRead` lets tests drive it through stdin.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use crate::finding::{SiteKey, site_keys};
+use crate::output::Output;
+use crate::pipeline::FileOutcome;
+use crate::render::diff::FileDiff;
+use crate::render::display_path;
+
+/// The sites whose fix is not wanted, per file. A site is named by its key, so the choice carries over to
+/// another version of the file (the committed one when the work tree differs).
+#[derive(Debug, Default)]
+pub struct Declined(HashMap<PathBuf, HashSet<SiteKey>>);
+
+impl Declined {
+    /// Whether the fix of `key` in `path` is wanted.
+    pub fn keeps(&self, path: &Path, key: &SiteKey) -> bool {
+        self.0.get(path).is_none_or(|declined| !declined.contains(key))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(HashSet::is_empty)
+    }
+
+    fn decline(&mut self, path: &Path, key: SiteKey) {
+        self.0.entry(path.to_path_buf()).or_default().insert(key);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Yes,
+    No,
+    All,
+    Quit,
+}
+
+const HELP: &str = "y - fix this site\nn - do not fix this site\na - fix this site and all remaining ones\n\
+                    q - quit; do not fix this site or any remaining one\n";
+
+/// Asks about every site that the planned files would fix, in path and source order. After `a` the rest is
+/// fixed without asking; after `q`, or at the end of the input, the rest is declined.
+pub fn ask(files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Declined {
+    let mut declined = Declined::default();
+    let mut rest: Option<Answer> = None;
+    let sites: Vec<(&FileOutcome, usize)> = files
+        .iter()
+        .filter_map(|f| f.planned.as_ref().and_then(|p| p.plan.rewrite.as_ref()).map(|r| (f, r)))
+        .flat_map(|(f, rewrite)| {
+            let mut fixed = rewrite.fixed.clone();
+            fixed.sort_unstable();
+            fixed.into_iter().map(move |i| (f, i))
+        })
+        .collect();
+    let total = sites.len();
+    for (n, (file, i)) in sites.into_iter().enumerate() {
+        let plan = &file.planned.as_ref().expect("filtered on planned").plan;
+        let key = site_keys(&plan.source.text, &plan.findings).swap_remove(i);
+        let answer = match rest {
+            Some(answer) => answer,
+            None => {
+                let alone = crate::fix::apply(&plan.source.text, &plan.findings, |j| j == i);
+                let shown = display_path(&file.path);
+                let d = &file.diagnostics[i];
+                out.print(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));
+                out.print(&FileDiff::new(&shown, &plan.source.text, &alone.text).styled());
+                prompt(input, out, n + 1, total)
+            }
+        };
+        match answer {
+            Answer::Yes => {}
+            Answer::All => rest = Some(Answer::Yes),
+            Answer::No => declined.decline(&file.path, key),
+            Answer::Quit => {
+                rest = Some(Answer::No);
+                declined.decline(&file.path, key);
+            }
+        }
+    }
+    declined
+}
+
+fn prompt(input: &mut dyn BufRead, out: &Output, n: usize, total: usize) -> Answer {
+    loop {
+        out.print(&format!("({n}/{total}) Fix this site [y,n,a,q,?]? "));
+        let mut line = String::new();
+        // The end of the input (or an unreadable one) quits: nothing is fixed without a yes.
+        if input.read_line(&mut line).unwrap_or(0) == 0 {
+            out.print("\n");
+            return Answer::Quit;
+        }
+        match line.trim() {
+            "y" | "Y" => return Answer::Yes,
+            "n" | "N" => return Answer::No,
+            "a" | "A" => return Answer::All,
+            "q" | "Q" => return Answer::Quit,
+            _ => out.print(HELP),
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! `awaitfix commit` on real repositories built in temp dirs, with the git CLI as the independent oracle of
+//! what was committed and what was left in the index and the work tree.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+const BROKEN: &str = "from factory import get_websocket_manager
+
+
+async def handler(ctx):
+    manager = await get_websocket_manager(ctx)
+    return manager
+";
+
+const FIXED: &str = "from factory import get_websocket_manager
+
+
+async def handler(ctx):
+    manager = get_websocket_manager(ctx)
+    return manager
+";
+
+/// A repository in a temp dir, with git's global and system configuration shut out.
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    /// A repository with one commit holding `files`.
+    fn with(files: &[(&str, &str)]) -> Self {
+        let repo = Self::empty();
+        for (path, text) in files {
+            repo.write(path, text);
+        }
+        repo.git(&["add", "-A"]);
+        repo.git(&["commit", "-qm", "initial"]);
+        repo
+    }
+
+    fn empty() -> Self {
+        let repo = Self { dir: tempfile::tempdir().unwrap() };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.name", "Dev One"]);
+        repo.git(&["config", "user.email", "dev@example.com"]);
+        repo
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    fn command(&self, program: Command) -> Command {
+        let mut command = program;
+        command.current_dir(self.dir.path()).env("HOME", self.dir.path()).env("GIT_CONFIG_NOSYSTEM", "1");
+        for var in ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "CI"]
+        {
+            command.env_remove(var);
+        }
+        command
+    }
+
+    /// Runs git and returns its stdout; fails the test if git fails.
+    fn git(&self, args: &[&str]) -> String {
+        let out = self.command(Command::new("git")).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn git_fails(&self, args: &[&str]) -> bool {
+        !self.command(Command::new("git")).args(args).output().unwrap().status.success()
+    }
+
+    fn awaitfix(&self, args: &[&str]) -> Output {
+        self.awaitfix_with_input(args, "")
+    }
+
+    fn awaitfix_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut command = self.command(Command::cargo_bin("awaitfix").unwrap());
+        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// `git status --porcelain`, `git diff --cached` and `git diff`: everything the user has not committed.
+    fn uncommitted(&self) -> (String, String, String) {
+        (self.git(&["status", "--porcelain"]), self.git(&["diff", "--cached"]), self.git(&["diff"]))
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn commits_the_fixes_on_a_new_branch_and_checks_it_out() {
+    let repo = Repo::with(&[("app/a.py", BROKEN), ("app/b.py", BROKEN), ("app/clean.py", "x = 1\n")]);
+    let out = repo.awaitfix(&["commit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "awaitfix/websocket-manager");
+    assert_eq!(repo.git(&["rev-list", "--count", "main..HEAD"]).trim(), "1");
+    assert_eq!(repo.git(&["show", "HEAD:app/a.py"]), FIXED);
+    assert_eq!(repo.git(&["show", "HEAD:app/b.py"]), FIXED);
+    assert_eq!(repo.git(&["diff", "--name-only", "main", "HEAD"]), "app/a.py\napp/b.py\n");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "", "work tree and index match the new commit");
+    assert_eq!(repo.read("app/a.py"), FIXED);
+    let subject = repo.git(&["log", "-1", "--format=%s"]);
+    assert_eq!(subject.trim(), "fix AWF001: drop await on get_websocket_manager (2 sites, 2 files)");
+    let body = repo.git(&["log", "-1", "--format=%b"]);
+    assert!(body.contains("- app/a.py (1 site)\n- app/b.py (1 site)"), "{body}");
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%an <%ae>|%cn"]).trim(),
+        "Dev One <dev@example.com>|Dev One"
+    );
+    let oid = repo.git(&["rev-parse", "--short=10", "HEAD"]);
+    assert_eq!(stdout(&out), format!("{} {}\n", oid.trim(), subject.trim()));
+    assert_eq!(repo.git(&["show", "main:app/a.py"]), BROKEN, "the starting branch is left as it was");
+}
+
+#[test]
+fn one_commit_per_top_level_directory() {
+    let repo = Repo::with(&[("api/a.py", BROKEN), ("worker/jobs/b.py", BROKEN), ("top.py", BROKEN)]);
+    let out = repo.awaitfix(&["commit", "--split", "directory"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = repo.git(&["log", "--reverse", "--format=%s", "main..HEAD"]);
+    assert_eq!(
+        log,
+        "fix AWF001: drop await on get_websocket_manager at the top level (1 site, 1 file)\n\
+         fix AWF001: drop await on get_websocket_manager in api/ (1 site, 1 file)\n\
+         fix AWF001: drop await on get_websocket_manager in worker/ (1 site, 1 file)\n"
+    );
+    assert_eq!(repo.git(&["diff", "--name-only", "HEAD~1", "HEAD"]), "worker/jobs/b.py\n");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn one_commit_per_transform() {
+    let transform = "id: fetch-client
+pairs:
+  - sync: get_client
+    async: get_client_async
+";
+    let both = "from factory import get_websocket_manager, get_client
+
+
+async def handler(ctx):
+    return await get_websocket_manager(ctx), await get_client(ctx)
+";
+    let repo = Repo::with(&[("a.py", both), ("b.py", BROKEN), ("transforms/fetch.yaml", transform)]);
+    let args = ["commit", "--split", "transform", "--transform", "websocket-manager"];
+    let out = repo.awaitfix(&[&args[..], &["--transform", "transforms/fetch.yaml"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = repo.git(&["log", "--reverse", "--format=%s", "main..HEAD"]);
+    assert_eq!(
+        log,
+        "fix AWF001: drop await on get_websocket_manager (2 sites, 2 files)\n\
+         fix AWF001: drop await on get_client (1 site, 1 file)\n"
+    );
+    assert_eq!(
+        repo.git(&["show", "HEAD~1:a.py"]),
+        both.replace("await get_websocket_manager", "get_websocket_manager"),
+        "the first commit holds only the first transform's fixes"
+    );
+    assert_eq!(repo.git(&["show", "HEAD:a.py"]), both.replace("await ", ""));
+    assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "awaitfix/websocket-manager+fetch-client");
+}
+
+#[test]
+fn refuses_files_with_uncommitted_changes() {
+    let repo = Repo::with(&[("a.py", BROKEN), ("b.py", BROKEN)]);
+    let edited = format!("{BROKEN}# work in progress\n");
+    repo.write("b.py", &edited);
+    repo.write("new.py", BROKEN);
+    let before = repo.uncommitted();
+    let out = repo.awaitfix(&["commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("b.py (modified)") && err.contains("new.py (untracked)") && !err.contains("a.py ("),
+        "{err}"
+    );
+    assert!(err.contains("--allow-dirty"), "{err}");
+    assert_eq!(repo.uncommitted(), before);
+    assert_eq!(repo.read("a.py"), BROKEN, "nothing is written when the run is refused");
+    assert!(repo.git_fails(&["rev-parse", "--verify", "awaitfix/websocket-manager"]), "no branch is created");
+}
+
+#[test]
+fn unrelated_staged_and_unstaged_changes_stay_as_they_were() {
+    let repo = Repo::with(&[("a.py", BROKEN), ("notes.txt", "one\n"), ("lib.py", "x = 1\n")]);
+    repo.write("notes.txt", "one\ntwo (staged)\n");
+    repo.git(&["add", "notes.txt"]);
+    repo.write("notes.txt", "one\ntwo (staged)\nthree (unstaged)\n");
+    repo.write("lib.py", "x = 2  # unstaged\n");
+    repo.write("scratch.py", "y = 3\n");
+    let before = repo.uncommitted();
+    let out = repo.awaitfix(&["commit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.uncommitted(), before, "status, staged and unstaged changes are untouched");
+    assert_eq!(repo.git(&["diff", "--name-only", "main", "HEAD"]), "a.py\n", "only the fix is committed");
+    assert_eq!(repo.git(&["show", "HEAD:notes.txt"]), "one\n");
+}
+
+#[test]
+fn allow_dirty_commits_only_the_fix_and_keeps_the_changes_in_the_same_file() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    let staged = BROKEN.replace("return manager", "return manager  # staged");
+    repo.write("a.py", &staged);
+    repo.git(&["add", "a.py"]);
+    let unstaged = format!("{staged}# unstaged\n");
+    repo.write("a.py", &unstaged);
+    let changed_lines = |diff: String| -> Vec<String> {
+        diff.lines()
+            .filter(|l| l.starts_with(['+', '-']) && !l.starts_with("+++") && !l.starts_with("---"))
+            .map(String::from)
+            .collect()
+    };
+    let (staged_before, unstaged_before) =
+        (changed_lines(repo.git(&["diff", "--cached"])), changed_lines(repo.git(&["diff"])));
+    let out = repo.awaitfix(&["commit", "--allow-dirty"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["show", "HEAD:a.py"]), FIXED, "the commit holds HEAD's content and the fix");
+    assert_eq!(repo.git(&["show", ":a.py"]), FIXED.replace("return manager", "return manager  # staged"));
+    assert_eq!(
+        repo.read("a.py"),
+        format!("{}# unstaged\n", FIXED.replace("return manager", "return manager  # staged"))
+    );
+    assert_eq!(
+        changed_lines(repo.git(&["diff", "--cached"])),
+        staged_before,
+        "the staged change is still staged"
+    );
+    assert_eq!(changed_lines(repo.git(&["diff"])), unstaged_before, "the unstaged change is still unstaged");
+}
+
+#[test]
+fn no_checkout_touches_neither_head_nor_index_nor_work_tree() {
+    let repo = Repo::with(&[("a.py", BROKEN), ("b.py", "x = 1\n")]);
+    repo.write("b.py", "x = 2\n");
+    let before = repo.uncommitted();
+    let out = repo.awaitfix(&["commit", "--no-checkout", "--branch", "fix/websocket"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "main");
+    assert_eq!(repo.uncommitted(), before);
+    assert_eq!(repo.read("a.py"), BROKEN);
+    assert_eq!(repo.git(&["show", "fix/websocket:a.py"]), FIXED);
+    assert_eq!(repo.git(&["rev-parse", "fix/websocket~1"]), repo.git(&["rev-parse", "main"]));
+}
+
+#[test]
+fn an_empty_repository_is_an_error() {
+    let repo = Repo::empty();
+    repo.write("a.py", BROKEN);
+    let out = repo.awaitfix(&["commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no commit yet"), "{}", stderr(&out));
+    assert_eq!(repo.read("a.py"), BROKEN);
+}
+
+#[test]
+fn outside_a_repository_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
+    let out = Command::cargo_bin("awaitfix").unwrap().arg("commit").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not inside a git work tree"), "{}", stderr(&out));
+}
+
+#[test]
+fn from_a_detached_head() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    repo.write("b.py", BROKEN);
+    repo.git(&["add", "b.py"]);
+    repo.git(&["commit", "-qm", "second"]);
+    repo.git(&["checkout", "-q", "--detach", "HEAD~1"]);
+    let out = repo.awaitfix(&["commit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "awaitfix/websocket-manager");
+    assert_eq!(repo.git(&["rev-parse", "HEAD~1"]), repo.git(&["rev-parse", "main~1"]));
+    assert_eq!(repo.git(&["ls-tree", "--name-only", "HEAD"]), "a.py\n");
+}
+
+#[test]
+fn an_existing_branch_needs_force() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    repo.git(&["branch", "awaitfix/websocket-manager"]);
+    let out = repo.awaitfix(&["commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists (pass --force"), "{}", stderr(&out));
+    assert_eq!(repo.read("a.py"), BROKEN);
+    let out = repo.awaitfix(&["commit", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["show", "awaitfix/websocket-manager:a.py"]), FIXED);
+}
+
+#[test]
+fn nothing_to_fix_creates_nothing() {
+    let repo = Repo::with(&[("a.py", FIXED)]);
+    let out = repo.awaitfix(&["commit"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("nothing to fix"), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(repo.git_fails(&["rev-parse", "--verify", "awaitfix/websocket-manager"]));
+    assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "main");
+}
+
+#[test]
+fn paths_with_spaces_and_non_ascii_characters() {
+    let repo = Repo::with(&[("my app/café.py", BROKEN), ("ünï/b c.py", BROKEN)]);
+    let out = repo.awaitfix(&["commit", "--split", "directory"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["show", "HEAD~1:my app/café.py"]), FIXED);
+    assert_eq!(repo.git(&["show", "HEAD:ünï/b c.py"]), FIXED);
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s"]).trim(),
+        "fix AWF001: drop await on get_websocket_manager in ünï/ (1 site, 1 file)"
+    );
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn author_and_signoff() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    let out = repo.awaitfix(&["commit", "--author", "Fix Bot <bot@example.com>", "--signoff"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%an <%ae>|%cn <%ce>"]).trim(),
+        "Fix Bot <bot@example.com>|Dev One <dev@example.com>"
+    );
+    assert!(repo.git(&["log", "-1", "--format=%b"]).contains("Signed-off-by: Dev One <dev@example.com>"));
+    let out = repo.awaitfix(&["commit", "--force", "--branch", "other", "--author", "no email"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn paths_narrow_what_is_committed() {
+    let repo = Repo::with(&[("api/a.py", BROKEN), ("worker/b.py", BROKEN)]);
+    let out = repo.awaitfix(&["commit", "api"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["diff", "--name-only", "main", "HEAD"]), "api/a.py\n");
+    assert_eq!(repo.read("worker/b.py"), BROKEN);
+}
+
+#[test]
+fn interactive_commit_keeps_declined_sites_and_their_imports() {
+    let two = "from factory import get_websocket_manager
+
+
+async def first(ctx):
+    return await get_websocket_manager(ctx)
+
+
+async def second(ctx):
+    return await get_websocket_manager(ctx)
+";
+    let repo = Repo::with(&[("a.py", two), ("b.py", BROKEN)]);
+    let out = repo.awaitfix_with_input(&["commit", "--interactive", "--prefer", "async"], "n\ny\nq\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(shown.contains("(1/3) Fix this site [y,n,a,q,?]?") && shown.contains("(3/3)"), "{shown}");
+    assert!(shown.contains("+    return await get_websocket_manager_async(ctx)"), "{shown}");
+    let committed = repo.git(&["show", "HEAD:a.py"]);
+    assert_eq!(
+        committed,
+        "from factory import get_websocket_manager, get_websocket_manager_async
+
+
+async def first(ctx):
+    return await get_websocket_manager(ctx)
+
+
+async def second(ctx):
+    return await get_websocket_manager_async(ctx)
+",
+        "the declined site stays, and so does the import it needs"
+    );
+    assert_eq!(repo.git(&["diff", "--name-only", "main", "HEAD"]), "a.py\n", "b.py was quit before");
+    assert_eq!(repo.read("b.py"), BROKEN);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn commit_writes_a_pr_body() {
+    let repo = Repo::with(&[
+        ("app/a.py", BROKEN),
+        (
+            "app/b.py",
+            BROKEN
+                .replace("get_websocket_manager(ctx)", "get_websocket_manager(ctx)  # awaitfix: ignore")
+                .as_str(),
+        ),
+    ]);
+    let out = repo.awaitfix(&["commit", "--pr-body", "body.md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body = repo.read("body.md");
+    assert!(body.starts_with("## awaitfix: 1 site fixed in 1 file\n"), "{body}");
+    assert!(body.contains("| `app/a.py:5` | `manager = await get_websocket_manager(ctx)` | `manager = get_websocket_manager(ctx)` |"), "{body}");
+    assert!(body.contains("| `app/b.py:5` | AWF001 | suppressed |"), "{body}");
+    assert!(body.contains("awaitfix commit --pr-body body.md"), "{body}");
+}
+
+#[test]
+fn committed_backend_runs() {
+    let repo = Repo::empty();
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/backend"), repo.dir.path());
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "backend"]);
+    let tests = || {
+        repo.command(Command::new("python3"))
+            .args(["-m", "unittest", "discover", "-s", "tests", "-t", "."])
+            .output()
+            .unwrap()
+    };
+    assert!(!tests().status.success(), "the backend fails before the fix");
+    let out = repo.awaitfix(&["commit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = tests();
+    assert!(after.status.success(), "{}", String::from_utf8_lossy(&after.stderr));
+    assert_eq!(
+        repo.git(&["status", "--porcelain", "--untracked-files=no"]),
+        "",
+        "the work tree is the commit"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() == "__pycache__" {
+                continue;
+            }
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
