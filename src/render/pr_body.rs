@@ -146,17 +146,17 @@ fn site_list(files: &[FileReport], title: &str, pick: &dyn Fn(&&Diagnostic) -> b
     let mut out =
         format!("\n### {title} ({})\n\n| Site | Rule | Status | Why |\n|---|---|---|---|\n", sites.len());
     for d in sites {
-        let status = match d.status {
-            Status::Open => "open",
-            Status::Intentional => "intentional",
-            Status::Suppressed => "suppressed",
+        let (status, why) = match d.status {
+            Status::Open => ("open", d.message.as_str()),
+            Status::Intentional => ("intentional", "the surrounding assertion expects the TypeError"),
+            Status::Suppressed => ("suppressed", "a comment on its line suppresses it"),
         };
         out.push_str(&format!(
             "| `{}:{}` | {} | {status} | {} |\n",
             cell(&d.path),
             d.line,
             d.code,
-            cell(&d.message)
+            cell(why)
         ));
     }
     out

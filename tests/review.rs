@@ -1,0 +1,193 @@
+//! The review and CI outputs: SARIF checked against its JSON schema, GitHub annotations, the PR body
+//! (snapshot), and `apply --interactive` driven through stdin.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+const BROKEN: &str = "from factory import get_websocket_manager
+
+
+async def first(ctx):
+    return await get_websocket_manager(ctx)
+
+
+async def second(ctx):
+    return await get_websocket_manager(ctx)
+";
+
+fn backend() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/backend")
+}
+
+fn awaitfix(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut command = Command::cargo_bin("awaitfix").unwrap();
+    command.current_dir(dir).env("NO_COLOR", "1").env_remove("CI").args(args);
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const VALIDATE: &str = r#"
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    sys.exit("jsonschema is missing: run the tests through scripts/test, which installs tests/requirements.txt")
+schema = json.load(open(sys.argv[1]))
+validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+errors = sorted(validator.iter_errors(json.load(sys.stdin)), key=lambda e: list(e.path))
+for e in errors:
+    print("/".join(map(str, e.path)), e.message)
+sys.exit(1 if errors else 0)
+"#;
+
+/// Validates a SARIF log against the vendored SARIF 2.1.0 schema with Python's `jsonschema`.
+fn assert_valid_sarif(log: &str) {
+    use std::io::Write;
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
+    let mut child = Command::new("python3")
+        .args(["-c", VALIDATE])
+        .arg(schema)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(log.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "invalid SARIF:\n{}{}", text(&out.stdout), text(&out.stderr));
+}
+
+#[test]
+fn sarif_is_valid_and_carries_rules_fixes_and_suppressions() {
+    let out = awaitfix(&backend(), &["check", "--format", "sarif", "--prefer", "async", "."], "");
+    assert_eq!(out.status.code(), Some(1));
+    let log = text(&out.stdout);
+    assert_valid_sarif(&log);
+    let sarif: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let run = &sarif["runs"][0];
+    let rules: Vec<&str> = (run["tool"]["driver"]["rules"].as_array().unwrap().iter())
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["AWF001", "AWF002", "AWF003", "AWF004"]);
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 18, "16 sites to fix and 2 intentional ones");
+    let suppressed: Vec<_> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!(suppressed.len(), 2);
+    assert!(suppressed.iter().all(|r| r.get("fixes").is_none()), "a suppressed result offers no fix");
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "AWF001");
+    let location = &first["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "app/routes/websocket_routes.py");
+    assert_eq!(location["region"]["startLine"], 43);
+    let fix = &first["fixes"][0];
+    assert_eq!(
+        fix["description"]["text"],
+        "await get_websocket_manager_async instead of get_websocket_manager"
+    );
+    let replacements = fix["artifactChanges"][0]["replacements"].as_array().unwrap();
+    assert!(replacements.iter().any(|r| r["insertedContent"]["text"] == "get_websocket_manager_async"));
+}
+
+#[test]
+fn sarif_of_a_clean_tree_is_valid_and_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+    let out = awaitfix(dir.path(), &["check", "--format", "sarif"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_valid_sarif(&text(&out.stdout));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn github_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("a,b")).unwrap();
+    std::fs::write(
+        dir.path().join("a,b/m.py"),
+        BROKEN.replace("ctx)\n\n\nasync", "ctx)  # noqa: AWF001\n\n\nasync"),
+    )
+    .unwrap();
+    let out = awaitfix(dir.path(), &["check", "--format", "github"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "::error file=a%2Cb/m.py,line=9,col=12,endLine=9,endColumn=44,title=AWF001 `await` on a synchronous \
+         function::`get_websocket_manager` is synchronous; awaiting it raises TypeError (fix: drop await on \
+         get_websocket_manager; run `awaitfix apply`)\n",
+        "one annotation for the open site, none for the suppressed one"
+    );
+}
+
+#[test]
+fn pr_body_of_the_example_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&backend(), &dir.path().join("backend"));
+    let out = awaitfix(dir.path(), &["diff", "--prefer", "async", "--pr-body", "body.md", "backend"], "");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("pr_body_backend", body);
+    });
+}
+
+#[test]
+fn interactive_apply_asks_per_site() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
+    std::fs::write(dir.path().join("b.py"), BROKEN).unwrap();
+    let out = awaitfix(dir.path(), &["apply", "--interactive"], "n\nwhat\ny\nq\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("a.py:5:12: AWF001"), "{shown}");
+    assert!(
+        shown
+            .contains("-    return await get_websocket_manager(ctx)\n+    return get_websocket_manager(ctx)")
+    );
+    assert!(shown.contains("y - fix this site"), "an unknown answer shows the help: {shown}");
+    assert_eq!(shown.matches("Fix this site [y,n,a,q,?]?").count(), 4, "asked until q");
+    let a = std::fs::read_to_string(dir.path().join("a.py")).unwrap();
+    let second = BROKEN.rfind("await ").unwrap();
+    assert_eq!(a, format!("{}{}", &BROKEN[..second], &BROKEN[second + 6..]), "only the second site is fixed");
+    assert_eq!(std::fs::read_to_string(dir.path().join("b.py")).unwrap(), BROKEN, "quit before b.py");
+    assert!(text(&out.stderr).contains("fixed 1 site in 1 file"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn interactive_apply_all_and_end_of_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
+    std::fs::write(dir.path().join("b.py"), BROKEN).unwrap();
+    let out = awaitfix(dir.path(), &["apply", "-i", "a.py", "b.py"], "y\na\n");
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout).matches("Fix this site").count(), 2, "nothing is asked after a");
+    assert!(!std::fs::read_to_string(dir.path().join("b.py")).unwrap().contains("await"));
+    std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
+    let out = awaitfix(dir.path(), &["apply", "-i", "a.py"], "");
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(dir.path().join("a.py")).unwrap(), BROKEN, "no answer is no");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "__pycache__" {
+                copy_tree(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
