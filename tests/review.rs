@@ -191,3 +191,33 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn progress_is_drawn_only_on_a_terminal_outside_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler: String = (0..40).map(|i| format!("\n\ndef f{i}(x):\n    return x + {i}\n")).collect();
+    for i in 0..600 {
+        std::fs::write(dir.path().join(format!("m{i}.py")), format!("{BROKEN}{filler}")).unwrap();
+    }
+    let binary = assert_cmd::cargo::cargo_bin("awaitfix");
+    // `script` runs the command on a pseudo-terminal and copies what it draws; -j1 makes the run long
+    // enough (well over the bar's delay) to draw.
+    let on_terminal = |flags: &str, ci: bool| {
+        let inner = format!("{} check -j1 --color never {flags} . >/dev/null", binary.display());
+        let mut command = Command::new("script");
+        command.args(["-qec", &inner, "/dev/null"]).current_dir(dir.path()).env_remove("CI");
+        if ci {
+            command.env("CI", "true");
+        }
+        text(&command.output().expect("script (util-linux) runs").stdout)
+    };
+    let drawn = on_terminal("", false);
+    assert!(drawn.contains("/600 files, ") && drawn.contains("sites found"), "{drawn:?}");
+    assert!(drawn.ends_with("\r\u{1b}[2K"), "the bar is cleared at the end: {drawn:?}");
+    for (flags, ci) in [("--no-progress", false), ("-q", false), ("", true)] {
+        let drawn = on_terminal(flags, ci);
+        assert!(!drawn.contains("files, "), "{flags} CI={ci}: {drawn:?}");
+    }
+    let piped = awaitfix(dir.path(), &["check", "-j1", "."], "");
+    assert!(!text(&piped.stderr).contains("files, "), "not drawn when stderr is not a terminal");
+}
