@@ -54,7 +54,7 @@ pub enum CommitError {
     BranchExists(String),
     #[error("`{0}` is not a valid branch name")]
     BadBranch(String),
-    #[error("branch `{0}` is checked out; switch to another branch before replacing it")]
+    #[error("branch `{0}` is checked out; --no-checkout cannot replace it (switch to another branch first)")]
     CheckedOut(String),
     #[error(
         "uncommitted changes in files awaitfix would change: {}; commit or stash them, or pass --allow-dirty",
@@ -134,7 +134,8 @@ pub fn commit(
         if !options.force {
             return Err(CommitError::BranchExists(branch));
         }
-        if head.name().ok() == Some(refname.as_str()) && !options.no_checkout {
+        // Checked out, the branch can take the new commits on top; moved under HEAD's feet, it could not.
+        if head.name().ok() == Some(refname.as_str()) && options.no_checkout {
             return Err(CommitError::CheckedOut(branch));
         }
     }

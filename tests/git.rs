@@ -311,6 +311,34 @@ fn an_existing_branch_needs_force() {
 }
 
 #[test]
+fn the_checked_out_branch_takes_new_commits_but_is_not_moved_away_from_head() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    repo.git(&["checkout", "-q", "-b", "fixes"]);
+    repo.write("b.py", BROKEN);
+    repo.git(&["add", "b.py"]);
+    repo.git(&["commit", "-qm", "more"]);
+    let out = repo.awaitfix(&["commit", "--no-checkout", "--force", "--branch", "fixes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is checked out"), "{}", stderr(&out));
+    let out = repo.awaitfix(&["commit", "--force", "--branch", "fixes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["log", "--format=%s", "main..fixes"]).lines().nth(1), Some("more"));
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn from_a_subdirectory() {
+    let repo = Repo::with(&[("pkg/sub/a.py", BROKEN), ("other/b.py", BROKEN)]);
+    let mut command = repo.command(Command::cargo_bin("awaitfix").unwrap());
+    let out =
+        command.current_dir(repo.path("pkg")).args(["commit", "--pr-body", "../body.md"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["diff", "--name-only", "main", "HEAD"]), "pkg/sub/a.py\n");
+    assert!(repo.git(&["log", "-1", "--format=%b"]).contains("- pkg/sub/a.py (1 site)"));
+    assert!(repo.read("body.md").contains("| `sub/a.py:5` |"), "paths as the user sees them");
+}
+
+#[test]
 fn nothing_to_fix_creates_nothing() {
     let repo = Repo::with(&[("a.py", FIXED)]);
     let out = repo.awaitfix(&["commit"]);
