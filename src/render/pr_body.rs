@@ -102,7 +102,8 @@ pub fn render(files: &[FileReport], command: &str) -> String {
         }
     }
     if omitted > 0 {
-        out.push_str(&format!("\n…and {} more: see the diff.\n", super::text::plural(omitted, "site")));
+        let sites = if omitted == 1 { "site" } else { "sites" };
+        out.push_str(&format!("\n…and {omitted} more {sites}: see the diff.\n"));
     }
     let unfixed =
         |d: &&Diagnostic| d.status == Status::Open && !fixed.iter().any(|(f, _)| std::ptr::eq(*f, *d));
