@@ -215,6 +215,40 @@ mod tests {
     }
 
     #[test]
+    fn a_long_description_stays_under_githubs_limit() {
+        let diagnostic = |line| Diagnostic {
+            path: "pkg/module.py".into(),
+            line,
+            column: 5,
+            end_line: line,
+            end_column: 40,
+            code: "AWF001",
+            message: "m".into(),
+            transform: "t".into(),
+            status: Status::Open,
+            fixable: true,
+            fix: None,
+            summary: String::new(),
+        };
+        let diagnostics: Vec<Diagnostic> = (1..=5000).map(diagnostic).collect();
+        let before = "manager = await get_websocket_manager(user_context=ctx)".to_string();
+        let after = "manager = get_websocket_manager(user_context=ctx)".to_string();
+        let changes: Vec<Change> = (0..5000)
+            .map(|finding| Change { finding, before: before.clone(), after: after.clone() })
+            .collect();
+        let body = render(&[FileReport { diagnostics: &diagnostics, changes: &changes }], "awaitfix diff");
+        assert!(body.len() < 65_536, "{}", body.len());
+        assert!(body.contains("| `pkg/module.py:1` |"));
+        let shown = body.matches("| `pkg/module.py:").count();
+        assert!(body.contains(&format!("…and {} more sites: see the diff.", 5000 - shown)), "{shown}");
+        assert!(body.ends_with(concat!(
+            "```sh\nawaitfix diff\n```\n\n<sub>awaitfix ",
+            env!("CARGO_PKG_VERSION"),
+            "</sub>\n"
+        )));
+    }
+
+    #[test]
     fn shell_quoting() {
         let args = ["awaitfix", "diff", "my dir", "it's", "--prefer=async"].map(String::from);
         assert_eq!(shell_command(args), r"awaitfix diff 'my dir' 'it'\''s' --prefer=async");
