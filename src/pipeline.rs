@@ -208,11 +208,10 @@ fn plan_declining(
     let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
-    let partial = if rewrite { None } else { parse_mentions(engine, path, text, &prefer) };
-    let tree = match partial {
-        Some(tree) => tree,
-        None => parse::parse(text).ok_or("the parser gave up; skipped")?,
-    };
+    if !rewrite && let Some(findings) = check_mentions(engine, path, text, &prefer, declined) {
+        return Ok(Plan { source, findings, rewrite: None });
+    }
+    let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
     if let Some((at, what)) = parse::first_error(&tree) {
         let (line, column) = LineIndex::new(text).position(at);
         let message = format!("syntax error ({what}); file not checked or changed");
@@ -230,47 +229,47 @@ fn plan_declining(
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
 }
 
-/// Parses only the top-level statements that mention a tracked name (see `chunk`): first those naming a
-/// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
-/// modules of attribute calls, asyncio), and star imports. `None` when the whole file must be parsed: the
-/// scan was unsure, or the statements picked do not parse cleanly (a syntax error is then reported from the
-/// whole file).
-fn parse_mentions(engine: &Engine, path: &Path, text: &str, prefer: &[Prefer]) -> Option<tree_sitter::Tree> {
-    let chunks = crate::chunk::top_level_statements(text)?;
-    let mut picked = vec![false; chunks.len()];
-    let pick = |positions: &mut dyn Iterator<Item = usize>, picked: &mut Vec<bool>| {
-        let mut added = false;
-        for at in positions {
-            let i = chunks.partition_point(|c| c.end <= at);
-            if i < picked.len() && !picked[i] {
-                picked[i] = true;
-                added = true;
-            }
+/// The findings of a file from parsing only the statements that mention a tracked name, with the `def`,
+/// `class` and `with` headers around them (see `chunk`): first those naming a pair's function, then, until
+/// nothing is added, those naming what the rules then track (aliases, the modules of attribute calls,
+/// asyncio), and star imports. `None` when the whole file must be parsed: the scan was unsure, or the
+/// statements picked do not parse cleanly (a syntax error is then reported from the whole file).
+fn check_mentions(
+    engine: &Engine,
+    path: &Path,
+    text: &str,
+    prefer: &[Prefer],
+    declined: &[usize],
+) -> Option<Vec<Finding>> {
+    let units = crate::chunk::outline(text)?;
+    let mut picked = Vec::new();
+    for at in engine.prefilter.find_iter(text).map(|m| m.start()) {
+        crate::chunk::pick(&units, at, &mut picked);
+    }
+    for unit in &units {
+        let statement = &text[unit.range.clone()];
+        if statement.starts_with("from ") && statement.contains('*') {
+            crate::chunk::pick(&units, unit.range.start, &mut picked);
         }
-        added
-    };
-    pick(&mut engine.prefilter.find_iter(text).map(|m| m.start()), &mut picked);
-    for (i, chunk) in chunks.iter().enumerate() {
-        let statement = &text[chunk.clone()];
-        picked[i] |= statement.starts_with("from ") && statement.contains('*');
     }
     loop {
-        let ranges: Vec<_> =
-            chunks.iter().zip(&picked).filter(|(_, p)| **p).map(|(c, _)| c.clone()).collect();
         // Most of the file picked: parsing it whole is as fast, and nothing is left to pick.
-        if ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
+        if picked.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
             return None;
         }
-        let tree = parse::parse_ranges(text, &ranges)?;
+        let tree = parse::parse_ranges(text, &picked)?;
         if tree.root_node().has_error() {
             return None;
         }
-        let file =
-            FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer, declined: &[] };
-        let names = rules::tracked_names(&file);
-        let finder = AhoCorasick::new(&names).ok()?;
-        if !pick(&mut finder.find_iter(text).map(|m| m.start()), &mut picked) {
-            return Some(tree);
+        let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer, declined };
+        let (findings, names) = rules::check_tracking(&file);
+        let finder = crate::chunk::finder(&names)?;
+        let mut added = false;
+        for at in finder.find_iter(text).map(|m| m.start()) {
+            added |= crate::chunk::pick(&units, at, &mut picked);
+        }
+        if !added {
+            return Some(findings);
         }
     }
 }
@@ -353,6 +352,28 @@ fn verify(original: &tree_sitter::Tree, applied: &Applied, source: &Source) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_sites_are_found_from_a_partial_parse() {
+        let engine = Engine::new(crate::transform::builtins().unwrap()).unwrap();
+        let filler: String =
+            (0..30).map(|i| format!("    def other{i}(self):\n        return {i}\n\n")).collect();
+        let text = format!(
+            "from m import get_websocket_manager\n\n\nclass C:\n{filler}    async def f(self, ctx):\n        \
+             with pytest.raises(TypeError):\n            await get_websocket_manager(ctx)\n        if ctx:\n            \
+             return await get_websocket_manager(ctx)\n"
+        );
+        let prefer = [Prefer::Sync];
+        let partial =
+            check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[]).expect("a partial parse");
+        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), true).unwrap().findings;
+        let shown = |f: &[Finding]| {
+            f.iter().map(|f| (f.range.clone(), f.status, f.message.clone())).collect::<Vec<_>>()
+        };
+        assert_eq!(shown(&partial), shown(&full));
+        assert_eq!(partial.len(), 2);
+        assert_eq!(partial[0].status, crate::finding::Status::Intentional);
+    }
 
     #[test]
     fn names_on_comment_lines_alone_need_no_parse() {

@@ -147,7 +147,7 @@ fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
 
 /// Byte ranges where any of `names` is spelled in `text`.
 fn spellings(text: &str, names: &[&str]) -> Vec<std::ops::Range<usize>> {
-    let Ok(finder) = aho_corasick::AhoCorasick::new(names) else { return Vec::new() };
+    let Some(finder) = crate::chunk::finder(names) else { return Vec::new() };
     finder.find_iter(text).map(|m| m.range()).collect()
 }
 
@@ -196,15 +196,6 @@ fn capture_around<'tree>(
     }
 }
 
-/// The names whose bindings and uses decide the findings of a file: the pairs' names, the aliases imports
-/// give them, the roots of candidate callees, and the APIs candidates are handed to.
-pub fn tracked_names<'t>(file: &FileContext<'t>) -> HashSet<&'t str> {
-    let captured = capture(file);
-    let awaited = awf001::candidates(file, &captured);
-    let calls = plain_calls(file, &captured);
-    names(file, &captured, &awaited, &calls)
-}
-
 fn names<'t>(
     file: &FileContext<'t>,
     captured: &Captured<'t>,
@@ -220,14 +211,21 @@ fn names<'t>(
 
 /// All findings in a file, in source order.
 pub fn check(file: &FileContext) -> Vec<Finding> {
+    check_tracking(file).0
+}
+
+/// All findings in a file, in source order, and the names whose bindings and uses decide them: the pairs'
+/// names, the aliases imports give them, the roots of candidate callees, and the APIs candidates are handed
+/// to.
+pub fn check_tracking<'t>(file: &FileContext<'t>) -> (Vec<Finding>, HashSet<&'t str>) {
     let captured = capture(file);
     let awaited = awf001::candidates(file, &captured);
     let calls = plain_calls(file, &captured);
     let dynamic = awf004::candidates(file, &captured);
-    if awaited.is_empty() && calls.is_empty() && dynamic.is_empty() {
-        return Vec::new();
-    }
     let names = names(file, &captured, &awaited, &calls);
+    if awaited.is_empty() && calls.is_empty() && dynamic.is_empty() {
+        return (Vec::new(), names);
+    }
     let nodes: HashSet<usize> = awaited.iter().chain(&calls).map(|c| c.node.id()).collect();
     let scopes = Scopes::build(file.tree, file.text, &names, &nodes);
     let index = LineIndex::new(file.text);
@@ -239,7 +237,7 @@ pub fn check(file: &FileContext) -> Vec<Finding> {
     let mut findings = plan::findings(file, &scopes, sites);
     findings.extend(awf004::findings(file, &dynamic, &status));
     findings.sort_by_key(|f| (f.range.start, f.rule));
-    findings
+    (findings, names)
 }
 
 /// Whether a callee's last name may be a pair's function: its own name, or an alias an import gave it.
