@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use awaitfix::pipeline::{Engine, plan};
+use awaitfix::pipeline::{Engine, Want, plan};
 
 fn main() {
     divan::main();
@@ -29,7 +29,7 @@ fn module(n: usize) -> String {
 fn routes_diff(bencher: divan::Bencher) {
     let engine = engine();
     let bytes = include_bytes!("../examples/backend/app/routes/websocket_routes.py");
-    bencher.bench(|| plan(&engine, Path::new("routes.py"), bytes, true).expect("plans"));
+    bencher.bench(|| plan(&engine, Path::new("routes.py"), bytes, Want::Rewrite).expect("plans"));
 }
 
 /// `check` on modules of growing size: time should grow linearly with the bytes parsed.
@@ -39,7 +39,7 @@ fn module_check(bencher: divan::Bencher, functions: usize) {
     let text = module(functions);
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), false).expect("plans"));
+        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings).expect("plans"));
 }
 
 /// `diff` on the same modules: planning plus the verified rewrite.
@@ -49,7 +49,7 @@ fn module_diff(bencher: divan::Bencher, functions: usize) {
     let text = module(functions);
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), true).expect("plans"));
+        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Rewrite).expect("plans"));
 }
 
 /// A large module that mentions the factory once, in its last statement: `check` parses that statement only.
@@ -58,5 +58,5 @@ fn one_mention_check(bencher: divan::Bencher) {
     let engine = engine();
     let text = module(1000).replace("get_websocket_manager", "get_other_manager")
         + "\nNAME = \"get_websocket_manager\"\n";
-    bencher.bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), false).expect("plans"));
+    bencher.bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings).expect("plans"));
 }

@@ -1,6 +1,7 @@
 //! The pipeline of DESIGN §4 for one file: read → prefilter → decode → parse → rules → fix → verify → write.
 //! `process` runs on worker threads; it returns a `FileOutcome` that the single consumer in `lib` prints.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
@@ -170,11 +171,24 @@ pub struct Rewrite {
     pub fixed: Vec<usize>,
 }
 
-/// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite. Pure: bytes in, plan out.
-/// `path` decides per-path overrides only; `rewrite: false` stops after the findings (what `check` needs).
-/// Errors are one line, without the path.
-pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], rewrite: bool) -> Result<Plan, PlanError> {
-    plan_declining(engine, path, bytes, rewrite, &[])
+/// How much of a file a plan needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// The findings (`check`): only the statements that mention tracked names are parsed, so a syntax error
+    /// elsewhere goes unseen.
+    Findings,
+    /// The findings and a rewrite to show (`diff`): parsed as for `Findings`; the rewritten statements are
+    /// parsed again, in their context, to verify the rewrite.
+    Preview,
+    /// The findings and a rewrite to write (`apply`, `commit`): the whole file is parsed, a file with a
+    /// syntax error anywhere is refused, and the whole rewrite is parsed again.
+    Rewrite,
+}
+
+/// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite as `want` says. Pure:
+/// bytes in, plan out. `path` decides per-path overrides only. Errors are one line, without the path.
+pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], want: Want) -> Result<Plan, PlanError> {
+    plan_declining(engine, path, bytes, want, &[])
 }
 
 /// Plans a rewrite with only the fixes of the sites that `keep` accepts; the others stay as they are, and
@@ -185,7 +199,7 @@ pub fn plan_selected(
     bytes: &[u8],
     keep: &dyn Fn(&SiteKey) -> bool,
 ) -> Result<Plan, PlanError> {
-    let full = plan(engine, path, bytes, true)?;
+    let full = plan(engine, path, bytes, Want::Rewrite)?;
     let keys = site_keys(&full.source.text, &full.findings);
     let mut declined: Vec<usize> = (full.findings.iter().zip(&keys))
         .filter(|(f, key)| f.is_fixable() && !keep(key))
@@ -195,21 +209,30 @@ pub fn plan_selected(
         return Ok(full);
     }
     declined.sort_unstable();
-    plan_declining(engine, path, bytes, true, &declined)
+    plan_declining(engine, path, bytes, Want::Rewrite, &declined)
 }
 
 fn plan_declining(
     engine: &Engine,
     path: &Path,
     bytes: &[u8],
-    rewrite: bool,
+    want: Want,
     declined: &[usize],
 ) -> Result<Plan, PlanError> {
     let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
-    if !rewrite && let Some(findings) = check_mentions(engine, path, text, &prefer, declined) {
-        return Ok(Plan { source, findings, rewrite: None });
+    if want != Want::Rewrite
+        && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
+    {
+        let findings = partial.findings;
+        if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
+            return Ok(Plan { source, findings, rewrite: None });
+        }
+        let applied = crate::fix::apply(text, &findings, |_| true);
+        let bytes = verify_parsed(&partial.parsed, &applied, &source)?;
+        let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed };
+        return Ok(Plan { source, findings, rewrite: Some(rewrite) });
     }
     let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
     if let Some((at, what)) = parse::first_error(&tree) {
@@ -220,7 +243,7 @@ fn plan_declining(
     let file =
         FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
     let findings = rules::check(&file);
-    if !rewrite || !findings.iter().any(Finding::is_fixable) {
+    if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
         return Ok(Plan { source, findings, rewrite: None });
     }
     let applied = crate::fix::apply(text, &findings, |_| true);
@@ -229,7 +252,14 @@ fn plan_declining(
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
 }
 
-/// The findings of a file from parsing only the statements that mention a tracked name, with the `def`,
+/// What a partial parse found, and what it parsed.
+struct Partial {
+    findings: Vec<Finding>,
+    /// The byte ranges parsed (sorted, disjoint).
+    parsed: Vec<Range<usize>>,
+}
+
+/// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a tracked name, with the `def`,
 /// `class` and `with` headers around them (see `chunk`): first those naming a pair's function, then, until
 /// nothing is added, those naming what the rules then track (aliases, the modules of attribute calls,
 /// asyncio), and star imports. `None` when the whole file must be parsed: the scan was unsure, or the
@@ -240,7 +270,7 @@ fn check_mentions(
     text: &str,
     prefer: &[Prefer],
     declined: &[usize],
-) -> Option<Vec<Finding>> {
+) -> Option<Partial> {
     let units = crate::chunk::outline(text)?;
     let mut picked = Vec::new();
     for at in engine.prefilter.find_iter(text).map(|m| m.start()) {
@@ -269,13 +299,18 @@ fn check_mentions(
             added |= crate::chunk::pick(&units, at, &mut picked);
         }
         if !added {
-            return Some(findings);
+            return Some(Partial { findings, parsed: picked });
         }
     }
 }
 
 fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {
-    let plan = match plan(engine, path, bytes, mode != Mode::Check) {
+    let want = match mode {
+        Mode::Check => Want::Findings,
+        Mode::Diff => Want::Preview,
+        Mode::Apply | Mode::Plan => Want::Rewrite,
+    };
+    let plan = match plan(engine, path, bytes, want) {
         Ok(plan) => plan,
         Err(e) => return outcome.error(e),
     };
@@ -335,6 +370,42 @@ impl std::fmt::Display for PlanError {
     }
 }
 
+/// Re-parses the statements a rewrite changed, with the headers around them: `parsed` (the ranges parsed to
+/// plan it, which hold every edit) moved by the edits must parse cleanly. The rest of the file is unchanged.
+/// Returns the bytes the rewrite encodes to.
+fn verify_parsed(parsed: &[Range<usize>], applied: &Applied, source: &Source) -> Result<Vec<u8>, String> {
+    let rewritten = applied.text.as_str();
+    let moved = moved_ranges(parsed, &applied.edits).ok_or("an edit lies outside the statements parsed")?;
+    let tree = parse::parse_ranges(rewritten, &moved).ok_or("the rewrite could not be re-parsed")?;
+    if tree.root_node().has_error() {
+        return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
+    }
+    source
+        .encode(rewritten)
+        .ok_or_else(|| "the rewrite cannot be encoded in the file's encoding; file left unchanged".into())
+}
+
+/// `ranges` (sorted, disjoint) in the text that `edits` (sorted) make: an edit inside a range, or an
+/// insertion at its end, grows or shrinks it; one before it moves it. `None` when an edit is not inside one.
+fn moved_ranges(ranges: &[Range<usize>], edits: &[crate::edit::Edit]) -> Option<Vec<Range<usize>>> {
+    let mut moved = Vec::with_capacity(ranges.len());
+    let mut edits = edits.iter().peekable();
+    let mut shift: isize = 0;
+    for range in ranges {
+        let start = range.start.checked_add_signed(shift)?;
+        while let Some(edit) =
+            edits.next_if(|e| e.start() < range.end || e.start() == range.end && e.end() == e.start())
+        {
+            if edit.start() < range.start || edit.end() > range.end {
+                return None;
+            }
+            shift += edit.content().len() as isize - (edit.end() - edit.start()) as isize;
+        }
+        moved.push(start..range.end.checked_add_signed(shift)?);
+    }
+    edits.next().is_none().then_some(moved)
+}
+
 /// Re-parses a rewrite: it must parse with no more errors than the original (which had none), and encode back
 /// to the file's encoding. Returns the bytes to write.
 fn verify(original: &tree_sitter::Tree, applied: &Applied, source: &Source) -> Result<Vec<u8>, String> {
@@ -364,15 +435,30 @@ mod tests {
              return await get_websocket_manager(ctx)\n"
         );
         let prefer = [Prefer::Sync];
-        let partial =
-            check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[]).expect("a partial parse");
-        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), true).unwrap().findings;
+        let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[])
+            .expect("a partial parse")
+            .findings;
+        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite).unwrap().findings;
         let shown = |f: &[Finding]| {
             f.iter().map(|f| (f.range.clone(), f.status, f.message.clone())).collect::<Vec<_>>()
         };
         assert_eq!(shown(&partial), shown(&full));
         assert_eq!(partial.len(), 2);
         assert_eq!(partial[0].status, crate::finding::Status::Intentional);
+    }
+
+    #[test]
+    fn parsed_ranges_move_with_the_edits() {
+        use crate::edit::Edit;
+        let ranges = [2..5, 8..10];
+        let edits = [Edit::deletion(3..4), Edit::insertion(5, "ab"), Edit::replacement(8..9, "xyz")];
+        assert_eq!(
+            moved_ranges(&ranges, &edits),
+            Some(vec![2..6, 9..13]),
+            "an insertion at the end is inside"
+        );
+        assert_eq!(moved_ranges(&ranges, &[Edit::deletion(6..7)]), None, "an edit between ranges");
+        assert_eq!(moved_ranges(&ranges, &[Edit::deletion(4..9)]), None, "an edit across ranges");
     }
 
     #[test]

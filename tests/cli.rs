@@ -156,6 +156,22 @@ fn syntax_error_beside_a_fixable_file() {
     assert_eq!(read(dir.path(), "b.py"), GOOD.as_bytes());
 }
 
+/// `diff` parses only the statements it needs, so it shows fixes for a file that `apply` refuses to write
+/// because of a syntax error elsewhere.
+#[test]
+fn syntax_error_away_from_the_site_is_seen_by_apply_only() {
+    let filler = "def helper():\n    return 1\n\n\n".repeat(20);
+    let broken = format!("{BAD}\n\n{filler}x = = 1\n");
+    let dir = tree(&[("a.py", broken.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).arg("diff"));
+    assert_eq!(code, 1, "the site's statement parses, so the fix is shown");
+    assert!(out.contains("+    manager = get_websocket_manager(ctx)"), "{out}");
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!(code, 2);
+    assert!(err.contains("a.py:89:5: syntax error"), "{err}");
+    assert_eq!(read(dir.path(), "a.py"), broken.as_bytes(), "never rewritten");
+}
+
 #[test]
 fn binary_file_named_py_is_reported_not_read() {
     let dir = tree(&[("blob.py", b"\x00\x01get_websocket_manager\xff"), ("b.py", BAD.as_bytes())]);

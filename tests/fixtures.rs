@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use awaitfix::finding::Status;
-use awaitfix::pipeline::{Engine, plan};
+use awaitfix::pipeline::{Engine, Want, plan};
 use awaitfix::render::diff::FileDiff;
 use awaitfix::render::{Diagnostic, text};
 use awaitfix::source::{LineIndex, Source};
@@ -98,7 +98,7 @@ fn engine(prefer: Prefer) -> Engine {
 fn check_other_mode(engine: &Engine, path: &Path) {
     let name = format!("{} (other mode)", path.file_name().unwrap().to_string_lossy());
     let bytes = std::fs::read(path).unwrap();
-    let plan = plan(engine, path, &bytes, true).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let plan = plan(engine, path, &bytes, Want::Rewrite).unwrap_or_else(|e| panic!("{name}: {e}"));
     let Some(rewrite) = &plan.rewrite else { return };
     let again = plan_again(engine, path, &rewrite.bytes);
     assert!(again.iter().all(|f| !f.is_fixable()), "{name}: a second run still finds fixable sites");
@@ -112,26 +112,34 @@ fn check_other_mode(engine: &Engine, path: &Path) {
 }
 
 fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::finding::Finding> {
-    awaitfix::pipeline::plan(engine, path, bytes, true).expect("a rewrite plans again").findings
+    awaitfix::pipeline::plan(engine, path, bytes, Want::Rewrite).expect("a rewrite plans again").findings
 }
 
 fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let bytes = std::fs::read(path).unwrap();
-    let plan = plan(engine, path, &bytes, true).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let plan = plan(engine, path, &bytes, Want::Rewrite).unwrap_or_else(|e| panic!("{name}: {e}"));
     let text = &plan.source.text;
     let index = LineIndex::new(text);
     let diagnostics: Vec<Diagnostic> =
         plan.findings.iter().map(|f| Diagnostic::new(&name, f, &index)).collect();
 
     // 0. `check` parses only the statements that mention tracked names: it must find exactly the same.
-    let checked =
-        awaitfix::pipeline::plan(engine, path, &bytes, false).unwrap_or_else(|e| panic!("{name}: {e}"));
+    //    `diff` plans from the same partial parse: it must show exactly the rewrite `apply` writes.
+    let checked = awaitfix::pipeline::plan(engine, path, &bytes, Want::Findings)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let summary = |f: &awaitfix::finding::Finding| (f.rule, f.range.clone(), f.status, f.message.clone());
     assert_eq!(
         checked.findings.iter().map(summary).collect::<Vec<_>>(),
         plan.findings.iter().map(summary).collect::<Vec<_>>(),
         "{name}: findings of the partial parse (left) differ from the whole file's (right)"
+    );
+    let preview = awaitfix::pipeline::plan(engine, path, &bytes, Want::Preview)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        preview.rewrite.as_ref().map(|r| (&r.bytes, &r.fixed)),
+        plan.rewrite.as_ref().map(|r| (&r.bytes, &r.fixed)),
+        "{name}: the rewrite of the partial parse (left) differs from the whole file's (right)"
     );
 
     // 1. Markers: exactly the marked lines hold a finding, with the marked outcome.
@@ -150,7 +158,8 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         // 3. Outside the edits, the bytes are the original ones.
         assert_outside_edits_unchanged(&name, text, &rewrite.text, &plan.findings, &rewrite.fixed);
         // 4. A second run plans nothing.
-        let again = awaitfix::pipeline::plan(engine, path, &rewrite.bytes, true).expect("rewrite plans");
+        let again =
+            awaitfix::pipeline::plan(engine, path, &rewrite.bytes, Want::Rewrite).expect("rewrite plans");
         assert!(again.rewrite.is_none(), "{name}: a second run still rewrites");
         assert!(
             again.findings.iter().all(|f| !f.is_fixable()),
