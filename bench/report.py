@@ -21,7 +21,7 @@ SCENARIOS = [
     ("clean", "clean corpus (no sites; awaitfix's prefilter skips every file)"),
     ("injected", "injected corpus (sites planted in ~10% of files)"),
     ("apply", "awaitfix apply on a fresh copy of injected/ (copy made by --prepare, not timed)"),
-    ("worst", "worst case (name in code in every file; check parses one statement each, diff whole files)"),
+    ("worst", "worst case (name in code in every file; check and diff parse one statement each, apply would parse whole files)"),
 ]
 # (scenario, awaitfix command, peer command, ratio limit, strict, wording); ratio = awaitfix / peer median.
 TARGETS = [
