@@ -284,14 +284,14 @@ fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStat
 }
 
 fn report_diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
-    let diffs: Vec<_> = files.iter().filter_map(|f| f.diff.clone()).collect();
+    let diffs: Vec<&render::diff::FileDiff> = files.iter().filter_map(|f| f.diff.as_ref()).collect();
     if stat {
         if !diffs.is_empty() {
             out.print(&render::diff::stat(&diffs));
         }
     } else {
         for diff in &diffs {
-            out.print(&diff.styled());
+            out.print_diff(diff);
         }
     }
     let fixed: usize = files.iter().map(|f| f.fixed).sum();

@@ -39,6 +39,21 @@ impl Output {
         let _ = out.write_all(text.as_bytes());
     }
 
+    /// Writes a diff to stdout: coloured when colour is on, else as it is (without a pass to strip styles).
+    pub fn print_diff(&self, diff: &crate::render::diff::FileDiff) {
+        let colored = match self.choice {
+            ColorChoice::Never => false,
+            ColorChoice::Auto => AutoStream::choice(&std::io::stdout()) != ColorChoice::Never,
+            _ => true,
+        };
+        if colored {
+            self.print(&diff.styled());
+        } else {
+            // A closed pipe (`awaitfix diff | head`) is not an error worth reporting.
+            let _ = std::io::stdout().lock().write_all(diff.text.as_bytes());
+        }
+    }
+
     /// A one-line error on stderr.
     pub fn error(&self, message: &str) {
         self.stderr(&format!("{ERROR}error{ERROR:#}: {message}\n"));

@@ -169,6 +169,8 @@ pub struct Rewrite {
     pub bytes: Vec<u8>,
     /// Indices into `findings` of the fixes applied.
     pub fixed: Vec<usize>,
+    /// The edits made, sorted, in the original text's offsets.
+    pub edits: Vec<crate::edit::Edit>,
 }
 
 /// How much of a file a plan needs.
@@ -231,7 +233,7 @@ fn plan_declining(
         }
         let applied = crate::fix::apply(text, &findings, |_| true);
         let bytes = verify_parsed(&partial.parsed, &applied, &source)?;
-        let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed };
+        let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
         return Ok(Plan { source, findings, rewrite: Some(rewrite) });
     }
     let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
@@ -248,7 +250,7 @@ fn plan_declining(
     }
     let applied = crate::fix::apply(text, &findings, |_| true);
     let bytes = verify(&tree, &applied, &source)?;
-    let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed };
+    let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
 }
 
@@ -325,7 +327,8 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
         Mode::Diff => {
             outcome.fixed = rewrite.fixed.len();
             outcome.changes = site_changes(&plan.source.text, &plan.findings, &rewrite.fixed);
-            outcome.diff = Some(FileDiff::new(&shown, &plan.source.text, &rewrite.text));
+            outcome.diff =
+                Some(FileDiff::from_edits(&shown, &plan.source.text, &rewrite.text, &rewrite.edits));
         }
         Mode::Apply => match write::replace(path, bytes, &rewrite.bytes) {
             Ok(()) => outcome.fixed = rewrite.fixed.len(),

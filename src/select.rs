@@ -68,7 +68,7 @@ pub fn ask(files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Decl
                 let shown = display_path(&file.path);
                 let d = &file.diagnostics[i];
                 out.print(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));
-                out.print(&FileDiff::new(&shown, &plan.source.text, &alone.text).styled());
+                out.print_diff(&FileDiff::new(&shown, &plan.source.text, &alone.text));
                 prompt(input, out, n + 1, total)
             }
         };

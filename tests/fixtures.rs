@@ -174,7 +174,14 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     }
     if let Some(rewrite) = &plan.rewrite {
         snapshot.push('\n');
-        snapshot.push_str(&FileDiff::new(&name, text, &rewrite.text).text);
+        let whole = FileDiff::new(&name, text, &rewrite.text).text;
+        // `diff` compares only the lines around the edits: the same hunks as comparing whole texts.
+        let windowed = FileDiff::from_edits(&name, text, &rewrite.text, &rewrite.edits).text;
+        assert_eq!(
+            windowed, whole,
+            "{name}: the diff from the edits (left) differs from the whole texts' (right)"
+        );
+        snapshot.push_str(&whole);
     }
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
         let stem = path.file_stem().unwrap().to_string_lossy();
