@@ -44,8 +44,8 @@ pub struct Options {
 
 #[derive(Debug, Error)]
 pub enum CommitError {
-    #[error("{0}: not inside a git work tree")]
-    NotARepository(String),
+    #[error("{0}: not inside a git work tree ({1})")]
+    NotARepository(String, String),
     #[error("{0}: a bare repository has no work tree to fix")]
     Bare(String),
     #[error("the repository has no commit yet; commit the code first, then run awaitfix commit")]
@@ -56,6 +56,10 @@ pub enum CommitError {
     BadBranch(String),
     #[error("branch `{0}` is checked out; --no-checkout cannot replace it (switch to another branch first)")]
     CheckedOut(String),
+    #[error("branch `{0}` is checked out in another work tree ({1}); it cannot be replaced")]
+    CheckedOutElsewhere(String, String),
+    #[error("the branch was not created: {0}")]
+    NotCheckedOut(Box<CommitError>),
     #[error(
         "uncommitted changes in files awaitfix would change: {}; commit or stash them, or pass --allow-dirty",
         .0.join(", ")
@@ -77,8 +81,6 @@ pub struct Committed {
     pub commits: Vec<(Oid, String)>,
     /// Each changed file with the plan of its committed version (all its fixes that were wanted).
     pub files: Vec<(PathBuf, Plan)>,
-    /// Files of the work tree that could not be updated (the commits exist all the same).
-    pub errors: Vec<String>,
 }
 
 /// A file awaitfix changes, with its versions.
@@ -93,8 +95,16 @@ struct Target<'a> {
 
 /// Opens the repository that holds `path`.
 pub fn open(path: &Path) -> Result<Repository, CommitError> {
-    let shown = display_path(path);
-    let repo = Repository::discover(path).map_err(|_| CommitError::NotARepository(shown.clone()))?;
+    let shown = match display_path(path) {
+        shown if shown.is_empty() => ".".to_string(),
+        shown => shown,
+    };
+    // `GIT_DIR` and `GIT_WORK_TREE` name the repository as they do for git itself.
+    let found = match std::env::var_os("GIT_DIR") {
+        Some(_) => Repository::open_from_env(),
+        None => Repository::discover(path),
+    };
+    let repo = found.map_err(|e| CommitError::NotARepository(shown.clone(), e.message().to_string()))?;
     if repo.is_bare() || repo.workdir().is_none() {
         return Err(CommitError::Bare(shown));
     }
@@ -130,9 +140,13 @@ pub fn commit(
     if !git2::Branch::name_is_valid(&branch)? {
         return Err(CommitError::BadBranch(branch));
     }
-    if repo.find_reference(&refname).is_ok() {
+    let previous = repo.find_reference(&refname).ok().and_then(|r| r.target());
+    if previous.is_some() {
         if !options.force {
             return Err(CommitError::BranchExists(branch));
+        }
+        if let Some(other) = checked_out_elsewhere(repo, &refname)? {
+            return Err(CommitError::CheckedOutElsewhere(branch, other));
         }
         // Checked out, the branch can take the new commits on top; moved under HEAD's feet, it could not.
         if head.name().ok() == Some(refname.as_str()) && options.no_checkout {
@@ -148,8 +162,9 @@ pub fn commit(
         let mut fixed: Vec<(usize, Plan)> = Vec::new();
         for &t in &group.targets {
             let target = &targets[t];
+            let exact = target.head == target.outcome.planned.as_ref().expect("targets are planned").bytes;
             let keep = |key: &SiteKey| {
-                declined.keeps(&target.outcome.path, key) && group.transforms.contains(&key.transform)
+                declined.keeps(&target.outcome.path, key, exact) && group.transforms.contains(&key.transform)
             };
             let plan = plan_file(engine, target, &target.head, &keep)?;
             let Some(rewrite) = &plan.rewrite else { continue };
@@ -174,15 +189,25 @@ pub fn commit(
     if commits.is_empty() {
         return Ok(None);
     }
-    repo.reference(&refname, tip.id(), true, &format!("awaitfix commit: {}", options.command))?;
-    let mut committed = Committed { branch, commits, files: Vec::new(), errors: Vec::new() };
-    if !options.no_checkout {
-        let wanted = |path: &Path, key: &SiteKey| declined.keeps(path, key);
-        committed.errors = check_out(repo, engine, &targets, &final_plans, &wanted, &refname)?;
+    // Every version of every file is planned before anything is written: a failure leaves all as it was.
+    let checkout = match options.no_checkout {
+        true => Vec::new(),
+        false => plan_checkout(repo, engine, &targets, &final_plans, declined)?,
+    };
+    let log = format!("awaitfix commit: {}", options.command);
+    repo.reference(&refname, tip.id(), true, &log)?;
+    if !options.no_checkout
+        && let Err(e) = check_out(repo, &targets, &checkout, &refname)
+    {
+        // Put the branch back as it was; the work tree and index were restored by `check_out`.
+        let _ = match previous {
+            Some(oid) => repo.reference(&refname, oid, true, &log).map(|_| ()),
+            None => repo.find_reference(&refname).and_then(|mut r| r.delete()),
+        };
+        return Err(CommitError::NotCheckedOut(Box::new(e)));
     }
-    committed.files =
-        final_plans.into_iter().map(|(t, plan)| (targets[t].outcome.path.clone(), plan)).collect();
-    Ok(Some(committed))
+    let files = final_plans.into_iter().map(|(t, plan)| (targets[t].outcome.path.clone(), plan)).collect();
+    Ok(Some(Committed { branch, commits, files }))
 }
 
 /// The planned files that HEAD tracks, with their committed content; refuses files with uncommitted
@@ -199,36 +224,56 @@ fn targets<'a>(
     let mut dirty = Vec::new();
     for outcome in files.iter().filter(|f| f.planned.is_some()) {
         let shown = display_path(&outcome.path);
-        let relative = relative_to(&workdir, &outcome.path).ok_or_else(|| CommitError::File {
-            path: shown.clone(),
-            message: "outside the repository".into(),
-        })?;
-        let entry = base.get_path(&relative).ok().filter(|e| e.kind() == Some(ObjectType::Blob));
-        let Some(entry) = entry else {
-            if !options.allow_dirty && !options.no_checkout {
-                dirty.push(format!("{shown} (untracked)"));
-            }
-            continue;
-        };
+        let outside = || CommitError::File { path: shown.clone(), message: "outside the repository".into() };
+        let mut relative = relative_to(&workdir, &outcome.path).ok_or_else(outside)?;
+        let link = i32::from(FileMode::Link);
+        if base.get_path(&relative).is_ok_and(|e| e.filemode() == link) {
+            // A tracked symlink: what changes is the file it points to, which git tracks under its own path.
+            let target = std::fs::canonicalize(&outcome.path).map_err(|_| outside())?;
+            relative = target.strip_prefix(&workdir).map_err(|_| outside())?.to_path_buf();
+        }
         let status = repo.status_file(&relative)?;
+        let entry = base.get_path(&relative).ok().filter(|e| e.kind() == Some(ObjectType::Blob));
+        let mode = match entry.as_ref().map(|e| e.filemode()) {
+            Some(mode) if mode == i32::from(FileMode::BlobExecutable) => FileMode::BlobExecutable,
+            Some(mode) if mode == i32::from(FileMode::Blob) => FileMode::Blob,
+            _ => {
+                // Not a file HEAD has: nothing of it can be committed without committing the user's work.
+                if !options.allow_dirty && !options.no_checkout {
+                    dirty.push(format!("{shown} ({})", describe(status, false)));
+                }
+                continue;
+            }
+        };
         if !options.no_checkout && !options.allow_dirty && !status.is_empty() {
-            dirty.push(format!("{shown} (modified)"));
+            dirty.push(format!("{shown} ({})", describe(status, true)));
             continue;
         }
-        let mode = if entry.filemode() == i32::from(FileMode::BlobExecutable) {
-            FileMode::BlobExecutable
-        } else if entry.filemode() == i32::from(FileMode::Blob) {
-            FileMode::Blob
-        } else {
-            continue; // A symlink: its target is fixed where it lives.
-        };
-        let head = repo.find_blob(entry.id())?.content().to_vec();
+        let head = repo.find_blob(entry.expect("a blob").id())?.content().to_vec();
         targets.push(Target { outcome, relative, mode, head });
     }
     if !dirty.is_empty() {
         return Err(CommitError::Dirty(dirty));
     }
     Ok(targets)
+}
+
+/// How a file differs from HEAD, in the words of `git status`.
+fn describe(status: git2::Status, in_head: bool) -> &'static str {
+    use git2::Status as S;
+    if status.intersects(S::INDEX_DELETED | S::WT_DELETED) {
+        "deleted"
+    } else if status.intersects(S::INDEX_RENAMED | S::WT_RENAMED) {
+        "renamed"
+    } else if status.contains(S::INDEX_NEW) {
+        "added, not committed"
+    } else if !in_head {
+        "untracked"
+    } else if status.intersects(S::INDEX_MODIFIED | S::INDEX_TYPECHANGE) {
+        "staged changes"
+    } else {
+        "modified"
+    }
 }
 
 /// `path` relative to the work tree: its folder is resolved, its last part is not (a symlink stays one).
@@ -388,60 +433,141 @@ fn parse_identity(text: &str) -> Result<Signature<'static>, CommitError> {
     Signature::now(name.trim(), email.trim()).map_err(|_| bad())
 }
 
-/// Brings the work tree and index of the changed files to the new branch, keeping the user's changes in
-/// them (`--allow-dirty`), then checks the branch out. Returns the files that could not be written.
-fn check_out(
+/// What checking the branch out does to one changed file.
+struct Checkout {
+    target: usize,
+    /// The work tree's new content.
+    work: Vec<u8>,
+    /// The index entry's new blob, when the file is in the index.
+    staged: Option<Oid>,
+    /// Whether the work tree held unstaged changes (then the entry's file data must not claim it is clean).
+    unstaged: bool,
+}
+
+/// Plans the work tree and index of the changed files: each version of a file that differs from the
+/// committed one gets the same fixes (those wanted), so the user's staged and unstaged changes stay.
+fn plan_checkout(
     repo: &Repository,
     engine: &Engine,
     targets: &[Target],
     plans: &BTreeMap<usize, Plan>,
-    wanted: &dyn Fn(&Path, &SiteKey) -> bool,
-    refname: &str,
-) -> Result<Vec<String>, CommitError> {
-    // Every file must still hold what was read before the first one is written.
-    for &t in plans.keys() {
-        let target = &targets[t];
-        let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
-        if std::fs::read(&target.outcome.path).ok().as_ref() != Some(read) {
-            let message = "changed on disk since it was read; the work tree was left as it was".into();
-            return Err(CommitError::File { path: display_path(&target.outcome.path), message });
-        }
-    }
-    let mut index = repo.index()?;
-    let mut errors = Vec::new();
+    declined: &Declined,
+) -> Result<Vec<Checkout>, CommitError> {
+    let index = repo.index()?;
+    let mut out = Vec::new();
     for (&t, committed) in plans {
         let target = &targets[t];
-        let keep = |key: &SiteKey| wanted(&target.outcome.path, key);
-        let committed = &committed.rewrite.as_ref().expect("committed files are rewritten").bytes;
         let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
-        let work =
-            if *read == target.head { committed.clone() } else { rewritten(engine, target, read, &keep)? };
-        if let Err(e) = crate::write::replace(&target.outcome.path, read, &work) {
-            errors.push(format!("{}: {e}", display_path(&target.outcome.path)));
-            continue;
-        }
-        let Some(mut entry) = index.get_path(&target.relative, 0) else { continue };
-        let head_oid = Oid::hash_object(ObjectType::Blob, &target.head)?;
-        let staged = if entry.id == head_oid {
-            committed.clone()
-        } else {
-            let blob = repo.find_blob(entry.id)?.content().to_vec();
-            rewritten(engine, target, &blob, &keep)?
+        // The sites were chosen on the work tree's version: an exact choice there, a careful one elsewhere.
+        let keep = |exact: bool| move |key: &SiteKey| declined.keeps(&target.outcome.path, key, exact);
+        let committed = &committed.rewrite.as_ref().expect("committed files are rewritten").bytes;
+        let work = match *read == target.head {
+            true => committed.clone(),
+            false => rewritten(engine, target, read, &keep(true))?,
         };
-        if staged == work {
-            index.add_path(&target.relative)?;
-        } else {
-            entry.id = repo.blob(&staged)?;
-            entry.file_size = u32::try_from(staged.len()).unwrap_or(u32::MAX);
+        let head_oid = Oid::hash_object(ObjectType::Blob, &target.head)?;
+        let staged = match index.get_path(&target.relative, 0) {
+            Some(entry) if entry.id == head_oid => Some(repo.blob(committed)?),
+            Some(entry) => {
+                let blob = repo.find_blob(entry.id)?.content().to_vec();
+                let exact = blob == *read;
+                Some(repo.blob(&rewritten(engine, target, &blob, &keep(exact))?)?)
+            }
+            None => None,
+        };
+        let unstaged = repo
+            .status_file(&target.relative)?
+            .intersects(git2::Status::WT_MODIFIED | git2::Status::WT_DELETED | git2::Status::WT_TYPECHANGE);
+        out.push(Checkout { target: t, work, staged, unstaged });
+    }
+    Ok(out)
+}
+
+/// Writes the planned work tree and index, then checks the branch out. On failure, every file written is
+/// put back as it was read, and the index and HEAD are left alone.
+fn check_out(
+    repo: &Repository,
+    targets: &[Target],
+    checkout: &[Checkout],
+    refname: &str,
+) -> Result<(), CommitError> {
+    let mut written: Vec<&Checkout> = Vec::new();
+    let result = (|| {
+        for change in checkout {
+            let target = &targets[change.target];
+            let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
+            crate::write::replace(&target.outcome.path, read, &change.work).map_err(|e| {
+                CommitError::File { path: display_path(&target.outcome.path), message: e.to_string() }
+            })?;
+            written.push(change);
+        }
+        let mut index = repo.index()?;
+        for change in checkout {
+            let target = &targets[change.target];
+            let Some(oid) = change.staged else { continue };
+            let mut entry = index.get_path(&target.relative, 0).expect("planned from this entry");
+            entry.id = oid;
+            if change.unstaged {
+                // Stale file data makes git compare the contents, which differ.
+                entry.file_size = 0;
+            } else {
+                refresh(&mut entry, &target.outcome.path);
+            }
             index.add(&entry)?;
         }
+        index.write()?;
+        repo.set_head(refname)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        for change in written {
+            let target = &targets[change.target];
+            let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
+            let _ = crate::write::replace(&target.outcome.path, &change.work, read);
+        }
     }
-    if !errors.is_empty() {
-        return Ok(errors);
+    result
+}
+
+/// Sets an index entry's file data from the file just written, so that git sees the file as it was
+/// staged without reading it again (and a file that line-ending conversion or a filter changes on its way
+/// out is not shown as modified).
+fn refresh(entry: &mut git2::IndexEntry, path: &Path) {
+    let Ok(meta) = std::fs::metadata(path) else { return };
+    entry.file_size = u32::try_from(meta.len()).unwrap_or(u32::MAX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let time = |seconds: i64, nanos: i64| git2::IndexTime::new(seconds as i32, nanos as u32);
+        entry.mtime = time(meta.mtime(), meta.mtime_nsec());
+        entry.ctime = time(meta.ctime(), meta.ctime_nsec());
+        entry.dev = meta.dev() as u32;
+        entry.ino = meta.ino() as u32;
+        entry.uid = meta.uid();
+        entry.gid = meta.gid();
     }
-    index.write()?;
-    repo.set_head(refname)?;
-    Ok(errors)
+}
+
+/// The work tree (its path) where `refname` is checked out, other than this repository's own.
+fn checked_out_elsewhere(repo: &Repository, refname: &str) -> Result<Option<String>, CommitError> {
+    let main = Repository::open(repo.commondir())?;
+    let mut others = vec![main];
+    let names: Vec<String> = others[0].worktrees()?.iter().flatten().flatten().map(String::from).collect();
+    for name in &names {
+        if let Ok(worktree) = others[0].find_worktree(name)
+            && let Ok(opened) = Repository::open_from_worktree(&worktree)
+        {
+            others.push(opened);
+        }
+    }
+    let this = repo.path().canonicalize().ok();
+    Ok(others
+        .into_iter()
+        .filter(|other| other.path().canonicalize().ok() != this)
+        .find(|other| {
+            other.head().ok().and_then(|h| h.name().ok().map(String::from)).as_deref() == Some(refname)
+        })
+        .map(|other| other.workdir().unwrap_or(other.path()).display().to_string()))
 }
 
 /// The bytes of one version of a file with the wanted fixes, or the bytes as they were when none applies.

@@ -148,10 +148,10 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
 /// that were accepted.
 fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let mut processed = process(&args.common, Mode::Plan, out)?;
-    let declined = select::ask(&processed.files, &mut std::io::stdin().lock(), out);
+    let declined = select::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
     for file in &mut processed.files {
         let Some(planned) = file.planned.take() else { continue };
-        let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key);
+        let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key, true);
         let plan = match declined.is_empty() {
             true => Ok(planned.plan),
             false => pipeline::plan_selected(&processed.engine, &file.path, &planned.bytes, &keep),
@@ -184,7 +184,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let repo = git::open(&first)?;
     let processed = process(&args.common, Mode::Plan, out)?;
     let declined = match args.interactive {
-        true => select::ask(&processed.files, &mut std::io::stdin().lock(), out),
+        true => select::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out),
         false => Declined::default(),
     };
     let command = command_line();
@@ -208,11 +208,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
         listing.push_str(&format!("{} {subject}\n", &oid.to_string()[..10]));
     }
     out.print(&listing);
-    let mut status = processed.status;
-    for error in &committed.errors {
-        out.error(error);
-        status = ExitStatus::Error;
-    }
+    let status = processed.status;
     if let Some(file) = &args.pr_body {
         let reports = processed
             .files
@@ -264,7 +260,10 @@ fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStat
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
     match format {
         Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
-        Format::Sarif => out.print(&render::sarif::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        // Code scanning shows suppressed results as open alerts: the sites left alone go in with -v only.
+        Format::Sarif => out.print(&render::sarif::render(
+            &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
+        )),
         Format::Github => out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>())),
         Format::Text => {
             let mut text = String::new();

@@ -87,6 +87,12 @@ impl Output {
         Progress { bar, sites: AtomicUsize::new(0), start: Instant::now(), drawing: AtomicBool::new(false) }
     }
 
+    /// Writes `text` to stderr as it is (styles stripped unless colour is on): prompts and what they show,
+    /// which must stay out of stdout's machine-readable output.
+    pub fn prompt(&self, text: &str) {
+        self.stderr(text);
+    }
+
     fn stderr(&self, text: &str) {
         let mut err = AutoStream::new(std::io::stderr().lock(), self.choice);
         let _ = err.write_all(text.as_bytes());

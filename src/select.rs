@@ -1,6 +1,6 @@
 //! Choosing sites (`--interactive`): planned files in, the sites the user declined out. For each fixable site
-//! it shows the hunk of that site's fix alone and asks y/n/a/q, like `git add -p`; reading the answers from
-//! any `BufRead` lets tests drive it through stdin.
+//! it shows the hunk of that site's fix alone and asks y/n/a/q, like `git add -p`, on stderr (stdout stays
+//! what scripts read); reading the answers from any `BufRead` lets tests drive it through stdin.
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::finding::{SiteKey, site_keys};
 use crate::output::Output;
-use crate::pipeline::FileOutcome;
+use crate::pipeline::{Engine, FileOutcome, Plan, plan_selected};
 use crate::render::diff::FileDiff;
 use crate::render::display_path;
 
@@ -18,9 +18,16 @@ use crate::render::display_path;
 pub struct Declined(HashMap<PathBuf, HashSet<SiteKey>>);
 
 impl Declined {
-    /// Whether the fix of `key` in `path` is wanted.
-    pub fn keeps(&self, path: &Path, key: &SiteKey) -> bool {
-        self.0.get(path).is_none_or(|declined| !declined.contains(key))
+    /// Whether the fix of `key` in `path` is wanted. `exact` when `key` comes from the version of the file
+    /// the user was asked about; in another version (the committed one, when the work tree has changes),
+    /// sites shift, so every site with the text of a declined one is declined.
+    pub fn keeps(&self, path: &Path, key: &SiteKey, exact: bool) -> bool {
+        self.0.get(path).is_none_or(|declined| match exact {
+            true => !declined.contains(key),
+            false => !declined
+                .iter()
+                .any(|d| d.rule == key.rule && d.transform == key.transform && d.text == key.text),
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -45,7 +52,7 @@ const HELP: &str = "y - fix this site\nn - do not fix this site\na - fix this si
 
 /// Asks about every site that the planned files would fix, in path and source order. After `a` the rest is
 /// fixed without asking; after `q`, or at the end of the input, the rest is declined.
-pub fn ask(files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Declined {
+pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Declined {
     let mut declined = Declined::default();
     let mut rest: Option<Answer> = None;
     let sites: Vec<(&FileOutcome, usize)> = files
@@ -59,16 +66,21 @@ pub fn ask(files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Decl
         .collect();
     let total = sites.len();
     for (n, (file, i)) in sites.into_iter().enumerate() {
-        let plan = &file.planned.as_ref().expect("filtered on planned").plan;
+        let planned = file.planned.as_ref().expect("filtered on planned");
+        let plan = &planned.plan;
         let key = site_keys(&plan.source.text, &plan.findings).swap_remove(i);
         let answer = match rest {
             Some(answer) => answer,
             None => {
-                let alone = crate::fix::apply(&plan.source.text, &plan.findings, |j| j == i);
-                let shown = display_path(&file.path);
+                // The fix as it would be alone (its import edit planned for the other sites staying).
+                let alone = |k: &SiteKey| *k == key;
+                let text = match plan_selected(engine, &file.path, &planned.bytes, &alone) {
+                    Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
+                    _ => crate::fix::apply(&plan.source.text, &plan.findings, |j| j == i).text,
+                };
                 let d = &file.diagnostics[i];
-                out.print(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));
-                out.print_diff(&FileDiff::new(&shown, &plan.source.text, &alone.text));
+                out.prompt(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));
+                out.prompt(&FileDiff::new(&display_path(&file.path), &plan.source.text, &text).styled());
                 prompt(input, out, n + 1, total)
             }
         };
@@ -87,11 +99,11 @@ pub fn ask(files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Decl
 
 fn prompt(input: &mut dyn BufRead, out: &Output, n: usize, total: usize) -> Answer {
     loop {
-        out.print(&format!("({n}/{total}) Fix this site [y,n,a,q,?]? "));
+        out.prompt(&format!("({n}/{total}) Fix this site [y,n,a,q,?]? "));
         let mut line = String::new();
         // The end of the input (or an unreadable one) quits: nothing is fixed without a yes.
         if input.read_line(&mut line).unwrap_or(0) == 0 {
-            out.print("\n");
+            out.prompt("\n");
             return Answer::Quit;
         }
         match line.trim() {
@@ -99,7 +111,7 @@ fn prompt(input: &mut dyn BufRead, out: &Output, n: usize, total: usize) -> Answ
             "n" | "N" => return Answer::No,
             "a" | "A" => return Answer::All,
             "q" | "Q" => return Answer::Quit,
-            _ => out.print(HELP),
+            _ => out.prompt(HELP),
         }
     }
 }

@@ -401,9 +401,14 @@ async def second(ctx):
     let repo = Repo::with(&[("a.py", two), ("b.py", BROKEN)]);
     let out = repo.awaitfix_with_input(&["commit", "--interactive", "--prefer", "async"], "n\ny\nq\n");
     assert!(out.status.success(), "{}", stderr(&out));
-    let shown = stdout(&out);
+    let shown = stderr(&out);
     assert!(shown.contains("(1/3) Fix this site [y,n,a,q,?]?") && shown.contains("(3/3)"), "{shown}");
     assert!(shown.contains("+    return await get_websocket_manager_async(ctx)"), "{shown}");
+    assert!(
+        shown.contains("+from factory import get_websocket_manager, get_websocket_manager_async"),
+        "each hunk shows its fix alone, keeping the import the other site needs: {shown}"
+    );
+    assert_eq!(stdout(&out).lines().count(), 1, "stdout lists the commit only: {}", stdout(&out));
     let committed = repo.git(&["show", "HEAD:a.py"]);
     assert_eq!(
         committed,
@@ -482,4 +487,98 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// A failure while checking out (here a locked index) puts everything back: no branch, files as they were.
+#[test]
+fn a_failed_checkout_changes_nothing() {
+    let repo = Repo::with(&[("a.py", BROKEN), ("b.py", BROKEN)]);
+    std::fs::write(repo.path(".git/index.lock"), "").unwrap();
+    let before = repo.uncommitted();
+    let out = repo.awaitfix(&["commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the branch was not created"), "{}", stderr(&out));
+    std::fs::remove_file(repo.path(".git/index.lock")).unwrap();
+    assert_eq!(repo.uncommitted(), before);
+    assert_eq!(repo.read("a.py"), BROKEN);
+    assert!(repo.git_fails(&["rev-parse", "--verify", "awaitfix/websocket-manager"]));
+    assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "main");
+}
+
+/// A file that git converts on checkout (CRLF here) is clean afterwards, not shown as modified.
+#[test]
+fn line_ending_conversion_leaves_a_clean_status() {
+    let repo = Repo::with(&[(".gitattributes", "*.py text eol=crlf\n"), ("a.py", BROKEN)]);
+    std::fs::remove_file(repo.path("a.py")).unwrap();
+    repo.git(&["checkout", "--", "a.py"]);
+    assert!(repo.read("a.py").contains("\r\n"));
+    let out = repo.awaitfix(&["commit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+    assert_eq!(repo.git(&["show", "HEAD:a.py"]), FIXED, "the blob keeps LF");
+    assert_eq!(repo.read("a.py"), FIXED.replace('\n', "\r\n"), "the work tree keeps CRLF");
+}
+
+#[test]
+fn a_tracked_symlink_commits_its_target() {
+    let repo = Repo::empty();
+    repo.write("pkg/real.py", BROKEN);
+    std::os::unix::fs::symlink("pkg/real.py", repo.path("link.py")).unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "initial"]);
+    let out = repo.awaitfix(&["commit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["diff", "--name-only", "main", "HEAD"]), "pkg/real.py\n");
+    assert_eq!(repo.git(&["show", "HEAD:pkg/real.py"]), FIXED);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn the_mode_of_an_executable_file_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = Repo::empty();
+    repo.write("run.py", BROKEN);
+    std::fs::set_permissions(repo.path("run.py"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "initial"]);
+    assert!(repo.awaitfix(&["commit"]).status.success());
+    assert!(repo.git(&["ls-tree", "HEAD", "run.py"]).starts_with("100755 blob"));
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_branch_checked_out_in_another_work_tree_is_never_replaced() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    repo.git(&["branch", "other"]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = elsewhere.path().join("other");
+    repo.git(&["worktree", "add", "-q", other.to_str().unwrap(), "other"]);
+    let tip = repo.git(&["rev-parse", "other"]);
+    for extra in [&[][..], &["--no-checkout"][..]] {
+        let out = repo.awaitfix(&[&["commit", "--branch", "other", "--force"][..], extra].concat());
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(stderr(&out).contains("checked out in another work tree"), "{}", stderr(&out));
+    }
+    assert_eq!(repo.git(&["rev-parse", "other"]), tip);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+/// A site declined on the work tree's version is not committed, even when uncommitted edits add an
+/// identical site before it (which shifts which site is which).
+#[test]
+fn a_declined_site_stays_out_of_the_commit_when_the_work_tree_differs() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    let edited = BROKEN.replace(
+        "async def handler",
+        "async def new_handler(ctx):\n    return await get_websocket_manager(ctx)\n\n\nasync def handler",
+    );
+    repo.write("a.py", &edited);
+    let out = repo.awaitfix_with_input(&["commit", "-i", "--allow-dirty"], "y\nn\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(repo.git(&["status", "--porcelain"]), " M a.py\n");
+    assert!(
+        repo.git_fails(&["rev-parse", "--verify", "awaitfix/websocket-manager"]),
+        "nothing was left to commit"
+    );
+    assert_eq!(repo.read("a.py"), edited, "with no commit, the work tree is not touched");
 }

@@ -79,8 +79,14 @@ fn sarif_is_valid_and_carries_rules_fixes_and_suppressions() {
         .collect();
     assert_eq!(rules, ["AWF001", "AWF002", "AWF003", "AWF004"]);
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 18, "16 sites to fix and 2 intentional ones");
-    let suppressed: Vec<_> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!(results.len(), 16, "the sites to fix; code scanning would show suppressed results as open");
+    let verbose = awaitfix(&backend(), &["check", "--format", "sarif", "-v", "--prefer", "async", "."], "");
+    let log_verbose = text(&verbose.stdout);
+    assert_valid_sarif(&log_verbose);
+    let sarif_verbose: serde_json::Value = serde_json::from_str(&log_verbose).unwrap();
+    let all = sarif_verbose["runs"][0]["results"].as_array().unwrap().clone();
+    assert_eq!(all.len(), 18, "with -v, also the 2 intentional sites");
+    let suppressed: Vec<_> = all.iter().filter(|r| r.get("suppressions").is_some()).collect();
     assert_eq!(suppressed.len(), 2);
     assert!(suppressed.iter().all(|r| r.get("fixes").is_none()), "a suppressed result offers no fix");
     let first = &results[0];
@@ -147,7 +153,8 @@ fn interactive_apply_asks_per_site() {
     std::fs::write(dir.path().join("b.py"), BROKEN).unwrap();
     let out = awaitfix(dir.path(), &["apply", "--interactive"], "n\nwhat\ny\nq\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let shown = text(&out.stdout);
+    assert_eq!(text(&out.stdout), "", "prompts and hunks go to stderr");
+    let shown = text(&out.stderr);
     assert!(shown.contains("a.py:5:12: AWF001"), "{shown}");
     assert!(
         shown
@@ -169,7 +176,7 @@ fn interactive_apply_all_and_end_of_input() {
     std::fs::write(dir.path().join("b.py"), BROKEN).unwrap();
     let out = awaitfix(dir.path(), &["apply", "-i", "a.py", "b.py"], "y\na\n");
     assert!(out.status.success());
-    assert_eq!(text(&out.stdout).matches("Fix this site").count(), 2, "nothing is asked after a");
+    assert_eq!(text(&out.stderr).matches("Fix this site").count(), 2, "nothing is asked after a");
     assert!(!std::fs::read_to_string(dir.path().join("b.py")).unwrap().contains("await"));
     std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
     let out = awaitfix(dir.path(), &["apply", "-i", "a.py"], "");

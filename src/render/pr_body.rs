@@ -76,8 +76,7 @@ pub fn render(files: &[FileReport], command: &str) -> String {
         super::text::plural(file_count, "file")
     );
     out.push_str(&summary_table(&fixed));
-    let mut rows_left = BODY_LIMIT.saturating_sub(out.len() + 4_000);
-    let mut omitted = 0;
+    let mut budget = Budget { left: BODY_LIMIT.saturating_sub(out.len() + 4_000), omitted: 0 };
     for rule in [Rule::Awf001, Rule::Awf002, Rule::Awf003] {
         let sites: Vec<_> = fixed.iter().filter(|(d, _)| d.code == rule.code()).collect();
         if sites.is_empty() {
@@ -93,23 +92,21 @@ pub fn render(files: &[FileReport], command: &str) -> String {
                 code(&change.before),
                 code(&change.after)
             );
-            if row.len() > rows_left {
-                omitted += 1;
-                continue;
-            }
-            rows_left -= row.len();
-            out.push_str(&row);
+            budget.push(&mut out, row);
         }
-    }
-    if omitted > 0 {
-        let sites = if omitted == 1 { "site" } else { "sites" };
-        out.push_str(&format!("\n…and {omitted} more {sites}: see the diff.\n"));
     }
     let unfixed =
         |d: &&Diagnostic| d.status == Status::Open && !fixed.iter().any(|(f, _)| std::ptr::eq(*f, *d));
     let left_alone = |d: &&Diagnostic| d.status != Status::Open;
-    out.push_str(&site_list(files, "Not fixed, to review", &unfixed));
-    out.push_str(&site_list(files, "Left alone", &left_alone));
+    out.push_str(&site_list(files, "Not fixed, to review", &unfixed, &mut budget));
+    out.push_str(&site_list(files, "Left alone", &left_alone, &mut budget));
+    if budget.omitted > 0 {
+        let rows = if budget.omitted == 1 { "row" } else { "rows" };
+        out.push_str(&format!(
+            "\n…and {} more {rows}, left out to stay within GitHub's limit: see the diff and `awaitfix check`.\n",
+            budget.omitted
+        ));
+    }
     out.push_str(&format!(
         "\n### Reproduce\n\n```sh\n{command}\n```\n\n<sub>awaitfix {}</sub>\n",
         env!("CARGO_PKG_VERSION")
@@ -138,8 +135,30 @@ fn summary_table(fixed: &[(&Diagnostic, &Change)]) -> String {
     out
 }
 
+/// Room left for table rows, and the rows that did not fit.
+struct Budget {
+    left: usize,
+    omitted: usize,
+}
+
+impl Budget {
+    fn push(&mut self, out: &mut String, row: String) {
+        if row.len() > self.left {
+            self.omitted += 1;
+        } else {
+            self.left -= row.len();
+            out.push_str(&row);
+        }
+    }
+}
+
 /// A section listing the diagnostics `pick` selects, each with its rule, status and message.
-fn site_list(files: &[FileReport], title: &str, pick: &dyn Fn(&&Diagnostic) -> bool) -> String {
+fn site_list(
+    files: &[FileReport],
+    title: &str,
+    pick: &dyn Fn(&&Diagnostic) -> bool,
+    budget: &mut Budget,
+) -> String {
     let sites: Vec<&Diagnostic> = files.iter().flat_map(|f| f.diagnostics).filter(pick).collect();
     if sites.is_empty() {
         return String::new();
@@ -152,13 +171,8 @@ fn site_list(files: &[FileReport], title: &str, pick: &dyn Fn(&&Diagnostic) -> b
             Status::Intentional => ("intentional", "the surrounding assertion expects the TypeError"),
             Status::Suppressed => ("suppressed", "a comment on its line suppresses it"),
         };
-        out.push_str(&format!(
-            "| `{}:{}` | {} | {status} | {} |\n",
-            cell(&d.path),
-            d.line,
-            d.code,
-            cell(why)
-        ));
+        let row = format!("| `{}:{}` | {} | {status} | {} |\n", cell(&d.path), d.line, d.code, cell(why));
+        budget.push(&mut out, row);
     }
     out
 }
@@ -230,7 +244,9 @@ mod tests {
             fix: None,
             summary: String::new(),
         };
-        let diagnostics: Vec<Diagnostic> = (1..=5000).map(diagnostic).collect();
+        let mut diagnostics: Vec<Diagnostic> = (1..=5000).map(diagnostic).collect();
+        diagnostics
+            .extend((5001..=7000).map(|line| Diagnostic { status: Status::Intentional, ..diagnostic(line) }));
         let before = "manager = await get_websocket_manager(user_context=ctx)".to_string();
         let after = "manager = get_websocket_manager(user_context=ctx)".to_string();
         let changes: Vec<Change> = (0..5000)
@@ -240,7 +256,8 @@ mod tests {
         assert!(body.len() < 65_536, "{}", body.len());
         assert!(body.contains("| `pkg/module.py:1` |"));
         let shown = body.matches("| `pkg/module.py:").count();
-        assert!(body.contains(&format!("…and {} more sites: see the diff.", 5000 - shown)), "{shown}");
+        assert!(body.contains(&format!("…and {} more rows, left out", 7000 - shown)), "{shown}");
+        assert!(body.contains("### Left alone (2000)"), "the section counts what it could not list");
         assert!(body.ends_with(concat!(
             "```sh\nawaitfix diff\n```\n\n<sub>awaitfix ",
             env!("CARGO_PKG_VERSION"),
