@@ -428,7 +428,7 @@ fn identities(
 /// `Name <email>`.
 fn parse_identity(text: &str) -> Result<Signature<'static>, CommitError> {
     let bad = || CommitError::Identity(format!("--author `{text}`: expected `Name <email>`"));
-    let (name, rest) = text.split_once('<').ok_or_else(bad)?;
+    let (name, rest) = text.trim().split_once('<').ok_or_else(bad)?;
     let email = rest.strip_suffix('>').ok_or_else(bad)?;
     Signature::now(name.trim(), email.trim()).map_err(|_| bad())
 }

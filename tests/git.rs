@@ -366,7 +366,7 @@ fn paths_with_spaces_and_non_ascii_characters() {
 #[test]
 fn author_and_signoff() {
     let repo = Repo::with(&[("a.py", BROKEN)]);
-    let out = repo.awaitfix(&["commit", "--author", "Fix Bot <bot@example.com>", "--signoff"]);
+    let out = repo.awaitfix(&["commit", "--author", "Fix Bot <bot@example.com> ", "--signoff"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         repo.git(&["log", "-1", "--format=%an <%ae>|%cn <%ce>"]).trim(),
