@@ -4,21 +4,11 @@
 use std::path::Path;
 use std::process::Command;
 
+mod support;
+use support::copy_tree;
+
 const TYPE_ERROR: &str =
     "TypeError: object _UnifiedWebSocketManagerImplementation can't be used in 'await' expression";
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// Runs the backend's unit tests; returns whether they passed and what they printed.
 fn python_tests(dir: &Path) -> (bool, String) {

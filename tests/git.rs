@@ -6,6 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
 
+mod support;
+use support::copy_tree;
+
 const BROKEN: &str = "from factory import get_websocket_manager
 
 
@@ -471,22 +474,6 @@ fn committed_backend_runs() {
         "",
         "the work tree is the commit"
     );
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() == "__pycache__" {
-                continue;
-            }
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A failure while checking out (here a locked index) puts everything back: no branch, files as they were.

@@ -6,6 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
 
+mod support;
+use support::copy_tree;
+
 const BROKEN: &str = "from factory import get_websocket_manager
 
 
@@ -182,21 +185,6 @@ fn interactive_apply_all_and_end_of_input() {
     let out = awaitfix(dir.path(), &["apply", "-i", "a.py"], "");
     assert!(out.status.success());
     assert_eq!(std::fs::read_to_string(dir.path().join("a.py")).unwrap(), BROKEN, "no answer is no");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "__pycache__" {
-                copy_tree(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -1,7 +1,24 @@
 //! Helpers shared by the integration tests.
+// Each test crate uses a part of these.
+#![allow(dead_code)]
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
+
+/// Copies the folder `from` into `to` (created if needed), without Python's `__pycache__` folders.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if !entry.file_type().unwrap().is_dir() {
+            std::fs::copy(entry.path(), target).unwrap();
+        } else if entry.file_name() != "__pycache__" {
+            copy_tree(&entry.path(), &target);
+        }
+    }
+}
 
 /// Asserts that CPython compiles `source` (a stricter check than tree-sitter: `await` outside `async def` fails).
 pub fn python_compiles(name: &str, source: &str) {
