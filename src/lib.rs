@@ -30,7 +30,7 @@ use cli::{ApplyArgs, Cli, Command, CommitArgs, Common, Format, TransformsCommand
 use output::Output;
 use pipeline::{Engine, FileOutcome, Mode, Plan};
 use render::Diagnostic;
-use render::pr_body::{Change, FileReport, site_changes};
+use render::pr_body::{Change, FileReport};
 use render::text::{Summary, plural};
 use select::Declined;
 
@@ -214,7 +214,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
             .files
             .iter()
             .map(|f| match committed.files.iter().find(|(path, _)| *path == f.path) {
-                Some((path, plan)) => report_of(path, plan),
+                Some((path, plan)) => (plan.diagnostics(path), plan.changes()),
                 None => (f.diagnostics.clone(), Vec::new()),
             })
             .collect::<Vec<_>>();
@@ -231,15 +231,6 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
         plural(committed.commits.len(), "commit"),
     ));
     Ok(status)
-}
-
-/// A planned file's diagnostics and the lines its fixes change.
-fn report_of(path: &std::path::Path, plan: &Plan) -> (Vec<Diagnostic>, Vec<Change>) {
-    let shown = render::display_path(path);
-    let index = source::LineIndex::new(&plan.source.text);
-    let diagnostics = plan.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect();
-    let fixed = plan.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
-    (diagnostics, site_changes(&plan.source.text, &plan.findings, fixed))
 }
 
 fn write_pr_body(file: &std::path::Path, reports: &[(Vec<Diagnostic>, Vec<Change>)]) -> anyhow::Result<()> {

@@ -156,6 +156,21 @@ pub struct Plan {
     pub rewrite: Option<Rewrite>,
 }
 
+impl Plan {
+    /// The findings placed in the file shown as `path`.
+    pub fn diagnostics(&self, path: &Path) -> Vec<Diagnostic> {
+        let shown = display_path(path);
+        let index = LineIndex::new(&self.source.text);
+        self.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect()
+    }
+
+    /// Each fixed site's line before and after; none without a rewrite.
+    pub fn changes(&self) -> Vec<Change> {
+        let fixed = self.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
+        site_changes(&self.source.text, &self.findings, fixed)
+    }
+}
+
 /// A file's plan with the bytes it was made from (they are what a later write checks the file against).
 #[derive(Debug)]
 pub struct Planned {
@@ -316,17 +331,16 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
         Ok(plan) => plan,
         Err(e) => return outcome.error(e),
     };
-    let shown = display_path(path);
-    let index = LineIndex::new(&plan.source.text);
-    outcome.diagnostics = plan.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect();
-    let Some(rewrite) = plan.rewrite else {
+    outcome.diagnostics = plan.diagnostics(path);
+    let Some(rewrite) = &plan.rewrite else {
         return outcome;
     };
     match mode {
         Mode::Check => {}
         Mode::Diff => {
             outcome.fixed = rewrite.fixed.len();
-            outcome.changes = site_changes(&plan.source.text, &plan.findings, &rewrite.fixed);
+            outcome.changes = plan.changes();
+            let shown = display_path(path);
             outcome.diff =
                 Some(FileDiff::from_edits(&shown, &plan.source.text, &rewrite.text, &rewrite.edits));
         }
@@ -336,8 +350,7 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
         },
         Mode::Plan => {
             outcome.fixed = rewrite.fixed.len();
-            outcome.changes = site_changes(&plan.source.text, &plan.findings, &rewrite.fixed);
-            let plan = Plan { rewrite: Some(rewrite), ..plan };
+            outcome.changes = plan.changes();
             outcome.planned = Some(Planned { bytes: bytes.to_vec(), plan });
         }
     }
@@ -383,9 +396,7 @@ fn verify_parsed(parsed: &[Range<usize>], applied: &Applied, source: &Source) ->
     if tree.root_node().has_error() {
         return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
     }
-    source
-        .encode(rewritten)
-        .ok_or_else(|| "the rewrite cannot be encoded in the file's encoding; file left unchanged".into())
+    encode(source, rewritten)
 }
 
 /// `ranges` (sorted, disjoint) in the text that `edits` (sorted) make: an edit inside a range, or an
@@ -409,6 +420,13 @@ fn moved_ranges(ranges: &[Range<usize>], edits: &[crate::edit::Edit]) -> Option<
     edits.next().is_none().then_some(moved)
 }
 
+/// The bytes to write for `rewritten`, in the file's encoding.
+fn encode(source: &Source, rewritten: &str) -> Result<Vec<u8>, String> {
+    source
+        .encode(rewritten)
+        .ok_or_else(|| "the rewrite cannot be encoded in the file's encoding; file left unchanged".into())
+}
+
 /// Re-parses a rewrite: it must parse with no more errors than the original (which had none), and encode back
 /// to the file's encoding. Returns the bytes to write.
 fn verify(original: &tree_sitter::Tree, applied: &Applied, source: &Source) -> Result<Vec<u8>, String> {
@@ -418,9 +436,7 @@ fn verify(original: &tree_sitter::Tree, applied: &Applied, source: &Source) -> R
     if parse::error_count(&tree) > parse::error_count(original) {
         return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
     }
-    source
-        .encode(rewritten)
-        .ok_or_else(|| "the rewrite cannot be encoded in the file's encoding; file left unchanged".into())
+    encode(source, rewritten)
 }
 
 #[cfg(test)]
