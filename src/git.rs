@@ -93,6 +93,13 @@ struct Target<'a> {
     head: Vec<u8>,
 }
 
+impl Target<'_> {
+    /// The work tree's content, as it was read and planned.
+    fn read(&self) -> &[u8] {
+        &self.outcome.planned.as_ref().expect("targets are planned").bytes
+    }
+}
+
 /// Opens the repository that holds `path`.
 pub fn open(path: &Path) -> Result<Repository, CommitError> {
     let shown = match display_path(path) {
@@ -162,7 +169,7 @@ pub fn commit(
         let mut fixed: Vec<(usize, Plan)> = Vec::new();
         for &t in &group.targets {
             let target = &targets[t];
-            let exact = target.head == target.outcome.planned.as_ref().expect("targets are planned").bytes;
+            let exact = target.head == target.read();
             let keep = |key: &SiteKey| {
                 declined.keeps(&target.outcome.path, key, exact) && group.transforms.contains(&key.transform)
             };
@@ -457,7 +464,7 @@ fn plan_checkout(
     let mut out = Vec::new();
     for (&t, committed) in plans {
         let target = &targets[t];
-        let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
+        let read = target.read();
         // The sites were chosen on the work tree's version: an exact choice there, a careful one elsewhere.
         let keep = |exact: bool| move |key: &SiteKey| declined.keeps(&target.outcome.path, key, exact);
         let committed = &committed.rewrite.as_ref().expect("committed files are rewritten").bytes;
@@ -495,7 +502,7 @@ fn check_out(
     let result = (|| {
         for change in checkout {
             let target = &targets[change.target];
-            let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
+            let read = target.read();
             crate::write::replace(&target.outcome.path, read, &change.work).map_err(|e| {
                 CommitError::File { path: display_path(&target.outcome.path), message: e.to_string() }
             })?;
@@ -522,7 +529,7 @@ fn check_out(
     if result.is_err() {
         for change in written {
             let target = &targets[change.target];
-            let read = &target.outcome.planned.as_ref().expect("targets are planned").bytes;
+            let read = target.read();
             let _ = crate::write::replace(&target.outcome.path, &change.work, read);
         }
     }

@@ -55,20 +55,20 @@ const HELP: &str = "y - fix this site\nn - do not fix this site\na - fix this si
 pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Declined {
     let mut declined = Declined::default();
     let mut rest: Option<Answer> = None;
-    let sites: Vec<(&FileOutcome, usize)> = files
+    let sites: Vec<(&FileOutcome, usize, SiteKey)> = files
         .iter()
-        .filter_map(|f| f.planned.as_ref().and_then(|p| p.plan.rewrite.as_ref()).map(|r| (f, r)))
-        .flat_map(|(f, rewrite)| {
-            let mut fixed = rewrite.fixed.clone();
+        .filter_map(|f| f.planned.as_ref().filter(|p| p.plan.rewrite.is_some()).map(|p| (f, &p.plan)))
+        .flat_map(|(f, plan)| {
+            let keys = site_keys(&plan.source.text, &plan.findings);
+            let mut fixed = plan.rewrite.as_ref().expect("filtered on a rewrite").fixed.clone();
             fixed.sort_unstable();
-            fixed.into_iter().map(move |i| (f, i))
+            fixed.into_iter().map(move |i| (f, i, keys[i].clone()))
         })
         .collect();
     let total = sites.len();
-    for (n, (file, i)) in sites.into_iter().enumerate() {
+    for (n, (file, i, key)) in sites.into_iter().enumerate() {
         let planned = file.planned.as_ref().expect("filtered on planned");
         let plan = &planned.plan;
-        let key = site_keys(&plan.source.text, &plan.findings).swap_remove(i);
         let answer = match rest {
             Some(answer) => answer,
             None => {
