@@ -10,7 +10,7 @@ use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 use thiserror::Error;
 
 use crate::finding::SiteKey;
-use crate::pipeline::{Engine, FileOutcome, Plan, plan_selected};
+use crate::pipeline::{Engine, FileOutcome, Plan, plan_selected, select};
 use crate::render::display_path;
 use crate::render::text::plural;
 use crate::select::Declined;
@@ -298,8 +298,13 @@ fn plan_file(
     bytes: &[u8],
     keep: &dyn Fn(&SiteKey) -> bool,
 ) -> Result<Plan, CommitError> {
-    plan_selected(engine, &target.outcome.path, bytes, keep)
-        .map_err(|e| CommitError::File { path: display_path(&target.outcome.path), message: e.to_string() })
+    let path = &target.outcome.path;
+    let planned = target.outcome.planned.as_ref().expect("targets are planned");
+    let plan = match bytes == planned.bytes {
+        true => select(engine, path, bytes, planned.plan.clone(), keep),
+        false => plan_selected(engine, path, bytes, keep),
+    };
+    plan.map_err(|e| CommitError::File { path: display_path(path), message: e.to_string() })
 }
 
 /// Files (indices into the targets) and the transforms whose fixes go into one commit.

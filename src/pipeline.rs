@@ -148,7 +148,7 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
 }
 
 /// A file's findings and, when any is fixable, its verified rewrite.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Plan {
     pub source: Source,
     pub findings: Vec<Finding>,
@@ -178,7 +178,7 @@ pub struct Planned {
     pub plan: Plan,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Rewrite {
     pub text: String,
     pub bytes: Vec<u8>,
@@ -217,6 +217,18 @@ pub fn plan_selected(
     keep: &dyn Fn(&SiteKey) -> bool,
 ) -> Result<Plan, PlanError> {
     let full = plan(engine, path, bytes, Want::Rewrite)?;
+    select(engine, path, bytes, full, keep)
+}
+
+/// `full`, the `Want::Rewrite` plan of `bytes`, with only the fixes of the sites that `keep` accepts (see
+/// `plan_selected`); for a caller that already holds the whole plan.
+pub fn select(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    full: Plan,
+    keep: &dyn Fn(&SiteKey) -> bool,
+) -> Result<Plan, PlanError> {
     let keys = site_keys(&full.source.text, &full.findings);
     let mut declined: Vec<usize> = (full.findings.iter().zip(&keys))
         .filter(|(f, key)| f.is_fixable() && !keep(key))

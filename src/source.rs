@@ -27,7 +27,7 @@ pub enum DecodeError {
 }
 
 /// A decoded source file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Source {
     /// The text without BOM; edits index its bytes.
     pub text: String,
