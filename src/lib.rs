@@ -152,10 +152,7 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
     for file in &mut processed.files {
         let Some(planned) = file.planned.take() else { continue };
         let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key, true);
-        let plan = match declined.is_empty() {
-            true => Ok(planned.plan),
-            false => pipeline::plan_selected(&processed.engine, &file.path, &planned.bytes, &keep),
-        };
+        let plan = pipeline::select(&processed.engine, &file.path, &planned.bytes, planned.plan, &keep);
         file.fixed = 0;
         let rewrite = match plan {
             Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite,

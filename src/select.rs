@@ -30,10 +30,6 @@ impl Declined {
         })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.values().all(HashSet::is_empty)
-    }
-
     fn decline(&mut self, path: &Path, key: SiteKey) {
         self.0.entry(path.to_path_buf()).or_default().insert(key);
     }
