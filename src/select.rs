@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::finding::{SiteKey, site_keys};
 use crate::output::Output;
-use crate::pipeline::{Engine, FileOutcome, Plan, plan_selected};
+use crate::pipeline::{Engine, FileOutcome, Plan, select};
 use crate::render::diff::FileDiff;
 use crate::render::display_path;
 
@@ -70,7 +70,7 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
             None => {
                 // The fix as it would be alone (its import edit planned for the other sites staying).
                 let alone = |k: &SiteKey| *k == key;
-                let text = match plan_selected(engine, &file.path, &planned.bytes, &alone) {
+                let text = match select(engine, &file.path, &planned.bytes, plan.clone(), &alone) {
                     Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
                     _ => crate::fix::apply(&plan.source.text, &plan.findings, |j| j == i).text,
                 };
