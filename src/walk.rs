@@ -80,6 +80,9 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
             builder.add(dir);
         }
         let filter = excludes.to_vec();
+        // Each folder's entries in name order give the files in path order, so the sort below finds them
+        // sorted already, as one run: comparing paths component by component costs more than the walk.
+        builder.sort_by_file_name(|a, b| a.cmp(b));
         builder.follow_links(true).require_git(false).filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !is_excluded(&filter, entry.path(), is_dir)
