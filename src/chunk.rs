@@ -22,7 +22,9 @@ where
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unit {
     pub range: Range<usize>,
-    /// The decorators and the header line, up to the end of the line that opens the body.
+    /// The header line, from its keyword to the end of the line that opens the body. Decorators and the
+    /// comments before it are left out: a site in the body does not depend on them, and a name spelled in
+    /// them takes the whole statement.
     pub header: Range<usize>,
     /// The statements of the body, for a `def`, `class` or `with` without clauses: a site inside needs only
     /// the header and its own statement. `None` for other statements, which are parsed whole.
@@ -136,13 +138,17 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
                 continue;
             }
             b' ' | b'\t' | b'\r' | b'\x0c' => {
-                i += 1;
+                i += 1 + bytes[i + 1..]
+                    .iter()
+                    .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\r' | b'\x0c'))
+                    .count();
                 continue;
             }
             _ => {}
         }
-        last = b;
-        i += 1;
+        // A run of bytes that matter only as the line's last significant one, such as a name.
+        i += 1 + bytes[i + 1..].iter().position(|&c| SPECIAL[usize::from(c)]).unwrap_or(bytes.len() - i - 1);
+        last = bytes[i - 1];
     }
     if depth != 0 {
         return None;
@@ -151,6 +157,19 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
         lines.push(Line { start, end: bytes.len(), indent, word, opens: last == b':' });
     }
     Some(lines)
+}
+
+/// The bytes the scan of logical lines stops at: all but those of names, numbers and most operators.
+static SPECIAL: [bool; 256] = byte_set(b"#'\"([{)]}\\\n \t\r\x0c");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
 }
 
 /// The indentation width of the line starting at `i` (tabs to the next multiple of 8, as Python counts them)
@@ -218,7 +237,7 @@ fn units(lines: &[Line], start: usize, end: usize) -> Vec<Unit> {
             .then(|| units(&lines[header + 1..body_end], line.end, unit_end));
         // The first statement also takes what precedes it (blank lines, comments), so the units cover it all.
         let unit_start = if out.is_empty() { start.min(lines[i].start) } else { lines[i].start };
-        out.push(Unit { range: unit_start..unit_end, header: unit_start..line.end, body });
+        out.push(Unit { range: unit_start..unit_end, header: line.start..line.end, body });
         i = next;
     }
     out
@@ -238,6 +257,7 @@ fn skip_string(bytes: &[u8], i: usize) -> Option<usize> {
     let triple = bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote);
     let mut j = if triple { i + 3 } else { i + 1 };
     while j < bytes.len() {
+        j += memchr::memchr3(quote, b'\\', b'\n', &bytes[j..])?;
         match bytes[j] {
             b'\\' => j += 2,
             b'\n' if !triple => return None,
@@ -297,7 +317,7 @@ mod tests {
         assert_eq!(
             picked(text, "await F"),
             [
-                "@decorated\nclass C(Base):\n",
+                "class C(Base):\n",
                 "    async def method(self, ctx):  # note\n",
                 "        with raises(TypeError):\n",
                 "            m = await F(ctx)\n",
@@ -306,7 +326,7 @@ mod tests {
         let method = &text[text.find("    async def").unwrap()..];
         assert_eq!(
             picked(text, "ctx):"),
-            ["@decorated\nclass C(Base):\n", method],
+            ["class C(Base):\n", method],
             "a name in a header takes the whole statement"
         );
     }
