@@ -10,7 +10,7 @@ fn main() {
 }
 
 fn engine() -> Engine {
-    Engine::new(awaitfix::transform::builtins().expect("built-ins validate")).expect("engine")
+    Engine::new(awaitfix::transform::builtins().expect("built-ins validate"))
 }
 
 /// A module of `n` async functions, each awaiting the sync factory once.

@@ -108,7 +108,8 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
     if let Some(c) = &config {
         excludes.push(walk::excludes(&c.root, &c.exclude)?);
     }
-    let engine = Engine::new(transforms)?.with_settings(common.prefer, config);
+    let engine = Engine::new(transforms).with_settings(common.prefer, config);
+    rules::compile_queries_in_background();
     let walked = walk::walk(&paths, &excludes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {

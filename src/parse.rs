@@ -23,29 +23,62 @@ pub fn parse(text: &str) -> Option<Tree> {
     PARSER.with(|parser| parser.borrow_mut().parse(text, None))
 }
 
+/// Where any of `names` is spelled in the parts of `text` that `tree` covers (all of it, or the ranges a
+/// partial parse included): the rest holds no node, so nothing a rule can match. One range per start (the
+/// longest name spelled there), in order.
+pub fn spellings<I, P>(tree: &Tree, text: &str, names: I) -> Vec<std::ops::Range<usize>>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    // The text to search is small and the names few: a searcher per name costs less to build than one
+    // automaton for all.
+    let finders: Vec<memchr::memmem::Finder> =
+        names.into_iter().map(|name| memchr::memmem::Finder::new(name.as_ref()).into_owned()).collect();
+    let mut found = Vec::new();
+    for range in tree.included_ranges() {
+        let (start, end) = (range.start_byte.min(text.len()), range.end_byte.min(text.len()));
+        let part = &text.as_bytes()[start..end];
+        for finder in &finders {
+            let len = finder.needle().len();
+            found.extend(finder.find_iter(part).map(|at| start + at..start + at + len));
+        }
+    }
+    found.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    found.dedup_by_key(|r| r.start);
+    found
+}
+
 /// Parses only the byte `ranges` of `text` (whole top-level statements, in order), as if they were the file.
 /// Nodes keep their offsets in `text`.
 pub fn parse_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Option<Tree> {
-    // Points are counted in one pass over the text, the ranges being in order.
+    parse_included(text, None, &included(text, ranges))
+}
+
+/// `ranges` (sorted, disjoint) of `text` as tree-sitter ranges; their points are counted in one pass.
+fn included(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
     let (mut offset, mut at) = (0, tree_sitter::Point { row: 0, column: 0 });
     let mut point_at = |to: usize| {
         at = advance(at, &text[offset..to]);
         offset = to;
         at
     };
-    let included: Vec<tree_sitter::Range> = ranges
-        .iter()
+    (ranges.iter())
         .map(|r| tree_sitter::Range {
             start_byte: r.start,
             start_point: point_at(r.start),
             end_byte: r.end,
             end_point: point_at(r.end),
         })
-        .collect();
+        .collect()
+}
+
+/// Parses the `included` ranges of `text` (all of it when empty), reusing what `old` says is unchanged.
+fn parse_included(text: &str, old: Option<&Tree>, included: &[tree_sitter::Range]) -> Option<Tree> {
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
-        parser.set_included_ranges(&included).ok()?;
-        let tree = parser.parse(text, None);
+        parser.set_included_ranges(included).ok()?;
+        let tree = parser.parse(text, old);
         parser.set_included_ranges(&[]).expect("an empty set of ranges means the whole text");
         tree
     })
@@ -54,6 +87,18 @@ pub fn parse_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Option<Tre
 /// Parses `new_text`, the result of applying `edits` (sorted, non-overlapping, in `old_text` offsets) to the text
 /// `old` was parsed from, reusing every subtree the edits did not touch.
 pub fn reparse(old: &Tree, old_text: &str, edits: &[crate::edit::Edit], new_text: &str) -> Option<Tree> {
+    reparse_ranges(old, old_text, edits, new_text, &[])
+}
+
+/// `reparse` for a tree that `parse_ranges` made: `ranges` are its ranges moved by the edits (all of the text
+/// when empty).
+pub fn reparse_ranges(
+    old: &Tree,
+    old_text: &str,
+    edits: &[crate::edit::Edit],
+    new_text: &str,
+    ranges: &[std::ops::Range<usize>],
+) -> Option<Tree> {
     let mut tree = old.clone();
     // From the last edit to the first: each one's offsets are still those of the original text.
     for edit in edits.iter().rev() {
@@ -69,7 +114,7 @@ pub fn reparse(old: &Tree, old_text: &str, edits: &[crate::edit::Edit], new_text
             new_end_position,
         });
     }
-    PARSER.with(|parser| parser.borrow_mut().parse(new_text, Some(&tree)))
+    parse_included(new_text, Some(&tree), &included(new_text, ranges))
 }
 
 /// The row and byte column of `offset`.

@@ -1,10 +1,11 @@
 //! The pipeline of DESIGN §4 for one file: read → prefilter → decode → parse → rules → fix → verify → write.
 //! `process` runs on worker threads; it returns a `FileOutcome` that the single consumer in `lib` prints.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::AhoCorasick;
+use memchr::memmem;
 
 use crate::config::Config;
 use crate::finding::{Finding, SiteKey, site_keys};
@@ -37,7 +38,9 @@ pub enum Mode {
 /// decides `prefer` for a file.
 pub struct Engine {
     transforms: Vec<Transform>,
-    prefilter: AhoCorasick,
+    /// Searchers for the pairs' names, leaving out a name that contains another: each of its spellings
+    /// contains a spelling of the other, on the same line.
+    prefilter: Vec<memmem::Finder<'static>>,
     /// `--prefer`, which wins over everything.
     prefer: Option<Prefer>,
     config: Option<Config>,
@@ -47,15 +50,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(transforms: Vec<Transform>) -> anyhow::Result<Self> {
-        let names: Vec<&str> = transforms
-            .iter()
-            .flat_map(|t| &t.pairs)
-            .flat_map(|p| [p.sync.as_str(), p.async_name.as_str()])
+    pub fn new(transforms: Vec<Transform>) -> Self {
+        let names: Vec<&str> = pair_names(&transforms).filter(|n| !n.is_empty()).collect();
+        let prefilter = (names.iter().enumerate())
+            .filter(|&(i, n)| !names.iter().enumerate().any(|(j, m)| n.contains(m) && (n != m || j < i)))
+            .map(|(_, n)| memmem::Finder::new(n).into_owned())
             .collect();
-        let prefilter = AhoCorasick::new(&names)?;
         let root = std::env::current_dir().unwrap_or_default();
-        Ok(Self { transforms, prefilter, prefer: None, config: None, root })
+        Self { transforms, prefilter, prefer: None, config: None, root }
     }
 
     /// The ids of the active transforms, in order.
@@ -92,14 +94,19 @@ impl Engine {
     /// whose first non-blank character is `#` is a comment, or text inside a triple-quoted string; with a `{`
     /// it might be an f-string's replacement field, so it counts as code.
     pub fn mentions_in_code(&self, bytes: &[u8]) -> bool {
-        self.prefilter.find_iter(bytes).any(|m| {
-            let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
-            let line_end = memchr::memchr(b'\n', &bytes[m.start()..]).map_or(bytes.len(), |i| m.start() + i);
+        self.prefilter.iter().flat_map(|name| name.find_iter(bytes)).any(|at| {
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
             let line = &bytes[line_start..line_end];
             let comment = line.trim_ascii_start().starts_with(b"#") && memchr::memchr(b'{', line).is_none();
             !comment
         })
     }
+}
+
+/// The sync and async names of every pair: what the prefilter looks for.
+fn pair_names(transforms: &[Transform]) -> impl Iterator<Item = &str> {
+    transforms.iter().flat_map(|t| &t.pairs).flat_map(|p| [p.sync.as_str(), p.async_name.as_str()])
 }
 
 /// The result for one file.
@@ -254,12 +261,12 @@ fn plan_declining(
     if want != Want::Rewrite
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
     {
-        let findings = partial.findings;
+        let Partial { findings, parsed, tree } = partial;
         if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
             return Ok(Plan { source, findings, rewrite: None });
         }
         let applied = crate::fix::apply(text, &findings, |_| true);
-        let bytes = verify_parsed(&partial.parsed, &applied, &source)?;
+        let bytes = verify_parsed(&tree, &parsed, &applied, &source)?;
         let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
         return Ok(Plan { source, findings, rewrite: Some(rewrite) });
     }
@@ -284,8 +291,9 @@ fn plan_declining(
 /// What a partial parse found, and what it parsed.
 struct Partial {
     findings: Vec<Finding>,
-    /// The byte ranges parsed (sorted, disjoint).
+    /// The byte ranges parsed (sorted, disjoint), and their tree.
     parsed: Vec<Range<usize>>,
+    tree: tree_sitter::Tree,
 }
 
 /// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a tracked name, with the `def`,
@@ -302,7 +310,9 @@ fn check_mentions(
 ) -> Option<Partial> {
     let units = crate::chunk::outline(text)?;
     let mut picked = Vec::new();
-    for at in engine.prefilter.find_iter(text).map(|m| m.start()) {
+    // The names whose every spelling is picked already.
+    let mut searched: HashSet<String> = pair_names(&engine.transforms).map(str::to_string).collect();
+    for at in engine.prefilter.iter().flat_map(|name| name.find_iter(text.as_bytes())) {
         crate::chunk::pick(&units, at, &mut picked);
     }
     for unit in &units {
@@ -322,13 +332,15 @@ fn check_mentions(
         }
         let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer, declined };
         let (findings, names) = rules::check_tracking(&file);
-        let finder = crate::chunk::finder(&names)?;
+        let new: Vec<&str> = names.into_iter().filter(|name| searched.insert(name.to_string())).collect();
         let mut added = false;
-        for at in finder.find_iter(text).map(|m| m.start()) {
-            added |= crate::chunk::pick(&units, at, &mut picked);
+        if let Some(finder) = crate::chunk::finder(&new).filter(|_| !new.is_empty()) {
+            for at in finder.find_iter(text).map(|m| m.start()) {
+                added |= crate::chunk::pick(&units, at, &mut picked);
+            }
         }
         if !added {
-            return Some(Partial { findings, parsed: picked });
+            return Some(Partial { findings, parsed: picked, tree });
         }
     }
 }
@@ -398,13 +410,19 @@ impl std::fmt::Display for PlanError {
     }
 }
 
-/// Re-parses the statements a rewrite changed, with the headers around them: `parsed` (the ranges parsed to
-/// plan it, which hold every edit) moved by the edits must parse cleanly. The rest of the file is unchanged.
-/// Returns the bytes the rewrite encodes to.
-fn verify_parsed(parsed: &[Range<usize>], applied: &Applied, source: &Source) -> Result<Vec<u8>, String> {
+/// Re-parses the statements a rewrite changed, with the headers around them: `parsed`, the ranges parsed to
+/// plan it (which hold every edit), moved by the edits, must parse cleanly; what the edits did not touch is
+/// reused from their `tree`. The rest of the file is unchanged. Returns the bytes the rewrite encodes to.
+fn verify_parsed(
+    tree: &tree_sitter::Tree,
+    parsed: &[Range<usize>],
+    applied: &Applied,
+    source: &Source,
+) -> Result<Vec<u8>, String> {
     let rewritten = applied.text.as_str();
     let moved = moved_ranges(parsed, &applied.edits).ok_or("an edit lies outside the statements parsed")?;
-    let tree = parse::parse_ranges(rewritten, &moved).ok_or("the rewrite could not be re-parsed")?;
+    let tree = parse::reparse_ranges(tree, &source.text, &applied.edits, rewritten, &moved)
+        .ok_or("the rewrite could not be re-parsed")?;
     if tree.root_node().has_error() {
         return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
     }
@@ -457,7 +475,7 @@ mod tests {
 
     #[test]
     fn nested_sites_are_found_from_a_partial_parse() {
-        let engine = Engine::new(crate::transform::builtins().unwrap()).unwrap();
+        let engine = Engine::new(crate::transform::builtins().unwrap());
         let filler: String =
             (0..30).map(|i| format!("    def other{i}(self):\n        return {i}\n\n")).collect();
         let text = format!(
@@ -494,7 +512,7 @@ mod tests {
 
     #[test]
     fn names_on_comment_lines_alone_need_no_parse() {
-        let engine = Engine::new(crate::transform::builtins().unwrap()).unwrap();
+        let engine = Engine::new(crate::transform::builtins().unwrap());
         assert!(!engine.mentions_in_code(b"x = 1\n    # TODO: get_websocket_manager_async\n"));
         assert!(engine.mentions_in_code(b"# get_websocket_manager\nm = get_websocket_manager()\n"));
         assert!(

@@ -93,9 +93,7 @@ impl<'t> Scopes<'t> {
     /// Only subtrees whose text mentions a tracked name are visited: a binding of a name spells it, and every
     /// node of interest contains its callee's name. (Star imports are the exception and are always read.)
     pub fn build(tree: &Tree, text: &'t str, names: &HashSet<&str>, nodes: &HashSet<usize>) -> Self {
-        let mentions = crate::chunk::finder(names.iter())
-            .map(|ac| ac.find_overlapping_iter(text).map(|m| m.start()).collect())
-            .unwrap_or_default();
+        let mentions = crate::parse::spellings(tree, text, names).into_iter().map(|m| m.start).collect();
         let mut builder = Builder {
             text,
             names,

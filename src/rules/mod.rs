@@ -46,6 +46,15 @@ pub(crate) fn queries() -> &'static Queries {
     })
 }
 
+/// Starts compiling the queries on a thread of its own, so that the compile overlaps other work such as the
+/// walk; a worker that needs them before it is done waits for it. Where no thread can be started, the first
+/// worker compiles them.
+pub fn compile_queries_in_background() {
+    let _ = std::thread::Builder::new().name("queries".into()).spawn(|| {
+        queries();
+    });
+}
+
 /// What the rules need to know about one file.
 pub struct FileContext<'a> {
     /// The file's path as given; relative imports are resolved from its folders.
@@ -134,21 +143,16 @@ fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
     let mut seen = HashSet::new();
     let pair_names: Vec<&str> =
         file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]).collect();
-    capture_around(file, &spellings(file.text, &pair_names), &mut seen, &mut out);
+    let spellings = |names: &[&str]| crate::parse::spellings(file.tree, file.text, names);
+    capture_around(file, &spellings(&pair_names), &mut seen, &mut out);
     if !out.aliases.is_empty() {
         let aliases: Vec<&str> = out.aliases.iter().copied().collect();
-        capture_around(file, &spellings(file.text, &aliases), &mut seen, &mut out);
+        capture_around(file, &spellings(&aliases), &mut seen, &mut out);
     }
     out.awaited.sort_by_key(|n| n.start_byte());
     out.calls.sort_by_key(|n| n.start_byte());
     out.dynamic.sort_by_key(|(n, _)| n.start_byte());
     out
-}
-
-/// Byte ranges where any of `names` is spelled in `text`.
-fn spellings(text: &str, names: &[&str]) -> Vec<std::ops::Range<usize>> {
-    let Some(finder) = crate::chunk::finder(names) else { return Vec::new() };
-    finder.find_iter(text).map(|m| m.range()).collect()
 }
 
 fn capture_around<'tree>(
