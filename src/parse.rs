@@ -127,10 +127,12 @@ fn point(text: &str, offset: usize) -> tree_sitter::Point {
 
 /// Where a point moves after inserting `content` at it.
 fn advance(at: tree_sitter::Point, content: &str) -> tree_sitter::Point {
-    match content.rfind('\n') {
-        Some(i) => {
-            tree_sitter::Point { row: at.row + content.matches('\n').count(), column: content.len() - i - 1 }
-        }
+    let bytes = content.as_bytes();
+    match memchr::memrchr(b'\n', bytes) {
+        Some(i) => tree_sitter::Point {
+            row: at.row + memchr::memchr_iter(b'\n', bytes).count(),
+            column: bytes.len() - i - 1,
+        },
         None => tree_sitter::Point { row: at.row, column: at.column + content.len() },
     }
 }

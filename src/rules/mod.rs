@@ -173,8 +173,11 @@ fn capture_around<'tree>(
     );
     let mut cursor = QueryCursor::new();
     for range in ranges {
+        // Every pattern matches inside one statement: starting there spares the query cursor the walk down
+        // the module's and the blocks' statement lists.
+        let statement = statement_at(file.tree.root_node(), range.start);
         cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(query, file.tree.root_node(), file.text.as_bytes());
+        let mut matches = cursor.matches(query, statement, file.text.as_bytes());
         while let Some(m) = matches.next() {
             let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
             // A node met around two spellings is taken once; `(_)` also matches a line continuation after
@@ -198,6 +201,21 @@ fn capture_around<'tree>(
             }
         }
     }
+}
+
+/// The innermost statement (a child of the module or of a block) that holds byte `at`; `root` when none does.
+fn statement_at(root: Node, at: usize) -> Node {
+    let mut cursor = root.walk();
+    let mut statement = root;
+    let mut parent_kind = root.kind();
+    while cursor.goto_first_child_for_byte(at).is_some() && cursor.node().start_byte() <= at {
+        let node = cursor.node();
+        if matches!(parent_kind, "module" | "block") {
+            statement = node;
+        }
+        parent_kind = node.kind();
+    }
+    statement
 }
 
 fn names<'t>(
@@ -255,23 +273,21 @@ fn plain_calls<'tree, 't: 'tree>(
     file: &FileContext<'t>,
     captured: &Captured<'tree>,
 ) -> Vec<Candidate<'tree, 't>> {
+    // What each `await` applies to, through parentheses. Every `await` around a captured call is captured
+    // with it: both hold the same spelling.
+    let awaited: HashSet<usize> = (captured.awaited.iter())
+        .filter_map(|&site| callee::operand(site))
+        .map(|operand| callee::unparenthesize(operand).id())
+        .collect();
     let mut out = Vec::new();
     for &call in &captured.calls {
         let Some((callee, name_node)) = callee::callee(file.text, call) else { continue };
-        if !may_name_pair(file, captured, callee.last()) || is_awaited(file.tree.root_node(), call) {
+        if !may_name_pair(file, captured, callee.last()) || awaited.contains(&call.id()) {
             continue;
         }
         out.push(Candidate { node: call, call, callee, name_node });
     }
     out
-}
-
-/// Whether the value of `node` is awaited (through parentheses).
-fn is_awaited(root: Node, node: Node) -> bool {
-    callee::ancestors(root, node)
-        .into_iter()
-        .find(|a| a.kind() != "parenthesized_expression")
-        .is_some_and(|a| a.kind() == "await")
 }
 
 /// Decides whether a site is open, intentional or suppressed.
