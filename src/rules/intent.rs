@@ -4,6 +4,12 @@ use tree_sitter::{Node, QueryCursor, StreamingIterator};
 
 use super::queries;
 
+/// Whether the parsed text spells the name of an assertion `intent.scm` accepts (`raises`, `assertRaises`,
+/// `assertRaisesRegex`: all contain "aises"); without one, no site can be intentional.
+pub(crate) fn may_expect(tree: &tree_sitter::Tree, text: &str) -> bool {
+    !crate::parse::spellings(tree, text, ["aises"]).is_empty()
+}
+
 /// Whether `site` stands in the body of a `with` statement whose context manager expects a TypeError. Only
 /// the `with` statements around the site are queried.
 /// A `with` outside the function the site is in does not count: the function's body runs later.

@@ -294,18 +294,23 @@ fn plain_calls<'tree, 't: 'tree>(
 pub(crate) struct StatusOf<'a> {
     file: &'a FileContext<'a>,
     index: &'a LineIndex<'a>,
+    /// Whether the text parsed spells an assertion's name (`raises`, `assertRaises…`): without one, no site
+    /// can be intentional.
+    may_expect: bool,
 }
 
 impl<'a> StatusOf<'a> {
     fn new(file: &'a FileContext<'a>, index: &'a LineIndex<'a>) -> Self {
-        Self { file, index }
+        let may_expect = intent::may_expect(file.tree, file.text);
+        Self { file, index, may_expect }
     }
 
     /// `Intentional` inside an assertion that expects the TypeError (AWF001 only: the other rules' sites do
     /// not raise it), `Suppressed` with a comment naming the rule, else `Open`.
     pub(crate) fn of(&self, rule: Rule, site: Node) -> Status {
         let (text, tree) = (self.file.text, self.file.tree);
-        if rule == Rule::Awf001 && intent::expects_type_error(text, tree.root_node(), site) {
+        if rule == Rule::Awf001 && self.may_expect && intent::expects_type_error(text, tree.root_node(), site)
+        {
             Status::Intentional
         } else if suppression::is_suppressed(text, tree, self.index, site.start_byte(), rule.code()) {
             Status::Suppressed
