@@ -57,20 +57,38 @@ pub fn parse_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Option<Tre
 
 /// `ranges` (sorted, disjoint) of `text` as tree-sitter ranges; their points are counted in one pass.
 fn included(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
-    let (mut offset, mut at) = (0, tree_sitter::Point { row: 0, column: 0 });
-    let mut point_at = |to: usize| {
-        at = advance(at, &text[offset..to]);
-        offset = to;
-        at
-    };
+    let mut points = Points::new(text);
     (ranges.iter())
         .map(|r| tree_sitter::Range {
             start_byte: r.start,
-            start_point: point_at(r.start),
+            start_point: points.at(r.start),
             end_byte: r.end,
-            end_point: point_at(r.end),
+            end_point: points.at(r.end),
         })
         .collect()
+}
+
+/// The points of increasing offsets in one text, counted in one pass.
+struct Points<'t> {
+    text: &'t str,
+    offset: usize,
+    point: tree_sitter::Point,
+}
+
+impl<'t> Points<'t> {
+    fn new(text: &'t str) -> Self {
+        Self { text, offset: 0, point: tree_sitter::Point { row: 0, column: 0 } }
+    }
+
+    /// The row and byte column of `offset`; counting starts again from the top for one before the last.
+    fn at(&mut self, offset: usize) -> tree_sitter::Point {
+        if offset < self.offset {
+            *self = Self::new(self.text);
+        }
+        self.point = advance(self.point, &self.text[self.offset..offset]);
+        self.offset = offset;
+        self.point
+    }
 }
 
 /// Parses the `included` ranges of `text` (all of it when empty), reusing what `old` says is unchanged.
@@ -99,30 +117,26 @@ pub fn reparse_ranges(
     new_text: &str,
     ranges: &[std::ops::Range<usize>],
 ) -> Option<Tree> {
+    let mut points = Points::new(old_text);
+    let input_edits: Vec<tree_sitter::InputEdit> = (edits.iter())
+        .map(|edit| {
+            let start_position = points.at(edit.start());
+            tree_sitter::InputEdit {
+                start_byte: edit.start(),
+                old_end_byte: edit.end(),
+                new_end_byte: edit.start() + edit.content().len(),
+                start_position,
+                old_end_position: points.at(edit.end()),
+                new_end_position: advance(start_position, edit.content()),
+            }
+        })
+        .collect();
     let mut tree = old.clone();
     // From the last edit to the first: each one's offsets are still those of the original text.
-    for edit in edits.iter().rev() {
-        let start_position = point(old_text, edit.start());
-        let old_end_position = point(old_text, edit.end());
-        let new_end_position = advance(start_position, edit.content());
-        tree.edit(&tree_sitter::InputEdit {
-            start_byte: edit.start(),
-            old_end_byte: edit.end(),
-            new_end_byte: edit.start() + edit.content().len(),
-            start_position,
-            old_end_position,
-            new_end_position,
-        });
+    for edit in input_edits.iter().rev() {
+        tree.edit(edit);
     }
     parse_included(new_text, Some(&tree), &included(new_text, ranges))
-}
-
-/// The row and byte column of `offset`.
-fn point(text: &str, offset: usize) -> tree_sitter::Point {
-    let before = &text.as_bytes()[..offset];
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let column = before.iter().rposition(|&b| b == b'\n').map_or(offset, |i| offset - i - 1);
-    tree_sitter::Point { row, column }
 }
 
 /// Where a point moves after inserting `content` at it.
