@@ -222,6 +222,45 @@ mod tests {
     }
 
     #[test]
+    fn spellings_are_found_only_in_the_parsed_ranges() {
+        let text = "a = F_async()\nb = F()\nc = F_async()\n";
+        let second = text.find("b =").unwrap();
+        let whole = parse(text).unwrap();
+        let starts = |tree: &Tree| -> Vec<usize> {
+            spellings(tree, text, ["F", "F_async"]).into_iter().map(|r| r.start).collect()
+        };
+        assert_eq!(starts(&whole), [4, 18, 26], "one per start");
+        assert_eq!(spellings(&whole, text, ["F", "F_async"])[0], 4..11, "the longest name at a start");
+        let partial = parse_ranges(text, &[second..second + 8]).unwrap();
+        assert_eq!(starts(&partial), [18]);
+    }
+
+    #[test]
+    fn reparsed_ranges_equal_a_fresh_parse_of_the_moved_ranges() {
+        use crate::edit::Edit;
+        let old = "import m\n\nclass C:\n    def other(self):\n        pass\n\n    async def f(self):\n        x = await g(1)\n        y = await g(2)\n";
+        let header = old.find("class C").unwrap();
+        let def = old.find("    async def").unwrap();
+        let ranges = [0..9, header..header + 9, def..old.len()];
+        let first = old.find("await g(1)").unwrap();
+        let second = old.find("await g(2)").unwrap();
+        let edits = [Edit::deletion(first..first + 6), Edit::deletion(second..second + 6)];
+        let mut new = old.to_string();
+        for e in edits.iter().rev() {
+            new.replace_range(e.range(), e.content());
+        }
+        let moved = [0..9, header..header + 9, def..new.len()];
+        let tree = parse_ranges(old, &ranges).unwrap();
+        let reparsed = reparse_ranges(&tree, old, &edits, &new, &moved).unwrap();
+        let fresh = parse_ranges(&new, &moved).unwrap();
+        assert_eq!(reparsed.root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert!(!reparsed.root_node().has_error());
+        let x = new.find("x = g(1)").unwrap();
+        let node = reparsed.root_node().descendant_for_byte_range(x, x + 1).unwrap();
+        assert_eq!((node.kind(), node.start_byte()), ("identifier", x), "offsets are those of the new text");
+    }
+
+    #[test]
     fn reparse_after_edits_equals_a_fresh_parse() {
         use crate::edit::Edit;
         let old = "async def f():\n    x = await g(1)\n    y = (await g(\n        2))\n    return x, y\n";

@@ -524,5 +524,18 @@ mod tests {
             engine.mentions_in_code(b"\"\"\"get_websocket_manager\"\"\"\n"),
             "strings are left to the parser"
         );
+        assert!(engine.mentions_in_code(b"m = get_websocket_manager_async()\n"), "a name containing another");
+    }
+
+    #[test]
+    fn every_pair_name_passes_the_prefilter() {
+        // `get_manager` is searched for alone; `manager_sync` contains neither other name.
+        let yaml = "id: t\npairs:\n  - sync: manager_sync\n    async: get_manager\n  - sync: x_get_manager_y\n    async: other\n";
+        let engine = Engine::new(vec![crate::transform::parse("t.yaml", yaml).unwrap()]);
+        assert_eq!(engine.prefilter.len(), 3, "x_get_manager_y is found through get_manager");
+        for name in ["manager_sync", "get_manager", "x_get_manager_y", "other"] {
+            assert!(engine.mentions_in_code(format!("v = {name}()\n").as_bytes()), "{name}");
+        }
+        assert!(!engine.mentions_in_code(b"v = manager()\n"));
     }
 }
