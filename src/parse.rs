@@ -231,7 +231,7 @@ mod tests {
         };
         assert_eq!(starts(&whole), [4, 18, 26], "one per start");
         assert_eq!(spellings(&whole, text, ["F", "F_async"])[0], 4..11, "the longest name at a start");
-        let partial = parse_ranges(text, &[second..second + 8]).unwrap();
+        let partial = parse_ranges(text, &[std::ops::Range { start: second, end: second + 8 }]).unwrap();
         assert_eq!(starts(&partial), [18]);
     }
 
