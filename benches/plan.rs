@@ -42,9 +42,19 @@ fn module_check(bencher: divan::Bencher, functions: usize) {
         .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings).expect("plans"));
 }
 
-/// `diff` on the same modules: planning plus the verified rewrite.
+/// `diff` on the same modules: planning plus the rewrite, verified by re-parsing the statements it changed.
 #[divan::bench(args = [10, 100, 1000])]
 fn module_diff(bencher: divan::Bencher, functions: usize) {
+    let engine = engine();
+    let text = module(functions);
+    bencher
+        .counter(divan::counter::BytesCount::of_str(&text))
+        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Preview).expect("plans"));
+}
+
+/// `apply` on the same modules: the whole file parsed, and the whole rewrite re-parsed.
+#[divan::bench(args = [10, 100, 1000])]
+fn module_apply(bencher: divan::Bencher, functions: usize) {
     let engine = engine();
     let text = module(functions);
     bencher

@@ -322,11 +322,12 @@ fn check_mentions(
         }
     }
     loop {
-        // Most of the file picked: parsing it whole is as fast, and nothing is left to pick.
-        if picked.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
+        let ranges = parse::joined(&picked);
+        // Most of the file to parse: parsing it whole is as fast, and nothing is left to pick.
+        if ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
             return None;
         }
-        let tree = parse::parse_ranges(text, &picked)?;
+        let tree = parse::parse_ranges(text, &ranges)?;
         if tree.root_node().has_error() {
             return None;
         }
@@ -340,7 +341,7 @@ fn check_mentions(
             }
         }
         if !added {
-            return Some(Partial { findings, parsed: picked, tree });
+            return Some(Partial { findings, parsed: ranges, tree });
         }
     }
 }
