@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 SCENARIOS = [
@@ -220,7 +221,7 @@ def write_png(path, data):
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.set_xlim(xmin / 2, xmax * 4)
-        ax.set_title(f"{scenario}: {desc}", fontsize=9, loc="left")
+        ax.set_title(textwrap.fill(f"{scenario}: {desc}", 110), fontsize=9, loc="left")
         for yi, m, (_, r) in zip(y, med, rows):
             ax.text(r["max"] * 1.12, yi, f"{m:.3f} s", va="center", fontsize=8)
         ax.tick_params(axis="both", labelsize=8)
