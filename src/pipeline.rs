@@ -52,6 +52,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(transforms: Vec<Transform>) -> Self {
         let names: Vec<&str> = pair_names(&transforms).filter(|n| !n.is_empty()).collect();
+        // Leave out a name that contains another one, and a name met before.
         let prefilter = (names.iter().enumerate())
             .filter(|&(i, n)| !names.iter().enumerate().any(|(j, m)| n.contains(m) && (n != m || j < i)))
             .map(|(_, n)| memmem::Finder::new(n).into_owned())
@@ -335,7 +336,9 @@ fn check_mentions(
         let (findings, names) = rules::check_tracking(&file);
         let new: Vec<&str> = names.into_iter().filter(|name| searched.insert(name.to_string())).collect();
         let mut added = false;
-        if let Some(finder) = crate::chunk::finder(&new).filter(|_| !new.is_empty()) {
+        if !new.is_empty()
+            && let Some(finder) = crate::chunk::finder(&new)
+        {
             for at in finder.find_iter(text).map(|m| m.start()) {
                 added |= crate::chunk::pick(&units, at, &mut picked);
             }
