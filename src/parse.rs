@@ -181,6 +181,21 @@ fn advance(at: tree_sitter::Point, content: &str) -> tree_sitter::Point {
     }
 }
 
+/// The innermost statement (a child of the module or of a block) that holds byte `at`; `root` when none does.
+pub fn statement_at(root: Node, at: usize) -> Node {
+    let mut cursor = root.walk();
+    let mut statement = root;
+    let mut parent_kind = root.kind();
+    while cursor.goto_first_child_for_byte(at).is_some() && cursor.node().start_byte() <= at {
+        let node = cursor.node();
+        if matches!(parent_kind, "module" | "block") {
+            statement = node;
+        }
+        parent_kind = node.kind();
+    }
+    statement
+}
+
 /// Byte offset and description of the first syntax error in `tree`, if any.
 pub fn first_error(tree: &Tree) -> Option<(usize, String)> {
     let root = tree.root_node();

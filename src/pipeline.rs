@@ -414,9 +414,11 @@ impl std::fmt::Display for PlanError {
     }
 }
 
-/// Re-parses the statements a rewrite changed, with the headers around them: `parsed`, the ranges parsed to
-/// plan it (which hold every edit), moved by the edits, must parse cleanly; what the edits did not touch is
-/// reused from their `tree`. The rest of the file is unchanged. Returns the bytes the rewrite encodes to.
+/// Re-parses the statements a rewrite changed; they must parse cleanly, and the rest of the file is unchanged.
+/// A simple statement (no body) parses the same wherever it stands, so when every edit lies inside one and
+/// adds no line, each changed statement is parsed alone, from its first token to the end of its line. Else
+/// `parsed`, the ranges parsed to plan the rewrite (which hold every edit), moved by the edits, are parsed
+/// again, reusing from their `tree` what the edits did not touch. Returns the bytes the rewrite encodes to.
 fn verify_parsed(
     tree: &tree_sitter::Tree,
     parsed: &[Range<usize>],
@@ -424,13 +426,57 @@ fn verify_parsed(
     source: &Source,
 ) -> Result<Vec<u8>, String> {
     let rewritten = applied.text.as_str();
-    let moved = moved_ranges(parsed, &applied.edits).ok_or("an edit lies outside the statements parsed")?;
-    let tree = parse::reparse_ranges(tree, &source.text, &applied.edits, rewritten, &moved)
-        .ok_or("the rewrite could not be re-parsed")?;
+    let edits = &applied.edits;
+    let tree = match changed_statements(tree, &source.text, edits) {
+        Some(statements) => {
+            let moved = moved_ranges(&statements, edits).ok_or("an edit lies outside its statement")?;
+            parse::parse_ranges(rewritten, &moved)
+        }
+        None => {
+            let moved = moved_ranges(parsed, edits).ok_or("an edit lies outside the statements parsed")?;
+            parse::reparse_ranges(tree, &source.text, edits, rewritten, &moved)
+        }
+    }
+    .ok_or("the rewrite could not be re-parsed")?;
     if tree.root_node().has_error() {
         return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
     }
     encode(source, rewritten)
+}
+
+/// The simple statements that `edits` (sorted) change, each from its first token to the end of its line
+/// (sorted, disjoint); `None` when an edit adds a line or is not inside one of them.
+fn changed_statements(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    edits: &[crate::edit::Edit],
+) -> Option<Vec<Range<usize>>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for edit in edits {
+        let statement = parse::statement_at(tree.root_node(), edit.start());
+        let simple = matches!(
+            statement.kind(),
+            "expression_statement"
+                | "return_statement"
+                | "import_statement"
+                | "import_from_statement"
+                | "assert_statement"
+                | "raise_statement"
+                | "delete_statement"
+        );
+        let inside = statement.start_byte() <= edit.start() && edit.end() <= statement.end_byte();
+        if !simple || !inside || edit.content().contains('\n') {
+            return None;
+        }
+        let end = statement.end_byte();
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |i| end + i + 1);
+        match ranges.last_mut() {
+            // Two edits in one statement, or statements that share a line.
+            Some(last) if statement.start_byte() < last.end => last.end = last.end.max(line_end),
+            _ => ranges.push(statement.start_byte()..line_end),
+        }
+    }
+    Some(ranges)
 }
 
 /// `ranges` (sorted, disjoint) in the text that `edits` (sorted) make: an edit inside a range, or an
@@ -512,6 +558,40 @@ mod tests {
         );
         assert_eq!(moved_ranges(&ranges, &[Edit::deletion(6..7)]), None, "an edit between ranges");
         assert_eq!(moved_ranges(&ranges, &[Edit::deletion(4..9)]), None, "an edit across ranges");
+    }
+
+    #[test]
+    fn changed_simple_statements_are_verified_alone() {
+        use crate::edit::Edit;
+        let text = "class C:\n    async def f(self):\n        x = await g(); y = 1\n        if await h():\n            return await g()\n";
+        let tree = parse::parse(text).unwrap();
+        let at = |needle: &str| text.find(needle).unwrap();
+        let (first, second) = (at("await g()"), at("return await") + 7);
+        let statements = changed_statements(&tree, text, &[Edit::deletion(first..first + 6)]);
+        let first_line = Range { start: at("x = "), end: at("        if") };
+        assert_eq!(statements, Some(vec![first_line]), "to the end of the line");
+        let both = [Edit::deletion(first..first + 6), Edit::deletion(second..second + 6)];
+        let statements = changed_statements(&tree, text, &both).unwrap();
+        assert_eq!(statements, [at("x = ")..at("        if"), at("return")..text.len()]);
+        let header = at("await h()");
+        assert_eq!(
+            changed_statements(&tree, text, &[Edit::deletion(header..header + 6)]),
+            None,
+            "an if header"
+        );
+        let line = Edit::insertion(first, "\n        ");
+        assert_eq!(changed_statements(&tree, text, &[line]), None, "an added line");
+
+        // A rewrite that breaks its statement is caught there.
+        let source = Source::decode(text.as_bytes()).unwrap();
+        let broken = Edit::replacement(first..first + 5, "await (");
+        let mut rewritten = text.to_string();
+        rewritten.replace_range(broken.range(), broken.content());
+        let applied =
+            Applied { text: rewritten, fixed: vec![0], overlapping: Vec::new(), edits: vec![broken] };
+        let whole = Range { start: 0, end: text.len() };
+        let error = verify_parsed(&tree, &[whole], &applied, &source).unwrap_err();
+        assert!(error.contains("does not parse cleanly"), "{error}");
     }
 
     #[test]

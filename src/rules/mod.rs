@@ -175,7 +175,7 @@ fn capture_around<'tree>(
     for range in ranges {
         // Every pattern matches inside one statement: starting there spares the query cursor the walk down
         // the module's and the blocks' statement lists.
-        let statement = statement_at(file.tree.root_node(), range.start);
+        let statement = crate::parse::statement_at(file.tree.root_node(), range.start);
         cursor.set_byte_range(range.clone());
         let mut matches = cursor.matches(query, statement, file.text.as_bytes());
         while let Some(m) = matches.next() {
@@ -201,21 +201,6 @@ fn capture_around<'tree>(
             }
         }
     }
-}
-
-/// The innermost statement (a child of the module or of a block) that holds byte `at`; `root` when none does.
-fn statement_at(root: Node, at: usize) -> Node {
-    let mut cursor = root.walk();
-    let mut statement = root;
-    let mut parent_kind = root.kind();
-    while cursor.goto_first_child_for_byte(at).is_some() && cursor.node().start_byte() <= at {
-        let node = cursor.node();
-        if matches!(parent_kind, "module" | "block") {
-            statement = node;
-        }
-        parent_kind = node.kind();
-    }
-    statement
 }
 
 fn names<'t>(
