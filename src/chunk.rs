@@ -6,17 +6,6 @@
 
 use std::ops::Range;
 
-/// A searcher for a few names in one text. The default searcher builds a DFA, which costs more than a
-/// single search over one file saves.
-pub fn finder<I, P>(names: I) -> Option<aho_corasick::AhoCorasick>
-where
-    I: IntoIterator<Item = P>,
-    P: AsRef<[u8]>,
-{
-    let kind = aho_corasick::AhoCorasickKind::NoncontiguousNFA;
-    aho_corasick::AhoCorasick::builder().kind(Some(kind)).build(names).ok()
-}
-
 /// A statement with everything that belongs to it: comments and blank lines after it, decorators before it,
 /// its body, and its `else`, `elif`, `except` and `finally` clauses.
 #[derive(Clone, Debug, PartialEq, Eq)]

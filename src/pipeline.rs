@@ -203,7 +203,7 @@ pub enum Want {
     /// elsewhere goes unseen.
     Findings,
     /// The findings and a rewrite to show (`diff`): parsed as for `Findings`; the rewritten statements are
-    /// parsed again, in their context, to verify the rewrite.
+    /// parsed again to verify the rewrite (see `verify_parsed`).
     Preview,
     /// The findings and a rewrite to write (`apply`, `commit`): the whole file is parsed, a file with a
     /// syntax error anywhere is refused, and the whole rewrite is parsed again.
@@ -297,10 +297,10 @@ struct Partial {
     tree: tree_sitter::Tree,
 }
 
-/// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a tracked name, with the `def`,
-/// `class` and `with` headers around them (see `chunk`): first those naming a pair's function, then, until
-/// nothing is added, those naming what the rules then track (aliases, the modules of attribute calls,
-/// asyncio), and star imports. `None` when the whole file must be parsed: the scan was unsure, or the
+/// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a
+/// tracked name, with the `def`, `class` and `with` headers around them (see `chunk`): first those naming a
+/// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
+/// modules of attribute calls, asyncio), and star imports. `None` when the whole file must be parsed: the scan was unsure, or the
 /// statements picked do not parse cleanly (a syntax error is then reported from the whole file).
 fn check_mentions(
     engine: &Engine,
@@ -336,12 +336,8 @@ fn check_mentions(
         let (findings, names) = rules::check_tracking(&file);
         let new: Vec<&str> = names.into_iter().filter(|name| searched.insert(name.to_string())).collect();
         let mut added = false;
-        if !new.is_empty()
-            && let Some(finder) = crate::chunk::finder(&new)
-        {
-            for at in finder.find_iter(text).map(|m| m.start()) {
-                added |= crate::chunk::pick(&units, at, &mut picked);
-            }
+        for at in new.iter().flat_map(|name| memmem::find_iter(text.as_bytes(), name)) {
+            added |= crate::chunk::pick(&units, at, &mut picked);
         }
         if !added {
             return Some(Partial { findings, parsed: ranges, tree });
