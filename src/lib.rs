@@ -28,7 +28,7 @@ use rayon::prelude::*;
 
 use cli::{ApplyArgs, Cli, Command, CommitArgs, Common, Format, TransformsCommand};
 use output::Output;
-use pipeline::{Engine, FileOutcome, Mode, Plan};
+use pipeline::{Engine, FileOutcome, Mode};
 use render::Diagnostic;
 use render::pr_body::{Change, FileReport};
 use render::text::{Summary, plural};
@@ -154,23 +154,17 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
         let Some(planned) = file.planned.take() else { continue };
         let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key, true);
         let plan = pipeline::select(&processed.engine, &file.path, &planned.bytes, planned.plan, &keep);
-        file.fixed = 0;
-        let rewrite = match plan {
-            Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite,
-            Ok(_) => continue,
-            Err(e) => {
-                out.error(&format!("{}: {e}", render::display_path(&file.path)));
-                processed.status = ExitStatus::Error;
-                continue;
-            }
-        };
-        match write::replace(&file.path, &planned.bytes, &rewrite.bytes) {
-            Ok(()) => file.fixed = rewrite.fixed.len(),
-            Err(e) => {
-                out.error(&format!("{}: {e}", render::display_path(&file.path)));
-                processed.status = ExitStatus::Error;
-            }
-        }
+        let written = plan.map_err(|e| e.to_string()).and_then(|plan| match plan.rewrite {
+            Some(rewrite) => write::replace(&file.path, &planned.bytes, &rewrite.bytes)
+                .map(|()| rewrite.fixed.len())
+                .map_err(|e| e.to_string()),
+            None => Ok(0),
+        });
+        file.fixed = written.unwrap_or_else(|e| {
+            out.error(&format!("{}: {e}", render::display_path(&file.path)));
+            processed.status = ExitStatus::Error;
+            0
+        });
     }
     report_apply(&processed.files, out);
     Ok(processed.status)
