@@ -35,31 +35,28 @@ fn routes_diff(bencher: divan::Bencher) {
 /// `check` on modules of growing size: time should grow linearly with the bytes parsed.
 #[divan::bench(args = [10, 100, 1000])]
 fn module_check(bencher: divan::Bencher, functions: usize) {
-    let engine = engine();
-    let text = module(functions);
-    bencher
-        .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings).expect("plans"));
+    bench_module(bencher, functions, Want::Findings);
 }
 
 /// `diff` on the same modules: planning plus the rewrite, verified by re-parsing the statements it changed.
 #[divan::bench(args = [10, 100, 1000])]
 fn module_diff(bencher: divan::Bencher, functions: usize) {
-    let engine = engine();
-    let text = module(functions);
-    bencher
-        .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Preview).expect("plans"));
+    bench_module(bencher, functions, Want::Preview);
 }
 
 /// `apply` on the same modules: the whole file parsed, and the whole rewrite re-parsed.
 #[divan::bench(args = [10, 100, 1000])]
 fn module_apply(bencher: divan::Bencher, functions: usize) {
+    bench_module(bencher, functions, Want::Rewrite);
+}
+
+/// Plans a module of `functions` async functions as `want` says, counting its bytes.
+fn bench_module(bencher: divan::Bencher, functions: usize, want: Want) {
     let engine = engine();
     let text = module(functions);
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Rewrite).expect("plans"));
+        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), want).expect("plans"));
 }
 
 /// A large module that mentions the factory once, in its last statement: `check` parses that statement only.
