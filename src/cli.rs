@@ -121,8 +121,8 @@ pub struct CommitArgs {
     pub force: bool,
 
     /// One commit, one per transform, or one per top-level directory.
-    #[arg(long, value_enum, default_value_t = crate::git::Split::Single)]
-    pub split: crate::git::Split,
+    #[arg(long, value_enum, default_value_t = Split::Single)]
+    pub split: Split,
 
     /// The commits' author, `Name <email>`. Default: git's configuration.
     #[arg(long, value_name = "NAME <EMAIL>")]
@@ -175,11 +175,32 @@ pub enum TransformsCommand {
     },
 }
 
+/// How fixes are grouped into commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Split {
+    /// One commit.
+    Single,
+    /// One commit per transform.
+    Transform,
+    /// One commit per top-level directory of the repository.
+    Directory,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+impl From<Color> for anstream::ColorChoice {
+    fn from(color: Color) -> Self {
+        match color {
+            Color::Auto => Self::Auto,
+            Color::Always => Self::Always,
+            Color::Never => Self::Never,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

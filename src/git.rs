@@ -9,22 +9,12 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 use thiserror::Error;
 
+use crate::cli::Split;
 use crate::finding::SiteKey;
 use crate::pipeline::{Engine, FileOutcome, Plan, plan_selected, select};
 use crate::render::display_path;
 use crate::render::text::plural;
 use crate::select::Declined;
-
-/// How fixes are grouped into commits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Split {
-    /// One commit.
-    Single,
-    /// One commit per transform.
-    Transform,
-    /// One commit per top-level directory of the repository.
-    Directory,
-}
 
 /// What `awaitfix commit` was asked for.
 #[derive(Debug)]

@@ -47,7 +47,7 @@ pub enum ExitStatus {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
-    let out = Output::new(cli.color, cli.quiet, cli.verbose);
+    let out = Output::new(cli.color.into(), cli.quiet, cli.verbose);
     match cli.command {
         Command::Check(args) => {
             let outcomes = process(&args.common, Mode::Check, &out)?;

@@ -7,10 +7,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use anstream::{AutoStream, ColorChoice};
+pub use anstream::ColorChoice;
+use anstream::AutoStream;
 use anstyle::{AnsiColor, Style};
-
-use crate::cli::Color;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -23,12 +22,8 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(color: Color, quiet: bool, verbose: bool) -> Self {
-        let choice = match color {
-            Color::Auto => ColorChoice::Auto,
-            Color::Always => ColorChoice::Always,
-            Color::Never => ColorChoice::Never,
-        };
+    /// Prints with colour as `choice` says (`Auto`: on a terminal, unless `NO_COLOR` and the like say no).
+    pub fn new(choice: ColorChoice, quiet: bool, verbose: bool) -> Self {
         Self { choice, quiet, verbose }
     }
 
