@@ -53,7 +53,7 @@ fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
     })
 }
 
-/// Walks `paths`; `threads` bounds the walker's parallelism.
+/// Walks `paths`, leaving out what `excludes` match; the files come out sorted.
 pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
     let mut walked = Walked::default();
     let mut dirs = Vec::new();

@@ -1,5 +1,5 @@
 //! AWF001: `await F(...)` where F resolves to the sync function of a pair.
-//! Candidates come from `awaited_call.scm`; name resolution decides which of them call the sync function.
+//! Candidates are the `@awaited` captures of `candidates.scm`; name resolution decides which of them call the sync function.
 //! An awaited name the resolver cannot follow becomes an AWF004 site for review.
 
 use super::callee::{self, Reach, Twin, awaited_call, operand};
