@@ -2,7 +2,7 @@
 //! Candidates are the `@awaited` captures of `candidates.scm`; name resolution decides which of them call the sync function.
 //! An awaited name the resolver cannot follow becomes an AWF004 site for review.
 
-use super::callee::{self, Reach, Twin, awaited_call, operand};
+use super::callee::{self, Reach, Twin, awaited_call, callee_text, operand};
 use super::{Action, Candidate, Captured, FileContext, Site, StatusOf, may_name_pair};
 use crate::finding::Rule;
 use crate::resolve::{Context, Scopes};
@@ -67,10 +67,4 @@ pub(super) fn sites<'tree, 'f, 's>(
         out.push(Site { rule, found: c.clone(), transform, pair, bindings, scope, action, status, message });
     }
     out
-}
-
-/// The callee as written, without the white space a multi-line callee may hold.
-pub(super) fn callee_text(text: &str, call: tree_sitter::Node) -> String {
-    let callee = call.child_by_field_name("function").map_or("", |f| &text[f.byte_range()]);
-    callee.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
 }

@@ -28,7 +28,7 @@ pub(super) fn sites<'tree, 'f, 's>(
             continue;
         };
         let context = scopes.context(scope);
-        let shown = super::awf001::callee_text(file.text, c.call);
+        let shown = callee::callee_text(file.text, c.call);
         let (action, message) = if context == Context::Async {
             (Action::AddAwait, format!("`{shown}(...)` returns a coroutine that is never awaited; await it"))
         } else {

@@ -54,8 +54,8 @@ pub(super) fn sites<'tree, 'f, 's>(
         else {
             continue;
         };
-        let shown = super::awf001::callee_text(file.text, c.call);
-        let api_text = super::awf001::callee_text(file.text, receiver);
+        let shown = callee::callee_text(file.text, c.call);
+        let api_text = callee::callee_text(file.text, receiver);
         out.push(Site {
             rule: Rule::Awf003,
             found: c.clone(),

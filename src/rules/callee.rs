@@ -258,6 +258,12 @@ fn absolute_module(path: &std::path::Path, module: &str) -> String {
     format!(".{}", folders.join("."))
 }
 
+/// The callee as written, without the white space a multi-line callee may hold.
+pub(crate) fn callee_text(text: &str, call: tree_sitter::Node) -> String {
+    let callee = call.child_by_field_name("function").map_or("", |f| &text[f.byte_range()]);
+    callee.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
