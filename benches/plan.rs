@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use awaitfix::pipeline::{Engine, Want, plan};
+use awaitfix::engine::Engine;
+use awaitfix::plan::{Want, plan};
 
 fn main() {
     divan::main();

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use crate::pipeline::{Engine, Want, plan};
+use crate::engine::Engine;
+use crate::plan::{Want, plan};
 use crate::transform::Transform;
 
 /// One example whose rewrite differs from what the transform says.

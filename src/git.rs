@@ -11,7 +11,9 @@ use thiserror::Error;
 
 use crate::cli::Split;
 use crate::finding::SiteKey;
-use crate::pipeline::{Engine, FileOutcome, Plan, plan_selected, select};
+use crate::engine::Engine;
+use crate::pipeline::FileOutcome;
+use crate::plan::{Plan, plan_selected, select};
 use crate::render::display_path;
 use crate::render::text::plural;
 use crate::select::Declined;

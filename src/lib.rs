@@ -5,19 +5,23 @@ pub mod chunk;
 pub mod cli;
 pub mod config;
 pub mod edit;
+pub mod engine;
 pub mod examples;
 pub mod finding;
 pub mod fix;
 pub mod git;
 pub mod output;
 pub mod parse;
+pub mod partial;
 pub mod pipeline;
+pub mod plan;
 pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod select;
 pub mod source;
 pub mod transform;
+pub mod verify;
 pub mod walk;
 pub mod write;
 
@@ -28,7 +32,8 @@ use rayon::prelude::*;
 
 use cli::{ApplyArgs, Cli, Command, CommitArgs, Common, Format, TransformsCommand};
 use output::Output;
-use pipeline::{Engine, FileOutcome, Mode};
+use engine::Engine;
+use pipeline::{FileOutcome, Mode};
 use render::Diagnostic;
 use render::pr_body::{Change, FileReport};
 use render::text::{Summary, plural};
@@ -153,7 +158,7 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
     for file in &mut processed.files {
         let Some(planned) = file.planned.take() else { continue };
         let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key, true);
-        let plan = pipeline::select(&processed.engine, &file.path, &planned.bytes, planned.plan, &keep);
+        let plan = plan::select(&processed.engine, &file.path, &planned.bytes, planned.plan, &keep);
         let written = plan.map_err(|e| e.to_string()).and_then(|plan| match plan.rewrite {
             Some(rewrite) => write::replace(&file.path, &planned.bytes, &rewrite.bytes)
                 .map(|()| rewrite.fixed.len())

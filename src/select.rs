@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::finding::{SiteKey, site_keys};
 use crate::output::Output;
-use crate::pipeline::{Engine, FileOutcome, Plan, select};
+use crate::engine::Engine;
+use crate::pipeline::FileOutcome;
+use crate::plan::{Plan, select};
 use crate::render::diff::FileDiff;
 use crate::render::display_path;
 

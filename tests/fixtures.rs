@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use awaitfix::finding::Status;
-use awaitfix::pipeline::{Engine, Want, plan};
+use awaitfix::engine::Engine;
+use awaitfix::plan::{Want, plan};
 use awaitfix::render::diff::FileDiff;
 use awaitfix::render::{Diagnostic, text};
 use awaitfix::source::{LineIndex, Source};
@@ -112,7 +113,7 @@ fn check_other_mode(engine: &Engine, path: &Path) {
 }
 
 fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::finding::Finding> {
-    awaitfix::pipeline::plan(engine, path, bytes, Want::Rewrite).expect("a rewrite plans again").findings
+    awaitfix::plan::plan(engine, path, bytes, Want::Rewrite).expect("a rewrite plans again").findings
 }
 
 fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
@@ -126,7 +127,7 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
 
     // 0. `check` parses only the statements that mention tracked names: it must find exactly the same.
     //    `diff` plans from the same partial parse: it must show exactly the rewrite `apply` writes.
-    let checked = awaitfix::pipeline::plan(engine, path, &bytes, Want::Findings)
+    let checked = awaitfix::plan::plan(engine, path, &bytes, Want::Findings)
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let summary = |f: &awaitfix::finding::Finding| (f.rule, f.range.clone(), f.status, f.message.clone());
     assert_eq!(
@@ -134,7 +135,7 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         plan.findings.iter().map(summary).collect::<Vec<_>>(),
         "{name}: findings of the partial parse (left) differ from the whole file's (right)"
     );
-    let preview = awaitfix::pipeline::plan(engine, path, &bytes, Want::Preview)
+    let preview = awaitfix::plan::plan(engine, path, &bytes, Want::Preview)
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(
         preview.rewrite.as_ref().map(|r| (&r.bytes, &r.fixed)),
@@ -159,7 +160,7 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         assert_outside_edits_unchanged(&name, text, &rewrite.text, &plan.findings, &rewrite.fixed);
         // 4. A second run plans nothing.
         let again =
-            awaitfix::pipeline::plan(engine, path, &rewrite.bytes, Want::Rewrite).expect("rewrite plans");
+            awaitfix::plan::plan(engine, path, &rewrite.bytes, Want::Rewrite).expect("rewrite plans");
         assert!(again.rewrite.is_none(), "{name}: a second run still rewrites");
         assert!(
             again.findings.iter().all(|f| !f.is_fixable()),

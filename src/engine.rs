@@ -1,0 +1,120 @@
+//! The engine: what every worker shares — the validated transforms, the prefilter built from their names, and
+//! what decides `prefer` for a path. Built once per run from the command line and the configuration.
+
+use std::path::{Path, PathBuf};
+
+use memchr::memmem;
+
+use crate::config::Config;
+use crate::transform::{Prefer, Transform};
+
+/// Everything shared by the workers: validated transforms, the prefilter built from their names, and what
+/// decides `prefer` for a file.
+pub struct Engine {
+    pub(crate) transforms: Vec<Transform>,
+    /// Searchers for the pairs' names, leaving out a name that contains another: each of its spellings
+    /// contains a spelling of the other, on the same line.
+    pub(crate) prefilter: Vec<memmem::Finder<'static>>,
+    /// `--prefer`, which wins over everything.
+    prefer: Option<Prefer>,
+    config: Option<Config>,
+    /// Paths are matched against override globs relative to this folder (the configuration's, else the
+    /// working directory).
+    root: PathBuf,
+}
+
+impl Engine {
+    pub fn new(transforms: Vec<Transform>) -> Self {
+        let names: Vec<&str> = pair_names(&transforms).filter(|n| !n.is_empty()).collect();
+        // Leave out a name that contains another one, and a name met before.
+        let prefilter = (names.iter().enumerate())
+            .filter(|&(i, n)| !names.iter().enumerate().any(|(j, m)| n.contains(m) && (n != m || j < i)))
+            .map(|(_, n)| memmem::Finder::new(n).into_owned())
+            .collect();
+        let root = std::env::current_dir().unwrap_or_default();
+        Self { transforms, prefilter, prefer: None, config: None, root }
+    }
+
+    /// The ids of the active transforms, in order.
+    pub fn transform_ids(&self) -> Vec<String> {
+        self.transforms.iter().map(|t| t.id.clone()).collect()
+    }
+
+    /// Sets the command line's `--prefer` and the configuration file.
+    pub fn with_settings(mut self, prefer: Option<Prefer>, config: Option<Config>) -> Self {
+        if let Some(c) = &config {
+            self.root = std::path::absolute(&c.root).unwrap_or_else(|_| c.root.clone());
+        }
+        self.prefer = prefer;
+        self.config = config;
+        self
+    }
+
+    /// `prefer` for one transform and file: `--prefer`, else the configuration's override or setting for the
+    /// path, else the transform's override or setting.
+    pub(crate) fn prefer_for(&self, transform: &Transform, path: &Path) -> Prefer {
+        if let Some(prefer) = self.prefer {
+            return prefer;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+        self.config
+            .as_ref()
+            .and_then(|c| c.prefer_for(relative))
+            .unwrap_or_else(|| transform.prefer_for(relative))
+    }
+
+    /// Whether a pair's name occurs in `bytes` anywhere but on a comment line: only then can the file hold a
+    /// site. Aliases cannot escape this test: binding an alias needs an import that names the original. A line
+    /// whose first non-blank character is `#` is a comment, or text inside a triple-quoted string; with a `{`
+    /// it might be an f-string's replacement field, so it counts as code.
+    pub fn mentions_in_code(&self, bytes: &[u8]) -> bool {
+        self.prefilter.iter().flat_map(|name| name.find_iter(bytes)).any(|at| {
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            let line = &bytes[line_start..line_end];
+            let comment = line.trim_ascii_start().starts_with(b"#") && memchr::memchr(b'{', line).is_none();
+            !comment
+        })
+    }
+}
+
+/// The sync and async names of every pair: what the prefilter looks for.
+pub(crate) fn pair_names(transforms: &[Transform]) -> impl Iterator<Item = &str> {
+    transforms.iter().flat_map(|t| &t.pairs).flat_map(|p| [p.sync.as_str(), p.async_name.as_str()])
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_on_comment_lines_alone_need_no_parse() {
+        let engine = Engine::new(crate::transform::builtins().unwrap());
+        assert!(!engine.mentions_in_code(b"x = 1\n    # TODO: get_websocket_manager_async\n"));
+        assert!(engine.mentions_in_code(b"# get_websocket_manager\nm = get_websocket_manager()\n"));
+        assert!(
+            engine.mentions_in_code(b"x = 1  # get_websocket_manager\n"),
+            "a trailing comment needs a parse"
+        );
+        assert!(engine.mentions_in_code(b"s = f'''\n#{await get_websocket_manager()}\n'''\n"));
+        assert!(
+            engine.mentions_in_code(b"\"\"\"get_websocket_manager\"\"\"\n"),
+            "strings are left to the parser"
+        );
+        assert!(engine.mentions_in_code(b"m = get_websocket_manager_async()\n"), "a name containing another");
+    }
+
+    #[test]
+    fn every_pair_name_passes_the_prefilter() {
+        // `get_manager` is searched for alone; `manager_sync` contains neither other name.
+        let yaml = "id: t\npairs:\n  - sync: manager_sync\n    async: get_manager\n  - sync: x_get_manager_y\n    async: other\n";
+        let engine = Engine::new(vec![crate::transform::parse("t.yaml", yaml).unwrap()]);
+        assert_eq!(engine.prefilter.len(), 3, "x_get_manager_y is found through get_manager");
+        for name in ["manager_sync", "get_manager", "x_get_manager_y", "other"] {
+            assert!(engine.mentions_in_code(format!("v = {name}()\n").as_bytes()), "{name}");
+        }
+        assert!(!engine.mentions_in_code(b"v = manager()\n"));
+    }
+}

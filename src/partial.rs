@@ -1,0 +1,100 @@
+//! The partial parse: a file's text in, its findings out, from parsing only the statements that mention a
+//! tracked name. A fixed point: the rules name what else they must see (aliases, modules, asyncio), and the
+//! statements that mention those are added until nothing new is picked. `plan` falls back to the whole file.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use memchr::memmem;
+
+use crate::engine::{Engine, pair_names};
+use crate::finding::Finding;
+use crate::parse;
+use crate::rules::{self, FileContext};
+use crate::transform::Prefer;
+
+/// What a partial parse found, and what it parsed.
+pub(crate) struct Partial {
+    pub findings: Vec<Finding>,
+    /// The byte ranges parsed (sorted, disjoint), and their tree.
+    pub parsed: Vec<Range<usize>>,
+    pub tree: tree_sitter::Tree,
+}
+
+/// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a
+/// tracked name, with the `def`, `class` and `with` headers around them (see `chunk`): first those naming a
+/// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
+/// modules of attribute calls, asyncio), and star imports. `None` when the whole file must be parsed: the scan was unsure, or the
+/// statements picked do not parse cleanly (a syntax error is then reported from the whole file).
+pub(crate) fn check_mentions(
+    engine: &Engine,
+    path: &Path,
+    text: &str,
+    prefer: &[Prefer],
+    declined: &[usize],
+) -> Option<Partial> {
+    let units = crate::chunk::outline(text)?;
+    let mut picked = Vec::new();
+    // The names whose every spelling is picked already.
+    let mut searched: HashSet<String> = pair_names(&engine.transforms).map(str::to_string).collect();
+    for at in engine.prefilter.iter().flat_map(|name| name.find_iter(text.as_bytes())) {
+        crate::chunk::pick(&units, at, &mut picked);
+    }
+    for unit in &units {
+        let statement = &text[unit.range.clone()];
+        if statement.starts_with("from ") && statement.contains('*') {
+            crate::chunk::pick(&units, unit.range.start, &mut picked);
+        }
+    }
+    loop {
+        let ranges = parse::joined(&picked);
+        // Most of the file to parse: parsing it whole is as fast, and nothing is left to pick.
+        if ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
+            return None;
+        }
+        let tree = parse::parse_ranges(text, &ranges)?;
+        if tree.root_node().has_error() {
+            return None;
+        }
+        let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer, declined };
+        let (findings, names) = rules::check_tracking(&file);
+        let new: Vec<&str> = names.into_iter().filter(|name| searched.insert(name.to_string())).collect();
+        let mut added = false;
+        for at in new.iter().flat_map(|name| memmem::find_iter(text.as_bytes(), name)) {
+            added |= crate::chunk::pick(&units, at, &mut picked);
+        }
+        if !added {
+            return Some(Partial { findings, parsed: ranges, tree });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Want, plan};
+
+    #[test]
+    fn nested_sites_are_found_from_a_partial_parse() {
+        let engine = Engine::new(crate::transform::builtins().unwrap());
+        let filler: String =
+            (0..30).map(|i| format!("    def other{i}(self):\n        return {i}\n\n")).collect();
+        let text = format!(
+            "from m import get_websocket_manager\n\n\nclass C:\n{filler}    async def f(self, ctx):\n        \
+             with pytest.raises(TypeError):\n            await get_websocket_manager(ctx)\n        if ctx:\n            \
+             return await get_websocket_manager(ctx)\n"
+        );
+        let prefer = [Prefer::Sync];
+        let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[])
+            .expect("a partial parse")
+            .findings;
+        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite).unwrap().findings;
+        let shown = |f: &[Finding]| {
+            f.iter().map(|f| (f.range.clone(), f.status, f.message.clone())).collect::<Vec<_>>()
+        };
+        assert_eq!(shown(&partial), shown(&full));
+        assert_eq!(partial.len(), 2);
+        assert_eq!(partial[0].status, crate::finding::Status::Intentional);
+    }
+}

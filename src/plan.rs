@@ -1,0 +1,178 @@
+//! Planning: a file's bytes in, its findings and verified rewrite out (`Plan`). Pure: decode, parse (partly,
+//! when only findings or a preview are wanted), run the rules, apply the fixes and verify the rewrite.
+
+use std::path::Path;
+
+use crate::engine::Engine;
+use crate::finding::{Finding, SiteKey, site_keys};
+use crate::parse;
+use crate::partial::{Partial, check_mentions};
+use crate::render::pr_body::{Change, site_changes};
+use crate::render::{Diagnostic, display_path};
+use crate::rules::{self, FileContext};
+use crate::source::{LineIndex, Source};
+use crate::transform::Prefer;
+use crate::verify::{verify, verify_parsed};
+
+/// A file's findings and, when any is fixable, its verified rewrite.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub source: Source,
+    pub findings: Vec<Finding>,
+    /// The rewritten text and the bytes to write, when a fix applies.
+    pub rewrite: Option<Rewrite>,
+}
+
+impl Plan {
+    /// The findings placed in the file shown as `path`.
+    pub fn diagnostics(&self, path: &Path) -> Vec<Diagnostic> {
+        let shown = display_path(path);
+        let index = LineIndex::new(&self.source.text);
+        self.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect()
+    }
+
+    /// Each fixed site's line before and after; none without a rewrite.
+    pub fn changes(&self) -> Vec<Change> {
+        let fixed = self.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
+        site_changes(&self.source.text, &self.findings, fixed)
+    }
+}
+
+/// A file's plan with the bytes it was made from (they are what a later write checks the file against).
+#[derive(Debug)]
+pub struct Planned {
+    pub bytes: Vec<u8>,
+    pub plan: Plan,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rewrite {
+    pub text: String,
+    pub bytes: Vec<u8>,
+    /// Indices into `findings` of the fixes applied.
+    pub fixed: Vec<usize>,
+    /// The edits made, sorted, in the original text's offsets.
+    pub edits: Vec<crate::edit::Edit>,
+}
+
+/// How much of a file a plan needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// The findings (`check`): only the statements that mention tracked names are parsed, so a syntax error
+    /// elsewhere goes unseen.
+    Findings,
+    /// The findings and a rewrite to show (`diff`): parsed as for `Findings`; the rewritten statements are
+    /// parsed again to verify the rewrite (see `verify_parsed`).
+    Preview,
+    /// The findings and a rewrite to write (`apply`, `commit`): the whole file is parsed, a file with a
+    /// syntax error anywhere is refused, and the whole rewrite is parsed again.
+    Rewrite,
+}
+
+/// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite as `want` says. Pure:
+/// bytes in, plan out. `path` decides per-path overrides only. Errors are one line, without the path.
+pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], want: Want) -> Result<Plan, PlanError> {
+    plan_declining(engine, path, bytes, want, &[])
+}
+
+/// Plans a rewrite with only the fixes of the sites that `keep` accepts; the others stay as they are, and
+/// the kept fixes are planned knowing that (an import a declined site still needs is kept).
+pub fn plan_selected(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    keep: &dyn Fn(&SiteKey) -> bool,
+) -> Result<Plan, PlanError> {
+    let full = plan(engine, path, bytes, Want::Rewrite)?;
+    select(engine, path, bytes, full, keep)
+}
+
+/// `full`, the `Want::Rewrite` plan of `bytes`, with only the fixes of the sites that `keep` accepts (see
+/// `plan_selected`); for a caller that already holds the whole plan.
+pub fn select(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    full: Plan,
+    keep: &dyn Fn(&SiteKey) -> bool,
+) -> Result<Plan, PlanError> {
+    let keys = site_keys(&full.source.text, &full.findings);
+    let mut declined: Vec<usize> = (full.findings.iter().zip(&keys))
+        .filter(|(f, key)| f.is_fixable() && !keep(key))
+        .map(|(f, _)| f.range.start)
+        .collect();
+    if declined.is_empty() {
+        return Ok(full);
+    }
+    declined.sort_unstable();
+    plan_declining(engine, path, bytes, Want::Rewrite, &declined)
+}
+
+fn plan_declining(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    want: Want,
+    declined: &[usize],
+) -> Result<Plan, PlanError> {
+    let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
+    let text = source.text.as_str();
+    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
+    if want != Want::Rewrite
+        && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
+    {
+        let Partial { findings, parsed, tree } = partial;
+        if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
+            return Ok(Plan { source, findings, rewrite: None });
+        }
+        let applied = crate::fix::apply(text, &findings, |_| true);
+        let bytes = verify_parsed(&tree, &parsed, &applied, &source)?;
+        let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
+        return Ok(Plan { source, findings, rewrite: Some(rewrite) });
+    }
+    let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
+    if let Some((at, what)) = parse::first_error(&tree) {
+        let (line, column) = LineIndex::new(text).position(at);
+        let message = format!("syntax error ({what}); file not checked or changed");
+        return Err(PlanError { position: Some((line, column)), message });
+    }
+    let file =
+        FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
+    let findings = rules::check(&file);
+    if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
+        return Ok(Plan { source, findings, rewrite: None });
+    }
+    let applied = crate::fix::apply(text, &findings, |_| true);
+    let bytes = verify(&tree, &applied, &source)?;
+    let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
+    Ok(Plan { source, findings, rewrite: Some(rewrite) })
+}
+
+/// Why a file could not be checked or rewritten: one line, positioned in the file when that helps.
+#[derive(Debug)]
+pub struct PlanError {
+    /// 1-based line and character column.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl From<String> for PlanError {
+    fn from(message: String) -> Self {
+        Self { position: None, message }
+    }
+}
+
+impl From<&str> for PlanError {
+    fn from(message: &str) -> Self {
+        message.to_string().into()
+    }
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "{line}:{column}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
