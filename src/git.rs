@@ -16,7 +16,7 @@ use crate::pipeline::FileOutcome;
 use crate::plan::{Plan, plan_selected, select};
 use crate::render::display_path;
 use crate::render::text::plural;
-use crate::select::Declined;
+use crate::interactive::Declined;
 
 /// What `awaitfix commit` was asked for.
 #[derive(Debug)]

@@ -10,6 +10,7 @@ pub mod examples;
 pub mod finding;
 pub mod fix;
 pub mod git;
+pub mod interactive;
 pub mod output;
 pub mod parse;
 pub mod partial;
@@ -18,7 +19,6 @@ pub mod plan;
 pub mod render;
 pub mod resolve;
 pub mod rules;
-pub mod select;
 pub mod source;
 pub mod transform;
 pub mod verify;
@@ -37,7 +37,7 @@ use pipeline::{FileOutcome, Mode};
 use render::Diagnostic;
 use render::pr_body::{Change, FileReport};
 use render::text::{Summary, plural};
-use select::Declined;
+use interactive::Declined;
 
 /// The process exit status of a command (DESIGN §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +154,7 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
 /// that were accepted.
 fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let mut processed = process(&args.common, Mode::Plan, out)?;
-    let declined = select::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
+    let declined = interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
     for file in &mut processed.files {
         let Some(planned) = file.planned.take() else { continue };
         let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key, true);
@@ -181,7 +181,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let repo = git::open(&first)?;
     let processed = process(&args.common, Mode::Plan, out)?;
     let declined = match args.interactive {
-        true => select::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out),
+        true => interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out),
         false => Declined::default(),
     };
     let command = command_line();
