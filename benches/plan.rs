@@ -5,6 +5,7 @@ use std::path::Path;
 
 use awaitfix::engine::Engine;
 use awaitfix::plan::{Want, plan};
+use awaitfix::selection::Selection;
 
 fn main() {
     divan::main();
@@ -30,7 +31,7 @@ fn module(n: usize) -> String {
 fn routes_diff(bencher: divan::Bencher) {
     let engine = engine();
     let bytes = include_bytes!("../examples/backend/app/routes/websocket_routes.py");
-    bencher.bench(|| plan(&engine, Path::new("routes.py"), bytes, Want::Rewrite).expect("plans"));
+    bencher.bench(|| plan(&engine, Path::new("routes.py"), bytes, Want::Rewrite, &Selection::all()).expect("plans"));
 }
 
 /// `check` on modules of growing size: time should grow linearly with the bytes parsed.
@@ -57,7 +58,7 @@ fn bench_module(bencher: divan::Bencher, functions: usize, want: Want) {
     let text = module(functions);
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), want).expect("plans"));
+        .bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), want, &Selection::all()).expect("plans"));
 }
 
 /// A large module that mentions the factory once, in its last statement: `check` parses that statement only.
@@ -66,5 +67,5 @@ fn one_mention_check(bencher: divan::Bencher) {
     let engine = engine();
     let text = module(1000).replace("get_websocket_manager", "get_other_manager")
         + "\nNAME = \"get_websocket_manager\"\n";
-    bencher.bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings).expect("plans"));
+    bencher.bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings, &Selection::all()).expect("plans"));
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::engine::Engine;
 use crate::plan::{Want, plan};
+use crate::selection::Selection;
 use crate::transform::Transform;
 
 /// One example whose rewrite differs from what the transform says.
@@ -37,7 +38,7 @@ fn rewrite(engine: &Engine, snippet: &str) -> Result<String, String> {
         source.push('\n');
     }
     let planned =
-        plan(engine, Path::new("example.py"), source.as_bytes(), Want::Rewrite).map_err(|e| e.to_string())?;
+        plan(engine, Path::new("example.py"), source.as_bytes(), Want::Rewrite, &Selection::all()).map_err(|e| e.to_string())?;
     let text = planned.rewrite.map_or(source, |r| r.text);
     let body: Vec<&str> = text.lines().skip(1).map(|l| l.strip_prefix("    ").unwrap_or(l)).collect();
     Ok(body.join("\n"))

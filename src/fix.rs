@@ -16,10 +16,10 @@ pub struct Applied {
     pub edits: Vec<Edit>,
 }
 
-/// Applies every safe fix of an open finding that `accept` approves. A fix is skipped when one of its edits
+/// Applies every safe fix of an open finding. A fix is skipped when one of its edits
 /// overlaps an edit already taken; fixes nested inside each other's edits (`await F(await F())`) both apply,
 /// and an edit that several fixes share (one import statement) is applied once.
-pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> bool) -> Applied {
+pub fn apply(text: &str, findings: &[Finding]) -> Applied {
     let mut order: Vec<usize> = (0..findings.len())
         .filter(|&i| findings[i].is_fixable())
         .filter(|&i| findings[i].fix.as_ref().is_some_and(|f| f.applicability() == Applicability::Safe))
@@ -34,9 +34,6 @@ pub fn apply(text: &str, findings: &[Finding], mut accept: impl FnMut(usize) -> 
         let new: Vec<&Edit> = fix.edits().iter().filter(|e| !taken.contains(e)).collect();
         if new.iter().any(|e| taken.iter().any(|t| overlaps(e, t))) {
             overlapping.push(i);
-            continue;
-        }
-        if !accept(i) {
             continue;
         }
         taken.extend(new);
@@ -85,7 +82,7 @@ mod tests {
             finding(vec![Edit::replacement(1..3, "ab"), Edit::insertion(4, "!")]),
             finding(vec![Edit::deletion(2..4)]),
         ];
-        let applied = apply(text, &findings, |_| true);
+        let applied = apply(text, &findings);
         assert_eq!(applied.text, "0ab3!4589");
         assert_eq!(
             apply(
@@ -93,8 +90,7 @@ mod tests {
                 &[
                     finding(vec![Edit::deletion(0..2), Edit::deletion(8..10)]),
                     finding(vec![Edit::deletion(4..5)])
-                ],
-                |_| true
+                ]
             )
             .text,
             "23567",
@@ -105,17 +101,9 @@ mod tests {
     }
 
     #[test]
-    fn declined_fixes_leave_text_alone() {
-        let findings = vec![finding(vec![Edit::deletion(0..1)]), finding(vec![Edit::deletion(2..3)])];
-        let applied = apply("abc", &findings, |i| i == 1);
-        assert_eq!(applied.text, "ab");
-        assert_eq!(applied.fixed, vec![1]);
-    }
-
-    #[test]
     fn suppressed_findings_are_never_applied() {
         let mut f = finding(vec![Edit::deletion(0..1)]);
         f.status = Status::Suppressed;
-        assert_eq!(apply("abc", &[f], |_| true).text, "abc");
+        assert_eq!(apply("abc", &[f]).text, "abc");
     }
 }

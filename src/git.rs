@@ -10,13 +10,12 @@ use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 use thiserror::Error;
 
 use crate::cli::Split;
-use crate::finding::SiteKey;
 use crate::engine::Engine;
 use crate::pipeline::FileOutcome;
-use crate::plan::{Plan, plan_selected, select};
+use crate::plan::{Plan, Want, plan};
 use crate::render::display_path;
 use crate::render::text::plural;
-use crate::interactive::Declined;
+use crate::selection::Selection;
 
 /// What `awaitfix commit` was asked for.
 #[derive(Debug)]
@@ -116,7 +115,7 @@ pub fn commit(
     repo: &Repository,
     engine: &Engine,
     files: &[FileOutcome],
-    declined: &Declined,
+    selection: &Selection,
     options: &Options,
 ) -> Result<Option<Committed>, CommitError> {
     let head = match repo.head() {
@@ -162,10 +161,8 @@ pub fn commit(
         for &t in &group.targets {
             let target = &targets[t];
             let exact = target.head == target.read();
-            let keep = |key: &SiteKey| {
-                declined.keeps(&target.outcome.path, key, exact) && group.transforms.contains(&key.transform)
-            };
-            let plan = plan_file(engine, target, &target.head, &keep)?;
+            let wanted = selection.in_version(exact).of_transforms(&group.transforms);
+            let plan = plan_file(engine, target, &target.head, &wanted)?;
             let Some(rewrite) = &plan.rewrite else { continue };
             let before =
                 final_plans.get(&t).and_then(|p| p.rewrite.as_ref()).map_or(&target.head, |r| &r.bytes);
@@ -191,7 +188,7 @@ pub fn commit(
     // Every version of every file is planned before anything is written: a failure leaves all as it was.
     let checkout = match options.no_checkout {
         true => Vec::new(),
-        false => plan_checkout(repo, engine, &targets, &final_plans, declined)?,
+        false => plan_checkout(repo, engine, &targets, &final_plans, selection)?,
     };
     let log = format!("awaitfix commit: {}", options.command);
     repo.reference(&refname, tip.id(), true, &log)?;
@@ -282,19 +279,19 @@ fn relative_to(workdir: &Path, path: &Path) -> Option<PathBuf> {
     folder.join(absolute.file_name()?).strip_prefix(workdir).ok().map(Path::to_path_buf)
 }
 
-/// The plan of one version of a file, with the fixes `keep` wants. The work tree's plan is reused when the
-/// bytes are the same.
+/// The plan of one version of a file, with the fixes `selection` wants. The work tree's plan is reused when
+/// the bytes are the same.
 fn plan_file(
     engine: &Engine,
     target: &Target,
     bytes: &[u8],
-    keep: &dyn Fn(&SiteKey) -> bool,
+    selection: &Selection,
 ) -> Result<Plan, CommitError> {
     let path = &target.outcome.path;
     let planned = target.outcome.planned.as_ref().expect("targets are planned");
     let plan = match bytes == planned.bytes {
-        true => select(engine, path, bytes, planned.plan.clone(), keep),
-        false => plan_selected(engine, path, bytes, keep),
+        true => planned.plan.clone().narrow(engine, path, bytes, Want::Rewrite, selection),
+        false => plan(engine, path, bytes, Want::Rewrite, selection),
     };
     plan.map_err(|e| CommitError::File { path: display_path(path), message: e.to_string() })
 }
@@ -455,7 +452,7 @@ fn plan_checkout(
     engine: &Engine,
     targets: &[Target],
     plans: &BTreeMap<usize, Plan>,
-    declined: &Declined,
+    selection: &Selection,
 ) -> Result<Vec<Checkout>, CommitError> {
     let index = repo.index()?;
     let mut out = Vec::new();
@@ -463,7 +460,7 @@ fn plan_checkout(
         let target = &targets[t];
         let read = target.read();
         // The sites were chosen on the work tree's version: an exact choice there, a careful one elsewhere.
-        let keep = |exact: bool| move |key: &SiteKey| declined.keeps(&target.outcome.path, key, exact);
+        let keep = |exact: bool| selection.in_version(exact);
         let committed = &committed.rewrite.as_ref().expect("committed files are rewritten").bytes;
         let work = match *read == target.head {
             true => committed.clone(),
@@ -579,8 +576,8 @@ fn rewritten(
     engine: &Engine,
     target: &Target,
     bytes: &[u8],
-    keep: &dyn Fn(&SiteKey) -> bool,
+    selection: &Selection,
 ) -> Result<Vec<u8>, CommitError> {
-    let plan = plan_file(engine, target, bytes, keep)?;
+    let plan = plan_file(engine, target, bytes, selection)?;
     Ok(plan.rewrite.map_or_else(|| bytes.to_vec(), |r| r.bytes))
 }

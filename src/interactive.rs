@@ -1,41 +1,17 @@
-//! Choosing sites (`--interactive`): planned files in, the sites the user declined out. For each fixable site
-//! it shows the hunk of that site's fix alone and asks y/n/a/q, like `git add -p`, on stderr (stdout stays
-//! what scripts read); reading the answers from any `BufRead` lets tests drive it through stdin.
+//! Choosing sites (`--interactive`): planned files in, a `Selection` without the sites the user declined out.
+//! For each fixable site it shows the hunk of that site's fix alone and asks y/n/a/q, like `git add -p`, on
+//! stderr (stdout stays what scripts read); reading the answers from any `BufRead` lets tests drive it.
 
-use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
 
 use crate::finding::{SiteKey, site_keys};
 use crate::output::Output;
 use crate::engine::Engine;
 use crate::pipeline::FileOutcome;
-use crate::plan::{Plan, select};
+use crate::plan::{Plan, Want};
 use crate::render::diff::FileDiff;
 use crate::render::display_path;
-
-/// The sites whose fix is not wanted, per file. A site is named by its key, so the choice carries over to
-/// another version of the file (the committed one when the work tree differs).
-#[derive(Debug, Default)]
-pub struct Declined(HashMap<PathBuf, HashSet<SiteKey>>);
-
-impl Declined {
-    /// Whether the fix of `key` in `path` is wanted. `exact` when `key` comes from the version of the file
-    /// the user was asked about; in another version (the committed one, when the work tree has changes),
-    /// sites shift, so every site with the text of a declined one is declined.
-    pub fn keeps(&self, path: &Path, key: &SiteKey, exact: bool) -> bool {
-        self.0.get(path).is_none_or(|declined| match exact {
-            true => !declined.contains(key),
-            false => !declined
-                .iter()
-                .any(|d| d.rule == key.rule && d.transform == key.transform && d.text == key.text),
-        })
-    }
-
-    fn decline(&mut self, path: &Path, key: SiteKey) {
-        self.0.entry(path.to_path_buf()).or_default().insert(key);
-    }
-}
+use crate::selection::Selection;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Answer {
@@ -50,8 +26,8 @@ const HELP: &str = "y - fix this site\nn - do not fix this site\na - fix this si
 
 /// Asks about every site that the planned files would fix, in path and source order. After `a` the rest is
 /// fixed without asking; after `q`, or at the end of the input, the rest is declined.
-pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Declined {
-    let mut declined = Declined::default();
+pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out: &Output) -> Selection {
+    let mut declined = Selection::all();
     let mut rest: Option<Answer> = None;
     let sites: Vec<(&FileOutcome, usize, SiteKey)> = files
         .iter()
@@ -71,10 +47,10 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
             Some(answer) => answer,
             None => {
                 // The fix as it would be alone (its import edit planned for the other sites staying).
-                let alone = |k: &SiteKey| *k == key;
-                let text = match select(engine, &file.path, &planned.bytes, plan.clone(), &alone) {
+                let alone = Selection::only(key.clone());
+                let text = match plan.clone().narrow(engine, &file.path, &planned.bytes, Want::Rewrite, &alone) {
                     Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
-                    _ => crate::fix::apply(&plan.source.text, &plan.findings, |j| j == i).text,
+                    _ => crate::fix::apply(&plan.source.text, std::slice::from_ref(&plan.findings[i])).text,
                 };
                 let d = &file.diagnostics[i];
                 out.prompt(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));

@@ -19,6 +19,7 @@ pub mod plan;
 pub mod render;
 pub mod resolve;
 pub mod rules;
+pub mod selection;
 pub mod source;
 pub mod transform;
 pub mod verify;
@@ -37,7 +38,7 @@ use pipeline::{FileOutcome, Mode};
 use render::Diagnostic;
 use render::pr_body::{Change, FileReport};
 use render::text::{Summary, plural};
-use interactive::Declined;
+use selection::Selection;
 
 /// The process exit status of a command (DESIGN §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,11 +155,11 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
 /// that were accepted.
 fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let mut processed = process(&args.common, Mode::Plan, out)?;
-    let declined = interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
+    let selection = interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
     for file in &mut processed.files {
         let Some(planned) = file.planned.take() else { continue };
-        let keep = |key: &finding::SiteKey| declined.keeps(&file.path, key, true);
-        let plan = plan::select(&processed.engine, &file.path, &planned.bytes, planned.plan, &keep);
+        let engine = &processed.engine;
+        let plan = planned.plan.narrow(engine, &file.path, &planned.bytes, plan::Want::Rewrite, &selection);
         let written = plan.map_err(|e| e.to_string()).and_then(|plan| match plan.rewrite {
             Some(rewrite) => write::replace(&file.path, &planned.bytes, &rewrite.bytes)
                 .map(|()| rewrite.fixed.len())
@@ -180,9 +181,9 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let first = args.common.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let repo = git::open(&first)?;
     let processed = process(&args.common, Mode::Plan, out)?;
-    let declined = match args.interactive {
+    let selection = match args.interactive {
         true => interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out),
-        false => Declined::default(),
+        false => Selection::all(),
     };
     let command = command_line();
     let options = git::Options {
@@ -195,7 +196,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
         no_checkout: args.no_checkout,
         command: command.clone(),
     };
-    let Some(committed) = git::commit(&repo, &processed.engine, &processed.files, &declined, &options)?
+    let Some(committed) = git::commit(&repo, &processed.engine, &processed.files, &selection, &options)?
     else {
         out.note("nothing to fix: no branch or commit created");
         return Ok(processed.status);

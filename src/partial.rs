@@ -74,6 +74,7 @@ pub(crate) fn check_mentions(
 mod tests {
     use super::*;
     use crate::plan::{Want, plan};
+    use crate::selection::Selection;
 
     #[test]
     fn nested_sites_are_found_from_a_partial_parse() {
@@ -89,7 +90,7 @@ mod tests {
         let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[])
             .expect("a partial parse")
             .findings;
-        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite).unwrap().findings;
+        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite, &Selection::all()).unwrap().findings;
         let shown = |f: &[Finding]| {
             f.iter().map(|f| (f.range.clone(), f.status, f.message.clone())).collect::<Vec<_>>()
         };

@@ -8,6 +8,7 @@ use crate::plan::{PlanError, Planned, Want, plan};
 use crate::render::diff::FileDiff;
 use crate::render::pr_body::Change;
 use crate::render::{Diagnostic, display_path};
+use crate::selection::Selection;
 use crate::walk::describe_io;
 use crate::write;
 
@@ -76,7 +77,7 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
         Mode::Diff => Want::Preview,
         Mode::Apply | Mode::Plan => Want::Rewrite,
     };
-    let plan = match plan(engine, path, bytes, want) {
+    let plan = match plan(engine, path, bytes, want, &Selection::all()) {
         Ok(plan) => plan,
         Err(e) => return outcome.error(e),
     };

@@ -4,12 +4,13 @@
 use std::path::Path;
 
 use crate::engine::Engine;
-use crate::finding::{Finding, SiteKey, site_keys};
+use crate::finding::{Finding, site_keys};
 use crate::parse;
 use crate::partial::{Partial, check_mentions};
 use crate::render::pr_body::{Change, site_changes};
 use crate::render::{Diagnostic, display_path};
 use crate::rules::{self, FileContext};
+use crate::selection::Selection;
 use crate::source::{LineIndex, Source};
 use crate::transform::Prefer;
 use crate::verify::{verify, verify_parsed};
@@ -69,43 +70,46 @@ pub enum Want {
     Rewrite,
 }
 
-/// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite as `want` says. Pure:
-/// bytes in, plan out. `path` decides per-path overrides only. Errors are one line, without the path.
-pub fn plan(engine: &Engine, path: &Path, bytes: &[u8], want: Want) -> Result<Plan, PlanError> {
-    plan_declining(engine, path, bytes, want, &[])
-}
-
-/// Plans a rewrite with only the fixes of the sites that `keep` accepts; the others stay as they are, and
-/// the kept fixes are planned knowing that (an import a declined site still needs is kept).
-pub fn plan_selected(
+/// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite as `want` says, with the
+/// fixes that `selection` wants: the other sites stay as they are, and the wanted fixes are planned knowing
+/// that (an import a declined site still needs is kept). Pure: bytes in, plan out. `path` decides per-path
+/// overrides and names the file in `selection`. Errors are one line, without the path.
+pub fn plan(
     engine: &Engine,
     path: &Path,
     bytes: &[u8],
-    keep: &dyn Fn(&SiteKey) -> bool,
+    want: Want,
+    selection: &Selection,
 ) -> Result<Plan, PlanError> {
-    let full = plan(engine, path, bytes, Want::Rewrite)?;
-    select(engine, path, bytes, full, keep)
+    let full = plan_declining(engine, path, bytes, want, &[])?;
+    full.narrow(engine, path, bytes, want, selection)
 }
 
-/// `full`, the `Want::Rewrite` plan of `bytes`, with only the fixes of the sites that `keep` accepts (see
-/// `plan_selected`); for a caller that already holds the whole plan.
-pub fn select(
-    engine: &Engine,
-    path: &Path,
-    bytes: &[u8],
-    full: Plan,
-    keep: &dyn Fn(&SiteKey) -> bool,
-) -> Result<Plan, PlanError> {
-    let keys = site_keys(&full.source.text, &full.findings);
-    let mut declined: Vec<usize> = (full.findings.iter().zip(&keys))
-        .filter(|(f, key)| f.is_fixable() && !keep(key))
-        .map(|(f, _)| f.range.start)
-        .collect();
-    if declined.is_empty() {
-        return Ok(full);
+impl Plan {
+    /// This plan, made with every fix that applied, narrowed to the fixes that `selection` wants; for a
+    /// caller that holds the plan already (`bytes` are the bytes it was made from, as `want` says).
+    pub fn narrow(
+        self,
+        engine: &Engine,
+        path: &Path,
+        bytes: &[u8],
+        want: Want,
+        selection: &Selection,
+    ) -> Result<Plan, PlanError> {
+        if selection.is_all() {
+            return Ok(self);
+        }
+        let keys = site_keys(&self.source.text, &self.findings);
+        let mut declined: Vec<usize> = (self.findings.iter().zip(&keys))
+            .filter(|(f, key)| f.is_fixable() && !selection.keeps(path, key))
+            .map(|(f, _)| f.range.start)
+            .collect();
+        if declined.is_empty() {
+            return Ok(self);
+        }
+        declined.sort_unstable();
+        plan_declining(engine, path, bytes, want, &declined)
     }
-    declined.sort_unstable();
-    plan_declining(engine, path, bytes, Want::Rewrite, &declined)
 }
 
 fn plan_declining(
@@ -125,7 +129,7 @@ fn plan_declining(
         if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
             return Ok(Plan { source, findings, rewrite: None });
         }
-        let applied = crate::fix::apply(text, &findings, |_| true);
+        let applied = crate::fix::apply(text, &findings);
         let bytes = verify_parsed(&tree, &parsed, &applied, &source)?;
         let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
         return Ok(Plan { source, findings, rewrite: Some(rewrite) });
@@ -142,7 +146,7 @@ fn plan_declining(
     if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
         return Ok(Plan { source, findings, rewrite: None });
     }
-    let applied = crate::fix::apply(text, &findings, |_| true);
+    let applied = crate::fix::apply(text, &findings);
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })

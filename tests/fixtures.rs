@@ -8,6 +8,7 @@ use std::path::Path;
 use awaitfix::finding::Status;
 use awaitfix::engine::Engine;
 use awaitfix::plan::{Want, plan};
+use awaitfix::selection::Selection;
 use awaitfix::render::diff::FileDiff;
 use awaitfix::render::{Diagnostic, text};
 use awaitfix::source::{LineIndex, Source};
@@ -99,7 +100,7 @@ fn engine(prefer: Prefer) -> Engine {
 fn check_other_mode(engine: &Engine, path: &Path) {
     let name = format!("{} (other mode)", path.file_name().unwrap().to_string_lossy());
     let bytes = std::fs::read(path).unwrap();
-    let plan = plan(engine, path, &bytes, Want::Rewrite).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let plan = plan(engine, path, &bytes, Want::Rewrite, &Selection::all()).unwrap_or_else(|e| panic!("{name}: {e}"));
     let Some(rewrite) = &plan.rewrite else { return };
     let again = plan_again(engine, path, &rewrite.bytes);
     assert!(again.iter().all(|f| !f.is_fixable()), "{name}: a second run still finds fixable sites");
@@ -113,13 +114,13 @@ fn check_other_mode(engine: &Engine, path: &Path) {
 }
 
 fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::finding::Finding> {
-    awaitfix::plan::plan(engine, path, bytes, Want::Rewrite).expect("a rewrite plans again").findings
+    awaitfix::plan::plan(engine, path, bytes, Want::Rewrite, &Selection::all()).expect("a rewrite plans again").findings
 }
 
 fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let bytes = std::fs::read(path).unwrap();
-    let plan = plan(engine, path, &bytes, Want::Rewrite).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let plan = plan(engine, path, &bytes, Want::Rewrite, &Selection::all()).unwrap_or_else(|e| panic!("{name}: {e}"));
     let text = &plan.source.text;
     let index = LineIndex::new(text);
     let diagnostics: Vec<Diagnostic> =
@@ -127,7 +128,7 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
 
     // 0. `check` parses only the statements that mention tracked names: it must find exactly the same.
     //    `diff` plans from the same partial parse: it must show exactly the rewrite `apply` writes.
-    let checked = awaitfix::plan::plan(engine, path, &bytes, Want::Findings)
+    let checked = awaitfix::plan::plan(engine, path, &bytes, Want::Findings, &Selection::all())
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let summary = |f: &awaitfix::finding::Finding| (f.rule, f.range.clone(), f.status, f.message.clone());
     assert_eq!(
@@ -135,7 +136,7 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         plan.findings.iter().map(summary).collect::<Vec<_>>(),
         "{name}: findings of the partial parse (left) differ from the whole file's (right)"
     );
-    let preview = awaitfix::plan::plan(engine, path, &bytes, Want::Preview)
+    let preview = awaitfix::plan::plan(engine, path, &bytes, Want::Preview, &Selection::all())
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(
         preview.rewrite.as_ref().map(|r| (&r.bytes, &r.fixed)),
@@ -160,7 +161,7 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         assert_outside_edits_unchanged(&name, text, &rewrite.text, &plan.findings, &rewrite.fixed);
         // 4. A second run plans nothing.
         let again =
-            awaitfix::plan::plan(engine, path, &rewrite.bytes, Want::Rewrite).expect("rewrite plans");
+            awaitfix::plan::plan(engine, path, &rewrite.bytes, Want::Rewrite, &Selection::all()).expect("rewrite plans");
         assert!(again.rewrite.is_none(), "{name}: a second run still rewrites");
         assert!(
             again.findings.iter().all(|f| !f.is_fixable()),
