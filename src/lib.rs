@@ -17,6 +17,7 @@ pub mod partial;
 pub mod pipeline;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod selection;
@@ -31,25 +32,15 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use cli::{ApplyArgs, Cli, Command, CommitArgs, Common, Format, TransformsCommand};
+use cli::{ApplyArgs, Cli, Command, CommitArgs, Common, TransformsCommand};
 use output::Output;
 use engine::Engine;
 use pipeline::{FileOutcome, Mode};
 use render::Diagnostic;
 use render::pr_body::{Change, FileReport};
-use render::text::{Summary, plural};
+use render::text::plural;
+pub use report::ExitStatus;
 use selection::Selection;
-
-/// The process exit status of a command (DESIGN §1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Nothing to report, or done.
-    Success = 0,
-    /// `check` found sites, or `diff` showed changes.
-    Findings = 1,
-    /// A file could not be read, parsed or written, or the command failed.
-    Error = 2,
-}
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
@@ -57,7 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => {
             let outcomes = process(&args.common, Mode::Check, &out)?;
-            Ok(report_check(&outcomes.files, args.format, &out).max(outcomes.status))
+            Ok(report::check(&outcomes.files, args.format, &out).max(outcomes.status))
         }
         Command::Diff(args) => {
             let outcomes = process(&args.common, Mode::Diff, &out)?;
@@ -66,28 +57,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                     outcomes.files.iter().map(|f| (f.diagnostics.clone(), f.changes.clone())).collect();
                 write_pr_body(file, &reports)?;
             }
-            Ok(report_diff(&outcomes.files, args.stat, &out).max(outcomes.status))
+            Ok(report::diff(&outcomes.files, args.stat, &out).max(outcomes.status))
         }
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
             let outcomes = process(&args.common, Mode::Apply, &out)?;
-            report_apply(&outcomes.files, &out);
+            report::apply(&outcomes.files, &out);
             Ok(outcomes.status)
         }
         Command::Commit(args) => commit(&args, &out),
         Command::Transforms(command) => transforms(command, &out),
-    }
-}
-
-impl PartialOrd for ExitStatus {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for ExitStatus {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (*self as u8).cmp(&(*other as u8))
     }
 }
 
@@ -172,7 +151,7 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
             0
         });
     }
-    report_apply(&processed.files, out);
+    report::apply(&processed.files, out);
     Ok(processed.status)
 }
 
@@ -242,75 +221,6 @@ fn write_pr_body(file: &std::path::Path, reports: &[(Vec<Diagnostic>, Vec<Change
 fn command_line() -> String {
     let args = std::iter::once("awaitfix".to_string()).chain(std::env::args().skip(1));
     render::pr_body::shell_command(args)
-}
-
-fn report_check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus {
-    let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
-    let open = diagnostics.clone().filter(|d| d.is_open()).count();
-    match format {
-        Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
-        // Code scanning shows suppressed results as open alerts: the sites left alone go in with -v only.
-        Format::Sarif => out.print(&render::sarif::render(
-            &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
-        )),
-        Format::Github => out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>())),
-        Format::Text => {
-            let mut text = String::new();
-            for d in diagnostics.filter(|d| d.is_open() || out.verbose) {
-                text.push_str(&render::text::line(d));
-                text.push('\n');
-            }
-            out.print(&text);
-            if !out.quiet {
-                let mut summary = Summary::default();
-                files.iter().for_each(|f| summary.add_file(&f.diagnostics));
-                out.print(&format!("{}\n", render::text::summary(&summary, out.verbose)));
-            }
-        }
-    }
-    if open > 0 { ExitStatus::Findings } else { ExitStatus::Success }
-}
-
-fn report_diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
-    let diffs: Vec<&render::diff::FileDiff> = files.iter().filter_map(|f| f.diff.as_ref()).collect();
-    if stat {
-        if !diffs.is_empty() {
-            out.print(&render::diff::stat(&diffs));
-        }
-    } else {
-        for diff in &diffs {
-            out.print_diff(diff);
-        }
-    }
-    let fixed: usize = files.iter().map(|f| f.fixed).sum();
-    let review = unfixed_open(files);
-    let review = if review > 0 {
-        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
-    } else {
-        String::new()
-    };
-    out.note(&format!("would fix {} in {}{review}", plural(fixed, "site"), plural(diffs.len(), "file")));
-    if diffs.is_empty() { ExitStatus::Success } else { ExitStatus::Findings }
-}
-
-fn report_apply(files: &[FileOutcome], out: &Output) {
-    let fixed: usize = files.iter().map(|f| f.fixed).sum();
-    let changed = files.iter().filter(|f| f.fixed > 0).count();
-    let review = unfixed_open(files);
-    let review = if review > 0 {
-        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
-    } else {
-        String::new()
-    };
-    out.note(&format!("fixed {} in {}{review}", plural(fixed, "site"), plural(changed, "file")));
-}
-
-/// Open findings that the run did not rewrite: no safe fix, or their file could not be rewritten.
-fn unfixed_open(files: &[FileOutcome]) -> usize {
-    files
-        .iter()
-        .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed.min(f.diagnostics.len()))
-        .sum()
 }
 
 fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitStatus> {

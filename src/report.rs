@@ -1,0 +1,103 @@
+//! Reports: the outcomes of every file in, what `check`, `diff` and `apply` print and the exit status out.
+//! Everything goes through `Output`, which knows the terminal.
+
+use crate::cli::Format;
+use crate::output::Output;
+use crate::pipeline::FileOutcome;
+use crate::render;
+use crate::render::text::{Summary, plural};
+
+/// The process exit status of a command (DESIGN §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing to report, or done.
+    Success = 0,
+    /// `check` found sites, or `diff` showed changes.
+    Findings = 1,
+    /// A file could not be read, parsed or written, or the command failed.
+    Error = 2,
+}
+
+impl PartialOrd for ExitStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ExitStatus {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (*self as u8).cmp(&(*other as u8))
+    }
+}
+
+/// Prints `check`'s findings in `format`; `Findings` when a site is open.
+pub fn check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus {
+    let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
+    let open = diagnostics.clone().filter(|d| d.is_open()).count();
+    match format {
+        Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        // Code scanning shows suppressed results as open alerts: the sites left alone go in with -v only.
+        Format::Sarif => out.print(&render::sarif::render(
+            &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
+        )),
+        Format::Github => out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        Format::Text => {
+            let mut text = String::new();
+            for d in diagnostics.filter(|d| d.is_open() || out.verbose) {
+                text.push_str(&render::text::line(d));
+                text.push('\n');
+            }
+            out.print(&text);
+            if !out.quiet {
+                let mut summary = Summary::default();
+                files.iter().for_each(|f| summary.add_file(&f.diagnostics));
+                out.print(&format!("{}\n", render::text::summary(&summary, out.verbose)));
+            }
+        }
+    }
+    if open > 0 { ExitStatus::Findings } else { ExitStatus::Success }
+}
+
+/// Prints `diff`'s diffs (or their `--stat`) and a note; `Findings` when there is a change.
+pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
+    let diffs: Vec<&render::diff::FileDiff> = files.iter().filter_map(|f| f.diff.as_ref()).collect();
+    if stat {
+        if !diffs.is_empty() {
+            out.print(&render::diff::stat(&diffs));
+        }
+    } else {
+        for diff in &diffs {
+            out.print_diff(diff);
+        }
+    }
+    let fixed: usize = files.iter().map(|f| f.fixed).sum();
+    let review = unfixed_open(files);
+    let review = if review > 0 {
+        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
+    } else {
+        String::new()
+    };
+    out.note(&format!("would fix {} in {}{review}", plural(fixed, "site"), plural(diffs.len(), "file")));
+    if diffs.is_empty() { ExitStatus::Success } else { ExitStatus::Findings }
+}
+
+/// Prints `apply`'s note: the sites fixed and those left to review.
+pub fn apply(files: &[FileOutcome], out: &Output) {
+    let fixed: usize = files.iter().map(|f| f.fixed).sum();
+    let changed = files.iter().filter(|f| f.fixed > 0).count();
+    let review = unfixed_open(files);
+    let review = if review > 0 {
+        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
+    } else {
+        String::new()
+    };
+    out.note(&format!("fixed {} in {}{review}", plural(fixed, "site"), plural(changed, "file")));
+}
+
+/// Open findings that the run did not rewrite: no safe fix, or their file could not be rewritten.
+fn unfixed_open(files: &[FileOutcome]) -> usize {
+    files
+        .iter()
+        .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed.min(f.diagnostics.len()))
+        .sum()
+}
