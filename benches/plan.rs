@@ -31,7 +31,9 @@ fn module(n: usize) -> String {
 fn routes_diff(bencher: divan::Bencher) {
     let engine = engine();
     let bytes = include_bytes!("../examples/backend/app/routes/websocket_routes.py");
-    bencher.bench(|| plan(&engine, Path::new("routes.py"), bytes, Want::Rewrite, &Selection::all()).expect("plans"));
+    bencher.bench(|| {
+        plan(&engine, Path::new("routes.py"), bytes, Want::Rewrite, &Selection::all()).expect("plans")
+    });
 }
 
 /// `check` on modules of growing size: time should grow linearly with the bytes parsed.
@@ -67,5 +69,7 @@ fn one_mention_check(bencher: divan::Bencher) {
     let engine = engine();
     let text = module(1000).replace("get_websocket_manager", "get_other_manager")
         + "\nNAME = \"get_websocket_manager\"\n";
-    bencher.bench(|| plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings, &Selection::all()).expect("plans"));
+    bencher.bench(|| {
+        plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings, &Selection::all()).expect("plans")
+    });
 }

@@ -84,7 +84,6 @@ pub(crate) fn pair_names(transforms: &[Transform]) -> impl Iterator<Item = &str>
     transforms.iter().flat_map(|t| &t.pairs).flat_map(|p| [p.sync.as_str(), p.async_name.as_str()])
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

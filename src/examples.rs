@@ -37,8 +37,8 @@ fn rewrite(engine: &Engine, snippet: &str) -> Result<String, String> {
         source.push_str(line);
         source.push('\n');
     }
-    let planned =
-        plan(engine, Path::new("example.py"), source.as_bytes(), Want::Rewrite, &Selection::all()).map_err(|e| e.to_string())?;
+    let planned = plan(engine, Path::new("example.py"), source.as_bytes(), Want::Rewrite, &Selection::all())
+        .map_err(|e| e.to_string())?;
     let text = planned.rewrite.map_or(source, |r| r.text);
     let body: Vec<&str> = text.lines().skip(1).map(|l| l.strip_prefix("    ").unwrap_or(l)).collect();
     Ok(body.join("\n"))

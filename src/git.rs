@@ -87,7 +87,7 @@ struct Target<'a> {
 impl Target<'_> {
     /// The work tree's content, as it was read and planned.
     fn read(&self) -> &[u8] {
-        &self.outcome.planned.as_ref().expect("targets are planned").bytes
+        &self.outcome.planned().expect("targets are planned").bytes
     }
 }
 
@@ -218,7 +218,7 @@ fn targets<'a>(
         .map_err(|e| CommitError::File { path: ".".into(), message: e.to_string() })?;
     let mut targets = Vec::new();
     let mut dirty = Vec::new();
-    for outcome in files.iter().filter(|f| f.planned.is_some()) {
+    for outcome in files.iter().filter(|f| f.planned().is_some()) {
         let shown = display_path(&outcome.path);
         let outside = || CommitError::File { path: shown.clone(), message: "outside the repository".into() };
         let mut relative = relative_to(&workdir, &outcome.path).ok_or_else(outside)?;
@@ -288,7 +288,7 @@ fn plan_file(
     selection: &Selection,
 ) -> Result<Plan, CommitError> {
     let path = &target.outcome.path;
-    let planned = target.outcome.planned.as_ref().expect("targets are planned");
+    let planned = target.outcome.planned().expect("targets are planned");
     let plan = match bytes == planned.bytes {
         true => planned.plan.clone().narrow(engine, path, bytes, Want::Rewrite, selection),
         false => plan(engine, path, bytes, Want::Rewrite, selection),

@@ -4,9 +4,9 @@
 
 use std::io::BufRead;
 
+use crate::engine::Engine;
 use crate::finding::{SiteKey, site_keys};
 use crate::output::Output;
-use crate::engine::Engine;
 use crate::pipeline::FileOutcome;
 use crate::plan::{Plan, Want};
 use crate::render::diff::FileDiff;
@@ -31,7 +31,7 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
     let mut rest: Option<Answer> = None;
     let sites: Vec<(&FileOutcome, usize, SiteKey)> = files
         .iter()
-        .filter_map(|f| f.planned.as_ref().filter(|p| p.plan.rewrite.is_some()).map(|p| (f, &p.plan)))
+        .filter_map(|f| f.planned().filter(|p| p.plan.rewrite.is_some()).map(|p| (f, &p.plan)))
         .flat_map(|(f, plan)| {
             let keys = site_keys(&plan.source.text, &plan.findings);
             let mut fixed = plan.rewrite.as_ref().expect("filtered on a rewrite").fixed.clone();
@@ -41,17 +41,20 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
         .collect();
     let total = sites.len();
     for (n, (file, i, key)) in sites.into_iter().enumerate() {
-        let planned = file.planned.as_ref().expect("filtered on planned");
+        let planned = file.planned().expect("filtered on planned");
         let plan = &planned.plan;
         let answer = match rest {
             Some(answer) => answer,
             None => {
                 // The fix as it would be alone (its import edit planned for the other sites staying).
                 let alone = Selection::only(key.clone());
-                let text = match plan.clone().narrow(engine, &file.path, &planned.bytes, Want::Rewrite, &alone) {
-                    Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
-                    _ => crate::fix::apply(&plan.source.text, std::slice::from_ref(&plan.findings[i])).text,
-                };
+                let text =
+                    match plan.clone().narrow(engine, &file.path, &planned.bytes, Want::Rewrite, &alone) {
+                        Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
+                        _ => {
+                            crate::fix::apply(&plan.source.text, std::slice::from_ref(&plan.findings[i])).text
+                        }
+                    };
                 let d = &file.diagnostics[i];
                 out.prompt(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));
                 out.prompt(&FileDiff::new(&display_path(&file.path), &plan.source.text, &text).styled());

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod edit;
 pub mod engine;
+pub mod error;
 pub mod examples;
 pub mod finding;
 pub mod fix;
@@ -33,9 +34,10 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 
 use cli::{ApplyArgs, Cli, Command, CommitArgs, Common, TransformsCommand};
-use output::Output;
 use engine::Engine;
-use pipeline::{FileOutcome, Mode};
+use error::{Failure, FileError};
+use output::Output;
+use pipeline::{FileOutcome, Fixes, Mode};
 use render::Diagnostic;
 use render::pr_body::{Change, FileReport};
 use render::text::plural;
@@ -51,10 +53,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             Ok(report::check(&outcomes.files, args.format, &out).max(outcomes.status))
         }
         Command::Diff(args) => {
-            let outcomes = process(&args.common, Mode::Diff, &out)?;
+            let mode = Mode::Diff { changes: args.pr_body.is_some() };
+            let outcomes = process(&args.common, mode, &out)?;
             if let Some(file) = &args.pr_body {
-                let reports: Vec<_> =
-                    outcomes.files.iter().map(|f| (f.diagnostics.clone(), f.changes.clone())).collect();
+                let reports: Vec<_> = (outcomes.files.iter())
+                    .map(|f| match &f.fixes {
+                        Fixes::Shown { changes, .. } => (f.diagnostics.clone(), changes.clone()),
+                        _ => (f.diagnostics.clone(), Vec::new()),
+                    })
+                    .collect();
                 write_pr_body(file, &reports)?;
             }
             Ok(report::diff(&outcomes.files, args.stat, &out).max(outcomes.status))
@@ -121,11 +128,9 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
             .collect()
     });
     progress.finish();
-    for file in &files {
-        for error in &file.errors {
-            out.error(error);
-            status = ExitStatus::Error;
-        }
+    for failure in files.iter().filter_map(|f| f.error.as_ref()) {
+        out.error(&failure.to_string());
+        status = ExitStatus::Error;
     }
     Ok(Processed { files, status, engine })
 }
@@ -136,20 +141,24 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
     let mut processed = process(&args.common, Mode::Plan, out)?;
     let selection = interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
     for file in &mut processed.files {
-        let Some(planned) = file.planned.take() else { continue };
+        let Fixes::Planned(planned) = std::mem::take(&mut file.fixes) else { continue };
         let engine = &processed.engine;
         let plan = planned.plan.narrow(engine, &file.path, &planned.bytes, plan::Want::Rewrite, &selection);
-        let written = plan.map_err(|e| e.to_string()).and_then(|plan| match plan.rewrite {
+        let written = plan.and_then(|plan| match plan.rewrite {
             Some(rewrite) => write::replace(&file.path, &planned.bytes, &rewrite.bytes)
                 .map(|()| rewrite.fixed.len())
-                .map_err(|e| e.to_string()),
+                .map_err(FileError::from),
             None => Ok(0),
         });
-        file.fixed = written.unwrap_or_else(|e| {
-            out.error(&format!("{}: {e}", render::display_path(&file.path)));
-            processed.status = ExitStatus::Error;
-            0
-        });
+        match written {
+            Ok(sites) => file.fixes = Fixes::Written { sites },
+            Err(error) => {
+                let failure = Failure { path: render::display_path(&file.path), error };
+                out.error(&failure.to_string());
+                file.error = Some(failure);
+                processed.status = ExitStatus::Error;
+            }
+        }
     }
     report::apply(&processed.files, out);
     Ok(processed.status)

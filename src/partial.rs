@@ -90,7 +90,9 @@ mod tests {
         let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[])
             .expect("a partial parse")
             .findings;
-        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite, &Selection::all()).unwrap().findings;
+        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite, &Selection::all())
+            .unwrap()
+            .findings;
         let shown = |f: &[Finding]| {
             f.iter().map(|f| (f.range.clone(), f.status, f.message.clone())).collect::<Vec<_>>()
         };

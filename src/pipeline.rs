@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::engine::Engine;
-use crate::plan::{PlanError, Planned, Want, plan};
+use crate::error::{Failure, FileError};
+use crate::plan::{Planned, Want, plan};
 use crate::render::diff::FileDiff;
 use crate::render::pr_body::Change;
 use crate::render::{Diagnostic, display_path};
@@ -17,8 +18,9 @@ use crate::write;
 pub enum Mode {
     /// Report only.
     Check,
-    /// Plan and verify the rewrite, and render its diff.
-    Diff,
+    /// Plan and verify the rewrite, and render its diff; with `changes`, also each fixed site's line before
+    /// and after (for `--pr-body`).
+    Diff { changes: bool },
     /// Plan, verify and write the rewrite.
     Apply,
     /// Plan and verify the rewrite, and keep it with the bytes read, for the consumer to choose from, write
@@ -27,43 +29,67 @@ pub enum Mode {
 }
 
 /// The result for one file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FileOutcome {
     pub path: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
-    /// The rewrite's diff (`Mode::Diff`).
-    pub diff: Option<FileDiff>,
-    /// Sites rewritten (`Mode::Apply`: written to disk; `Mode::Diff`: shown in the diff).
-    pub fixed: usize,
-    /// Each fixed site's line before and after (`Mode::Diff` and `Mode::Plan`).
-    pub changes: Vec<Change>,
-    /// The bytes read and their plan, when a fix applies (`Mode::Plan`).
-    pub planned: Option<Planned>,
-    /// One-line errors, each starting with the path; any error makes the exit code 2.
-    pub errors: Vec<String>,
+    /// What the mode did with the file's fixes.
+    pub fixes: Fixes,
+    /// Why the file could not be checked or rewritten; it makes the exit code 2.
+    pub error: Option<Failure>,
+}
+
+/// What a mode did with one file's fixes.
+#[derive(Debug, Default)]
+pub enum Fixes {
+    /// Nothing: `check`, no fix applies, or the file failed.
+    #[default]
+    None,
+    /// `diff`: the rewrite's diff, the sites it fixes, and (when asked for) each one's line before and after.
+    Shown { diff: FileDiff, sites: usize, changes: Vec<Change> },
+    /// `apply`: the sites written to disk.
+    Written { sites: usize },
+    /// `Mode::Plan`: the bytes read and their plan, for the consumer to write or commit.
+    Planned(Planned),
 }
 
 impl FileOutcome {
-    fn error(mut self, error: impl Into<PlanError>) -> Self {
-        let error = error.into();
-        let shown = display_path(&self.path);
-        self.errors.push(match error.position {
-            Some((line, column)) => format!("{shown}:{line}:{column}: {}", error.message),
-            None => format!("{shown}: {}", error.message),
-        });
+    fn new(path: &Path) -> Self {
+        Self { path: path.to_path_buf(), diagnostics: Vec::new(), fixes: Fixes::None, error: None }
+    }
+
+    fn failed(mut self, error: impl Into<FileError>) -> Self {
+        self.error = Some(Failure { path: display_path(&self.path), error: error.into() });
         self
+    }
+
+    /// The sites fixed: written by `apply`, shown by `diff`, planned for `commit`.
+    pub fn fixed(&self) -> usize {
+        match &self.fixes {
+            Fixes::None => 0,
+            Fixes::Shown { sites, .. } | Fixes::Written { sites } => *sites,
+            Fixes::Planned(planned) => planned.plan.rewrite.as_ref().map_or(0, |r| r.fixed.len()),
+        }
+    }
+
+    /// The plan kept by `Mode::Plan`, when a fix applies.
+    pub fn planned(&self) -> Option<&Planned> {
+        match &self.fixes {
+            Fixes::Planned(planned) => Some(planned),
+            _ => None,
+        }
     }
 }
 
 /// Runs the whole pipeline on one file.
 pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
-    let outcome = FileOutcome { path: path.to_path_buf(), ..FileOutcome::default() };
+    let outcome = FileOutcome::new(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(e) => return outcome.error(format!("cannot read: {}", describe_io(path, &e))),
+        Err(e) => return outcome.failed(FileError::Read(describe_io(path, &e))),
     };
     if memchr::memchr(0, &bytes).is_some() {
-        return outcome.error("binary file (contains a NUL byte); skipped");
+        return outcome.failed(FileError::Binary);
     }
     if !engine.mentions_in_code(&bytes) {
         return outcome;
@@ -74,35 +100,30 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
 fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {
     let want = match mode {
         Mode::Check => Want::Findings,
-        Mode::Diff => Want::Preview,
+        Mode::Diff { .. } => Want::Preview,
         Mode::Apply | Mode::Plan => Want::Rewrite,
     };
     let plan = match plan(engine, path, bytes, want, &Selection::all()) {
         Ok(plan) => plan,
-        Err(e) => return outcome.error(e),
+        Err(e) => return outcome.failed(e),
     };
     outcome.diagnostics = plan.diagnostics(path);
     let Some(rewrite) = &plan.rewrite else {
         return outcome;
     };
-    match mode {
-        Mode::Check => {}
-        Mode::Diff => {
-            outcome.fixed = rewrite.fixed.len();
-            outcome.changes = plan.changes();
+    outcome.fixes = match mode {
+        Mode::Check => Fixes::None,
+        Mode::Diff { changes } => {
             let shown = display_path(path);
-            outcome.diff =
-                Some(FileDiff::from_edits(&shown, &plan.source.text, &rewrite.text, &rewrite.edits));
+            let diff = FileDiff::from_edits(&shown, &plan.source.text, &rewrite.text, &rewrite.edits);
+            let changes = if changes { plan.changes() } else { Vec::new() };
+            Fixes::Shown { diff, sites: rewrite.fixed.len(), changes }
         }
         Mode::Apply => match write::replace(path, bytes, &rewrite.bytes) {
-            Ok(()) => outcome.fixed = rewrite.fixed.len(),
-            Err(e) => return outcome.error(e.to_string()),
+            Ok(()) => Fixes::Written { sites: rewrite.fixed.len() },
+            Err(e) => return outcome.failed(e),
         },
-        Mode::Plan => {
-            outcome.fixed = rewrite.fixed.len();
-            outcome.changes = plan.changes();
-            outcome.planned = Some(Planned { bytes: bytes.to_vec(), plan });
-        }
-    }
+        Mode::Plan => Fixes::Planned(Planned { bytes: bytes.to_vec(), plan }),
+    };
     outcome
 }

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::engine::Engine;
+use crate::error::FileError;
 use crate::finding::{Finding, site_keys};
 use crate::parse;
 use crate::partial::{Partial, check_mentions};
@@ -80,7 +81,7 @@ pub fn plan(
     bytes: &[u8],
     want: Want,
     selection: &Selection,
-) -> Result<Plan, PlanError> {
+) -> Result<Plan, FileError> {
     let full = plan_declining(engine, path, bytes, want, &[])?;
     full.narrow(engine, path, bytes, want, selection)
 }
@@ -95,7 +96,7 @@ impl Plan {
         bytes: &[u8],
         want: Want,
         selection: &Selection,
-    ) -> Result<Plan, PlanError> {
+    ) -> Result<Plan, FileError> {
         if selection.is_all() {
             return Ok(self);
         }
@@ -118,8 +119,8 @@ fn plan_declining(
     bytes: &[u8],
     want: Want,
     declined: &[usize],
-) -> Result<Plan, PlanError> {
-    let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
+) -> Result<Plan, FileError> {
+    let source = Source::decode(bytes)?;
     let text = source.text.as_str();
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     if want != Want::Rewrite
@@ -134,11 +135,10 @@ fn plan_declining(
         let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
         return Ok(Plan { source, findings, rewrite: Some(rewrite) });
     }
-    let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
+    let tree = parse::parse(text).ok_or(FileError::Unparsable)?;
     if let Some((at, what)) = parse::first_error(&tree) {
         let (line, column) = LineIndex::new(text).position(at);
-        let message = format!("syntax error ({what}); file not checked or changed");
-        return Err(PlanError { position: Some((line, column)), message });
+        return Err(FileError::Syntax { line, column, what });
     }
     let file =
         FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
@@ -150,33 +150,4 @@ fn plan_declining(
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
-}
-
-/// Why a file could not be checked or rewritten: one line, positioned in the file when that helps.
-#[derive(Debug)]
-pub struct PlanError {
-    /// 1-based line and character column.
-    pub position: Option<(usize, usize)>,
-    pub message: String,
-}
-
-impl From<String> for PlanError {
-    fn from(message: String) -> Self {
-        Self { position: None, message }
-    }
-}
-
-impl From<&str> for PlanError {
-    fn from(message: &str) -> Self {
-        message.to_string().into()
-    }
-}
-
-impl std::fmt::Display for PlanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.position {
-            Some((line, column)) => write!(f, "{line}:{column}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
 }

@@ -3,7 +3,7 @@
 
 use crate::cli::Format;
 use crate::output::Output;
-use crate::pipeline::FileOutcome;
+use crate::pipeline::{FileOutcome, Fixes};
 use crate::render;
 use crate::render::text::{Summary, plural};
 
@@ -60,7 +60,12 @@ pub fn check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus 
 
 /// Prints `diff`'s diffs (or their `--stat`) and a note; `Findings` when there is a change.
 pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
-    let diffs: Vec<&render::diff::FileDiff> = files.iter().filter_map(|f| f.diff.as_ref()).collect();
+    let diffs: Vec<&render::diff::FileDiff> = (files.iter())
+        .filter_map(|f| match &f.fixes {
+            Fixes::Shown { diff, .. } => Some(diff),
+            _ => None,
+        })
+        .collect();
     if stat {
         if !diffs.is_empty() {
             out.print(&render::diff::stat(&diffs));
@@ -70,7 +75,7 @@ pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
             out.print_diff(diff);
         }
     }
-    let fixed: usize = files.iter().map(|f| f.fixed).sum();
+    let fixed: usize = files.iter().map(|f| f.fixed()).sum();
     let review = unfixed_open(files);
     let review = if review > 0 {
         format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
@@ -83,8 +88,8 @@ pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
 
 /// Prints `apply`'s note: the sites fixed and those left to review.
 pub fn apply(files: &[FileOutcome], out: &Output) {
-    let fixed: usize = files.iter().map(|f| f.fixed).sum();
-    let changed = files.iter().filter(|f| f.fixed > 0).count();
+    let fixed: usize = files.iter().map(|f| f.fixed()).sum();
+    let changed = files.iter().filter(|f| f.fixed() > 0).count();
     let review = unfixed_open(files);
     let review = if review > 0 {
         format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
@@ -98,6 +103,6 @@ pub fn apply(files: &[FileOutcome], out: &Output) {
 fn unfixed_open(files: &[FileOutcome]) -> usize {
     files
         .iter()
-        .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed.min(f.diagnostics.len()))
+        .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed().min(f.diagnostics.len()))
         .sum()
 }

@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use crate::error::FileError;
 use crate::fix::Applied;
 use crate::parse;
 use crate::source::Source;
@@ -18,22 +19,26 @@ pub(crate) fn verify_parsed(
     parsed: &[Range<usize>],
     applied: &Applied,
     source: &Source,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, FileError> {
     let rewritten = applied.text.as_str();
     let edits = &applied.edits;
     let tree = match changed_statements(tree, &source.text, edits) {
         Some(statements) => {
-            let moved = moved_ranges(&statements, edits).ok_or("an edit lies outside its statement")?;
+            let moved = moved_ranges(&statements, edits)
+                .ok_or(FileError::Verify("an edit lies outside its statement"))?;
             parse::parse_ranges(rewritten, &moved)
         }
         None => {
-            let moved = moved_ranges(parsed, edits).ok_or("an edit lies outside the statements parsed")?;
+            let moved = moved_ranges(parsed, edits)
+                .ok_or(FileError::Verify("an edit lies outside the statements parsed"))?;
             parse::reparse_ranges(tree, &source.text, edits, rewritten, &moved)
         }
     }
-    .ok_or("the rewrite could not be re-parsed")?;
+    .ok_or(FileError::Verify("the rewrite could not be re-parsed"))?;
     if tree.root_node().has_error() {
-        return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
+        return Err(FileError::Verify(
+            "the rewrite does not parse cleanly; file left unchanged (please report this)",
+        ));
     }
     encode(source, rewritten)
 }
@@ -95,20 +100,24 @@ fn moved_ranges(ranges: &[Range<usize>], edits: &[crate::edit::Edit]) -> Option<
 }
 
 /// The bytes to write for `rewritten`, in the file's encoding.
-fn encode(source: &Source, rewritten: &str) -> Result<Vec<u8>, String> {
-    source
-        .encode(rewritten)
-        .ok_or_else(|| "the rewrite cannot be encoded in the file's encoding; file left unchanged".into())
+fn encode(source: &Source, rewritten: &str) -> Result<Vec<u8>, FileError> {
+    source.encode(rewritten).ok_or(FileError::Encode)
 }
 
 /// Re-parses a rewrite: it must parse with no more errors than the original (which had none), and encode back
 /// to the file's encoding. Returns the bytes to write.
-pub(crate) fn verify(original: &tree_sitter::Tree, applied: &Applied, source: &Source) -> Result<Vec<u8>, String> {
+pub(crate) fn verify(
+    original: &tree_sitter::Tree,
+    applied: &Applied,
+    source: &Source,
+) -> Result<Vec<u8>, FileError> {
     let rewritten = applied.text.as_str();
     let tree = parse::reparse(original, &source.text, &applied.edits, rewritten)
-        .ok_or("the rewrite could not be re-parsed; file left unchanged")?;
+        .ok_or(FileError::Verify("the rewrite could not be re-parsed; file left unchanged"))?;
     if parse::error_count(&tree) > parse::error_count(original) {
-        return Err("the rewrite does not parse cleanly; file left unchanged (please report this)".into());
+        return Err(FileError::Verify(
+            "the rewrite does not parse cleanly; file left unchanged (please report this)",
+        ));
     }
     encode(source, rewritten)
 }
@@ -162,6 +171,6 @@ mod tests {
             Applied { text: rewritten, fixed: vec![0], overlapping: Vec::new(), edits: vec![broken] };
         let whole = Range { start: 0, end: text.len() };
         let error = verify_parsed(&tree, &[whole], &applied, &source).unwrap_err();
-        assert!(error.contains("does not parse cleanly"), "{error}");
+        assert!(error.to_string().contains("does not parse cleanly"), "{error}");
     }
 }

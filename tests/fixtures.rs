@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use awaitfix::finding::Status;
 use awaitfix::engine::Engine;
+use awaitfix::finding::Status;
 use awaitfix::plan::{Want, plan};
-use awaitfix::selection::Selection;
 use awaitfix::render::diff::FileDiff;
 use awaitfix::render::{Diagnostic, text};
+use awaitfix::selection::Selection;
 use awaitfix::source::{LineIndex, Source};
 use awaitfix::transform::{self, Prefer};
 
@@ -100,7 +100,8 @@ fn engine(prefer: Prefer) -> Engine {
 fn check_other_mode(engine: &Engine, path: &Path) {
     let name = format!("{} (other mode)", path.file_name().unwrap().to_string_lossy());
     let bytes = std::fs::read(path).unwrap();
-    let plan = plan(engine, path, &bytes, Want::Rewrite, &Selection::all()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let plan = plan(engine, path, &bytes, Want::Rewrite, &Selection::all())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let Some(rewrite) = &plan.rewrite else { return };
     let again = plan_again(engine, path, &rewrite.bytes);
     assert!(again.iter().all(|f| !f.is_fixable()), "{name}: a second run still finds fixable sites");
@@ -114,13 +115,16 @@ fn check_other_mode(engine: &Engine, path: &Path) {
 }
 
 fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::finding::Finding> {
-    awaitfix::plan::plan(engine, path, bytes, Want::Rewrite, &Selection::all()).expect("a rewrite plans again").findings
+    awaitfix::plan::plan(engine, path, bytes, Want::Rewrite, &Selection::all())
+        .expect("a rewrite plans again")
+        .findings
 }
 
 fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let bytes = std::fs::read(path).unwrap();
-    let plan = plan(engine, path, &bytes, Want::Rewrite, &Selection::all()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let plan = plan(engine, path, &bytes, Want::Rewrite, &Selection::all())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let text = &plan.source.text;
     let index = LineIndex::new(text);
     let diagnostics: Vec<Diagnostic> =
@@ -160,8 +164,8 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         // 3. Outside the edits, the bytes are the original ones.
         assert_outside_edits_unchanged(&name, text, &rewrite.text, &plan.findings, &rewrite.fixed);
         // 4. A second run plans nothing.
-        let again =
-            awaitfix::plan::plan(engine, path, &rewrite.bytes, Want::Rewrite, &Selection::all()).expect("rewrite plans");
+        let again = awaitfix::plan::plan(engine, path, &rewrite.bytes, Want::Rewrite, &Selection::all())
+            .expect("rewrite plans");
         assert!(again.rewrite.is_none(), "{name}: a second run still rewrites");
         assert!(
             again.findings.iter().all(|f| !f.is_fixable()),

@@ -1,0 +1,83 @@
+//! Per-file errors: why one file could not be checked or rewritten. Each is data that every renderer receives
+//! (the text output prints it on stderr, SARIF as a tool notification, GitHub as an annotation); any one of
+//! them makes the exit code 2, and the run goes on with the other files.
+
+use thiserror::Error;
+
+use crate::source::DecodeError;
+use crate::write::WriteError;
+
+/// Why one file could not be checked or rewritten. The message names neither the file nor the position.
+#[derive(Debug, Error)]
+pub enum FileError {
+    /// The file could not be read.
+    #[error("cannot read: {0}")]
+    Read(String),
+    /// A NUL byte: not Python source.
+    #[error("binary file (contains a NUL byte); skipped")]
+    Binary,
+    /// The bytes are not text in the encoding the file declares.
+    #[error("{0}; skipped")]
+    Decode(#[from] DecodeError),
+    /// tree-sitter gave up on the file.
+    #[error("the parser gave up; skipped")]
+    Unparsable,
+    /// The file does not parse cleanly; nothing is planned in it.
+    #[error("syntax error ({what}); file not checked or changed")]
+    Syntax {
+        /// 1-based line and character column of the first error.
+        line: usize,
+        column: usize,
+        what: String,
+    },
+    /// The rewrite failed its re-parse check (a bug in a fix): the file is left unchanged.
+    #[error("{0}")]
+    Verify(&'static str),
+    /// The rewrite has a character the file's encoding cannot hold.
+    #[error("the rewrite cannot be encoded in the file's encoding; file left unchanged")]
+    Encode,
+    /// The rewrite could not be written.
+    #[error("{0}")]
+    Write(#[from] WriteError),
+}
+
+impl FileError {
+    /// Where in the file the error is, when that helps: 1-based line and character column.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            FileError::Syntax { line, column, .. } => Some((*line, *column)),
+            _ => None,
+        }
+    }
+
+    /// A short stable name of the kind of failure, for tools (`syntax`, `write`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FileError::Read(_) => "read",
+            FileError::Binary => "binary",
+            FileError::Decode(_) => "decode",
+            FileError::Unparsable | FileError::Syntax { .. } => "syntax",
+            FileError::Verify(_) => "verify",
+            FileError::Encode => "encode",
+            FileError::Write(_) => "write",
+        }
+    }
+}
+
+/// A file's error with the file, as renderers show it.
+#[derive(Debug)]
+pub struct Failure {
+    /// The path as shown to users.
+    pub path: String,
+    pub error: FileError,
+}
+
+impl std::fmt::Display for Failure {
+    /// `path:line:col: message`, or `path: message` without a position.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.error.position() {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.path, self.error),
+            None => write!(f, "{}: {}", self.path, self.error),
+        }
+    }
+}
