@@ -2,6 +2,7 @@
 //! Everything goes through `Output`, which knows the terminal.
 
 use crate::cli::Format;
+use crate::error::Failure;
 use crate::output::Output;
 use crate::pipeline::{FileOutcome, Fixes};
 use crate::render;
@@ -33,14 +34,18 @@ impl Ord for ExitStatus {
 /// Prints `check`'s findings in `format`; `Findings` when a site is open.
 pub fn check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus {
     let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
+    let failures: Vec<&Failure> = files.iter().filter_map(|f| f.error.as_ref()).collect();
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
     match format {
         Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
         // Code scanning shows suppressed results as open alerts: the sites left alone go in with -v only.
         Format::Sarif => out.print(&render::sarif::render(
             &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
+            &failures,
         )),
-        Format::Github => out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        Format::Github => {
+            out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
+        }
         Format::Text => {
             let mut text = String::new();
             for d in diagnostics.filter(|d| d.is_open() || out.verbose) {

@@ -117,6 +117,39 @@ fn sarif_of_a_clean_tree_is_valid_and_empty() {
     assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
 }
 
+/// A file that cannot be checked must reach SARIF and GitHub consumers as data, not only stderr.
+#[test]
+fn files_that_cannot_be_checked_are_sarif_notifications_and_github_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
+    std::fs::write(
+        dir.path().join("b.py"),
+        "x = 1
+m = get_websocket_manager(
+",
+    )
+    .unwrap();
+    let out = awaitfix(dir.path(), &["check", "--format", "sarif"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let log = text(&out.stdout);
+    assert_valid_sarif(&log);
+    let sarif: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["descriptor"]["id"], "syntax");
+    let location = &notification["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "b.py");
+    assert_eq!(location["region"]["startLine"], 2);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2, "a.py is still reported");
+
+    let out = awaitfix(dir.path(), &["check", "--format", "github"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let first = text(&out.stdout).lines().next().unwrap().to_string();
+    assert!(first.starts_with("::error file=b.py,line=2,col="), "{first}");
+    assert!(first.contains("::syntax error ("), "{first}");
+}
+
 #[test]
 fn github_annotations() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,11 +3,24 @@
 //! <https://docs.github.com/actions/reference/workflow-commands-for-github-actions>
 
 use super::Diagnostic;
+use crate::error::Failure;
 
 /// `::error` for a fixable site, `::warning` for one to review; intentional and suppressed sites are not
-/// annotated.
-pub fn render(diagnostics: &[Diagnostic]) -> String {
+/// annotated. A file that could not be checked is an `::error` too, at its position when it has one.
+pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
     let mut out = String::new();
+    for failure in failures {
+        let position = match failure.error.position() {
+            Some((line, column)) => format!(",line={line},col={column}"),
+            None => String::new(),
+        };
+        out.push_str(&format!(
+            "::error file={}{position},title={}::{}\n",
+            property(&failure.path),
+            property("awaitfix: file not checked"),
+            data(&failure.error.to_string()),
+        ));
+    }
     for d in diagnostics.iter().filter(|d| d.is_open()) {
         let level = if d.fixable { "error" } else { "warning" };
         let hint =

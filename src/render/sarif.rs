@@ -5,13 +5,14 @@
 use serde_json::{Value, json};
 
 use super::{Diagnostic, DiagnosticEdit};
+use crate::error::Failure;
 use crate::finding::{Rule, Status};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// One SARIF log with one run.
-pub fn render(diagnostics: &[Diagnostic]) -> String {
-    let log = json!({
+/// One SARIF log with one run; files that could not be checked are the run's tool notifications.
+pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
+    let mut log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -27,6 +28,12 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
             "results": diagnostics.iter().map(result).collect::<Vec<_>>(),
         }]
     });
+    if !failures.is_empty() {
+        log["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": failures.iter().copied().map(notification).collect::<Vec<_>>(),
+        }]);
+    }
     let mut out = serde_json::to_string_pretty(&log).expect("SARIF serializes");
     out.push('\n');
     out
@@ -103,6 +110,20 @@ fn result(d: &Diagnostic) -> Value {
         }]);
     }
     result
+}
+
+/// A file that could not be checked or rewritten, at its position when it has one.
+fn notification(failure: &Failure) -> Value {
+    let mut location = json!({ "artifactLocation": artifact(&failure.path) });
+    if let Some((line, column)) = failure.error.position() {
+        location["region"] = json!({ "startLine": line, "startColumn": column });
+    }
+    json!({
+        "level": "error",
+        "message": { "text": failure.error.to_string() },
+        "descriptor": { "id": failure.error.kind() },
+        "locations": [{ "physicalLocation": location }],
+    })
 }
 
 fn replacement(edit: &DiagnosticEdit) -> Value {
