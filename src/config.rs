@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::transform::{Prefer, TransformError};
+use crate::transform::Prefer;
 
 /// The settings of one configuration file.
 #[derive(Debug, Default)]
@@ -55,7 +55,7 @@ struct Tool {
 
 /// The configuration that applies to `start` (a file or folder): the nearest folder, going up, with an
 /// `awaitfix.yaml` or a `pyproject.toml` that has a `[tool.awaitfix]` table.
-pub fn discover(start: &Path) -> Result<Option<Config>, TransformError> {
+pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
     while let Some(d) = dir {
@@ -78,32 +78,32 @@ pub fn discover(start: &Path) -> Result<Option<Config>, TransformError> {
 }
 
 /// Reads a configuration file named with `--config`: `*.toml` (`[tool.awaitfix]`) or YAML.
-pub fn load(path: &Path) -> Result<Config, TransformError> {
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = read(path)?;
     if path.extension().is_some_and(|e| e == "toml") {
         let shown = path.display().to_string();
         return parse_pyproject(path, &text)?.ok_or_else(|| {
-            TransformError::new(&shown, 1, 1, "no [tool.awaitfix] table".into())
+            ConfigError::new(&shown, 1, 1, "no [tool.awaitfix] table".into())
                 .hint("add a [tool.awaitfix] table, or pass an awaitfix.yaml")
         });
     }
-    let raw: RawConfig = serde_norway::from_str(&text)
-        .map_err(|e| TransformError::from_yaml(&path.display().to_string(), &e))?;
+    let raw: RawConfig =
+        serde_norway::from_str(&text).map_err(|e| ConfigError::from_yaml(&path.display().to_string(), &e))?;
     build(path, raw)
 }
 
-fn read(path: &Path) -> Result<String, TransformError> {
+fn read(path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|e| {
-        TransformError::new(&path.display().to_string(), 1, 1, format!("cannot read configuration: {e}"))
+        ConfigError::new(&path.display().to_string(), 1, 1, format!("cannot read configuration: {e}"))
             .hint("check the file's permissions and that it is UTF-8")
     })
 }
 
-fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, TransformError> {
+fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, ConfigError> {
     let pyproject: Pyproject = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |span| position(text, span.start));
         let message = e.message().trim().to_string();
-        TransformError::new(&path.display().to_string(), line, column, message)
+        ConfigError::new(&path.display().to_string(), line, column, message)
             .hint("see the configuration keys in the README")
     })?;
     match pyproject.tool.and_then(|t| t.awaitfix) {
@@ -119,7 +119,7 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn build(path: &Path, raw: RawConfig) -> Result<Config, TransformError> {
+fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let shown = path.display().to_string();
     let mut transforms = Vec::new();
@@ -127,9 +127,7 @@ fn build(path: &Path, raw: RawConfig) -> Result<Config, TransformError> {
         let candidate = root.join(&spec);
         if candidate.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&candidate)
-                .map_err(|e| {
-                    TransformError::new(&shown, 1, 1, format!("transforms: cannot read {spec}: {e}"))
-                })?
+                .map_err(|e| ConfigError::new(&shown, 1, 1, format!("transforms: cannot read {spec}: {e}")))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
                 .collect();
@@ -147,12 +145,12 @@ fn build(path: &Path, raw: RawConfig) -> Result<Config, TransformError> {
         let mut set = globset::GlobSetBuilder::new();
         for glob in &o.paths {
             let glob = globset::GlobBuilder::new(glob).literal_separator(true).build().map_err(|e| {
-                TransformError::new(&shown, 1, 1, format!("overrides: bad glob `{glob}`: {}", e.kind()))
+                ConfigError::new(&shown, 1, 1, format!("overrides: bad glob `{glob}`: {}", e.kind()))
                     .hint("use glob syntax such as `**/routes/**`")
             })?;
             set.add(glob);
         }
-        let set = set.build().map_err(|e| TransformError::new(&shown, 1, 1, format!("overrides: {e}")))?;
+        let set = set.build().map_err(|e| ConfigError::new(&shown, 1, 1, format!("overrides: {e}")))?;
         overrides.push((set, o.prefer));
     }
     Ok(Config {
@@ -169,6 +167,44 @@ impl Config {
     /// The configured `prefer` for a path relative to the configuration's folder, if any.
     pub fn prefer_for(&self, relative: &Path) -> Option<Prefer> {
         self.overrides.iter().find(|(set, _)| set.is_match(relative)).map(|(_, p)| *p).or(self.prefer)
+    }
+}
+
+/// A problem in a configuration file, at `path:line:col`, with a hint on how to fix it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}{}", .hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default())]
+pub struct ConfigError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl ConfigError {
+    fn new(path: &str, line: usize, column: usize, message: String) -> Self {
+        Self { path: path.to_string(), line, column, message, hint: None }
+    }
+
+    fn hint(mut self, hint: &str) -> Self {
+        self.hint = Some(hint.to_string());
+        self
+    }
+
+    /// A YAML or schema error from serde, positioned where the parser stopped.
+    fn from_yaml(path: &str, e: &serde_norway::Error) -> Self {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let text = e.to_string();
+        // serde_norway appends " at line L column C"; the position is already in front.
+        let message = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]).to_string();
+        let hint = if message.contains("unknown field") {
+            "remove the key or fix its spelling"
+        } else if message.contains("missing field") {
+            "add the key"
+        } else {
+            "see the configuration keys in the README"
+        };
+        Self::new(path, line, column, message).hint(hint)
     }
 }
 
