@@ -76,6 +76,11 @@ impl Fix {
         Self { edits, applicability }
     }
 
+    /// The same edits with what `applicability` promises.
+    pub fn with_applicability(self, applicability: Applicability) -> Self {
+        Self { applicability, ..self }
+    }
+
     pub fn edits(&self) -> &[Edit] {
         &self.edits
     }

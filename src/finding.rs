@@ -2,47 +2,95 @@
 
 use std::ops::Range;
 
-use crate::edit::Fix;
+use crate::edit::{Applicability, Fix};
 
-/// Stable rule codes (DESIGN §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
-    /// `await F(...)` where F is the sync function of a pair.
-    Awf001,
-    /// `F_async(...)` whose coroutine is never awaited.
-    Awf002,
-    /// A sync `F(...)` handed to an API that needs an awaitable.
-    Awf003,
-    /// A reference the resolver cannot follow; reported for review.
-    Awf004,
+/// Everything about a rule but its detection: what reports, SARIF and planning say of it. Each rule file
+/// under `rules/` defines its own; the registry in `rules/mod.rs` lists them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleSpec {
+    /// Stable code (DESIGN §2), e.g. `AWF001`.
+    pub code: &'static str,
+    /// CamelCase name, e.g. `AwaitOnSyncFunction` (SARIF's `name`).
+    pub name: &'static str,
+    /// What the rule finds, as a title for reports, e.g. "`await` on a synchronous function".
+    pub title: &'static str,
+    /// What the rule finds, in one line of code, e.g. "`await F(...)` where F is the sync function of a pair".
+    pub summary: &'static str,
+    /// Why it is a bug and how it is fixed, in a few sentences (SARIF's description and help).
+    pub docs: &'static str,
+    /// What its fix does in general; `None` for a rule that only reports.
+    pub fix_title: Option<&'static str>,
+    /// How loudly open findings are reported.
+    pub level: Level,
+    /// What its fixes promise: `apply` writes only the fixes that meet what it requires.
+    pub applicability: Applicability,
 }
 
-impl Rule {
-    /// What the rule finds, as a title for reports.
-    pub fn title(self) -> &'static str {
+/// How loudly a rule's open findings are reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// A bug to fix (SARIF `error`).
+    Error,
+    /// Something to review (SARIF `warning`).
+    Warning,
+}
+
+impl Level {
+    /// The SARIF level.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Rule::Awf001 => "`await` on a synchronous function",
-            Rule::Awf002 => "coroutine never awaited",
-            Rule::Awf003 => "synchronous call where an awaitable is needed",
-            Rule::Awf004 => "reference that cannot be followed",
+            Level::Error => "error",
+            Level::Warning => "warning",
         }
     }
+}
 
-    /// Every rule, in code order.
-    pub const ALL: [Rule; 4] = [Rule::Awf001, Rule::Awf002, Rule::Awf003, Rule::Awf004];
+/// A rule: a handle on its spec, ordered by code.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Rule(&'static RuleSpec);
 
-    /// The title of the rule with `code`.
-    pub fn title_of(code: &str) -> &'static str {
-        Rule::ALL.into_iter().find(|r| r.code() == code).map_or("", Rule::title)
+impl Rule {
+    /// The rule `spec` describes.
+    pub const fn new(spec: &'static RuleSpec) -> Self {
+        Self(spec)
+    }
+
+    /// Everything known about the rule.
+    pub fn spec(self) -> &'static RuleSpec {
+        self.0
     }
 
     pub fn code(self) -> &'static str {
-        match self {
-            Rule::Awf001 => "AWF001",
-            Rule::Awf002 => "AWF002",
-            Rule::Awf003 => "AWF003",
-            Rule::Awf004 => "AWF004",
-        }
+        self.0.code
+    }
+
+    /// What the rule finds, as a title for reports.
+    pub fn title(self) -> &'static str {
+        self.0.title
+    }
+}
+
+impl PartialOrd for Rule {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Rule {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.code().cmp(other.code())
+    }
+}
+
+impl std::hash::Hash for Rule {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 

@@ -60,11 +60,11 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
 mod tests {
     use super::*;
     use crate::edit::{Edit, Fix};
-    use crate::finding::{Rule, Status};
+    use crate::finding::Status;
 
     fn finding(edits: Vec<Edit>) -> Finding {
         Finding {
-            rule: Rule::Awf001,
+            rule: crate::rules::by_code("AWF001").expect("registered"),
             range: edits[0].range(),
             message: String::new(),
             transform: "t".into(),

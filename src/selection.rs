@@ -73,10 +73,14 @@ impl Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Rule;
 
     fn key(text: &str, ordinal: usize) -> SiteKey {
-        SiteKey { rule: Rule::Awf001, transform: "t".into(), text: text.into(), ordinal }
+        SiteKey {
+            rule: crate::rules::by_code("AWF001").expect("registered"),
+            transform: "t".into(),
+            text: text.into(),
+            ordinal,
+        }
     }
 
     #[test]

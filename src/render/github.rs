@@ -32,7 +32,7 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
             d.column,
             d.end_line,
             d.end_column,
-            property(&format!("{} {}", d.code, crate::finding::Rule::title_of(d.code))),
+            property(&format!("{} {}", d.code, d.rule.title())),
             data(&format!("{}{hint}", d.message)),
         ));
     }

@@ -9,7 +9,7 @@ pub mod text;
 
 use serde::Serialize;
 
-use crate::finding::{Finding, Status};
+use crate::finding::{Finding, Rule, Status};
 use crate::source::LineIndex;
 
 /// A finding placed in its file: 1-based lines, 1-based columns counted in characters.
@@ -21,6 +21,9 @@ pub struct Diagnostic {
     pub end_line: usize,
     pub end_column: usize,
     pub code: &'static str,
+    /// The rule, with everything the registry knows of it.
+    #[serde(skip)]
+    pub rule: Rule,
     pub message: String,
     pub transform: String,
     pub status: Status,
@@ -63,6 +66,7 @@ impl Diagnostic {
             end_line,
             end_column,
             code: finding.rule.code(),
+            rule: finding.rule,
             message: finding.message.clone(),
             transform: finding.transform.clone(),
             status: finding.status,

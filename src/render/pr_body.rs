@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Diagnostic;
-use crate::finding::{Finding, Rule, Status};
+use crate::finding::{Finding, Status};
 
 /// Room kept for everything but the site rows; GitHub's limit is 65,536 characters.
 const BODY_LIMIT: usize = 60_000;
@@ -77,8 +77,8 @@ pub fn render(files: &[FileReport], command: &str) -> String {
     );
     out.push_str(&summary_table(&fixed));
     let mut budget = Budget { left: BODY_LIMIT.saturating_sub(out.len() + 4_000), omitted: 0 };
-    for rule in [Rule::Awf001, Rule::Awf002, Rule::Awf003] {
-        let sites: Vec<_> = fixed.iter().filter(|(d, _)| d.code == rule.code()).collect();
+    for rule in crate::rules::all() {
+        let sites: Vec<_> = fixed.iter().filter(|(d, _)| d.rule == rule).collect();
         if sites.is_empty() {
             continue;
         }
@@ -215,7 +215,7 @@ mod tests {
         let text = "x = 1\nm = await f(\n    a,\n)\n";
         let start = text.find("await").unwrap();
         let finding = Finding {
-            rule: Rule::Awf001,
+            rule: crate::rules::by_code("AWF001").expect("registered"),
             range: start..text.find(")\n").unwrap() + 1,
             message: String::new(),
             transform: "t".into(),
@@ -237,6 +237,7 @@ mod tests {
             end_line: line,
             end_column: 40,
             code: "AWF001",
+            rule: crate::rules::by_code("AWF001").expect("registered"),
             message: "m".into(),
             transform: "t".into(),
             status: Status::Open,

@@ -21,7 +21,7 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
                     "name": "awaitfix",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": Rule::ALL.map(rule),
+                    "rules": crate::rules::all().map(rule).collect::<Vec<_>>(),
                 }
             },
             "columnKind": "unicodeCodePoints",
@@ -39,47 +39,23 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
     out
 }
 
+/// A rule's metadata, from the registry.
 fn rule(rule: Rule) -> Value {
-    let (name, level, help) = match rule {
-        Rule::Awf001 => (
-            "AwaitOnSyncFunction",
-            "error",
-            "`await F(...)` where `F` is the synchronous function of a sync/async pair: awaiting its result \
-             raises TypeError at run time. Fix: drop the `await`, or await the async function of the pair.",
-        ),
-        Rule::Awf002 => (
-            "CoroutineNeverAwaited",
-            "error",
-            "`F_async(...)` whose coroutine is never awaited: the call does nothing. Fix: await it, or call \
-             the synchronous function outside `async def`.",
-        ),
-        Rule::Awf003 => (
-            "SyncCallWhereAwaitableNeeded",
-            "error",
-            "The synchronous `F(...)` is handed to an API that needs an awaitable (`asyncio.gather`, \
-             `create_task`, ...). Fix: pass `F_async(...)`.",
-        ),
-        Rule::Awf004 => (
-            "UnresolvableReference",
-            "warning",
-            "A reference to a pair's synchronous function that awaitfix cannot follow (`getattr`, \
-             `importlib`, a re-bound alias). No fix: review how it is called.",
-        ),
-    };
+    let spec = rule.spec();
     json!({
-        "id": rule.code(),
-        "name": name,
-        "shortDescription": { "text": rule.title() },
-        "fullDescription": { "text": help },
-        "help": { "text": help, "markdown": help },
-        "defaultConfiguration": { "level": level },
+        "id": spec.code,
+        "name": spec.name,
+        "shortDescription": { "text": spec.title },
+        "fullDescription": { "text": spec.docs },
+        "help": { "text": spec.docs, "markdown": spec.docs },
+        "defaultConfiguration": { "level": spec.level.as_str() },
         "properties": { "tags": ["correctness", "asyncio"] },
     })
 }
 
 fn result(d: &Diagnostic) -> Value {
-    let index = Rule::ALL.iter().position(|r| r.code() == d.code).expect("every code is a rule");
-    let level = if d.code == Rule::Awf004.code() { "warning" } else { "error" };
+    let index = crate::rules::all().position(|r| r == d.rule).expect("every rule is registered");
+    let level = d.rule.spec().level.as_str();
     let mut result = json!({
         "ruleId": d.code,
         "ruleIndex": index,

@@ -1,12 +1,35 @@
 //! AWF001: `await F(...)` where F resolves to the sync function of a pair.
-//! Candidates are the `@awaited` captures of `candidates.scm`; name resolution decides which of them call the sync function.
-//! An awaited name the resolver cannot follow becomes an AWF004 site for review.
+//! Candidates are the `@awaited` captures of `candidates.scm`; name resolution decides which of them call the
+//! sync function. An awaited name the resolver cannot follow becomes an AWF004 site for review.
 
 use super::callee::{self, Reach, Twin, awaited_call, callee_text, operand};
-use super::{Action, Candidate, Captured, FileContext, Site, StatusOf, may_name_pair};
-use crate::finding::Rule;
+use super::{Action, Candidate, Captured, Entry, FileContext, Input, Site, StatusOf, may_name_pair};
+use crate::edit::Applicability;
+use crate::finding::{Level, Rule, RuleSpec};
 use crate::resolve::{Context, Scopes};
 use crate::transform::Prefer;
+
+/// AWF001: `await F(...)` where F is the sync function of a pair.
+pub(crate) const AWF001: Rule = Rule::new(&SPEC);
+
+const SPEC: RuleSpec = RuleSpec {
+    code: "AWF001",
+    name: "AwaitOnSyncFunction",
+    title: "`await` on a synchronous function",
+    summary: "`await F(...)` where F is the sync function of a pair",
+    docs: "`await F(...)` where `F` is the synchronous function of a sync/async pair: awaiting its result \
+             raises TypeError at run time. Fix: drop the `await`, or await the async function of the pair.",
+    fix_title: Some("Drop the `await`, or await the async function of the pair"),
+    level: Level::Error,
+    applicability: Applicability::Safe,
+};
+
+/// The registry's entry: AWF001 sites, and AWF004 ones for awaited names the resolver cannot follow.
+pub(super) const ENTRY: Entry = Entry::sites(AWF001, detect);
+
+fn detect<'tree, 'f>(input: &Input<'_, 'tree, 'f>) -> Vec<Site<'tree, 'f, 'f>> {
+    sites(input.file, input.scopes, input.awaited, input.status)
+}
 
 /// Awaited calls whose callee may name a pair's sync function: its own name, an alias an import gave it, or
 /// an attribute chain ending in it. (An alias always comes from an import that names the original.)
@@ -40,20 +63,20 @@ pub(super) fn sites<'tree, 'f, 's>(
         let Some(scope) = scopes.scope_of(c.node) else { continue };
         let (rule, transform, pair, bindings) =
             match callee::reach(file, scopes, scope, c.node.start_byte(), &c.callee, Twin::Sync) {
-                Reach::Pair { transform, pair, bindings } => (Rule::Awf001, transform, pair, bindings),
-                Reach::Unknown { transform, pair } => (Rule::Awf004, transform, pair, Vec::new()),
+                Reach::Pair { transform, pair, bindings } => (AWF001, transform, pair, bindings),
+                Reach::Unknown { transform, pair } => (super::awf004::AWF004, transform, pair, Vec::new()),
                 Reach::None => continue,
             };
         let context = scopes.context(scope);
         let action = match rule {
-            Rule::Awf004 => Action::Review,
+            super::awf004::AWF004 => Action::Review,
             _ if context == Context::Async && file.prefer[transform] == Prefer::Async => Action::CallAsync,
             _ => Action::DropAwait,
         };
         let status = status.of(rule, c.node);
         let shown = callee_text(file.text, c.call);
         let mut message = match rule {
-            Rule::Awf004 => format!(
+            super::awf004::AWF004 => format!(
                 "`{shown}` is bound in a way awaitfix cannot follow (reassigned, imported conditionally or \
                  dynamically); if it is the synchronous `{}`, awaiting it raises TypeError: review it",
                 pair.sync
@@ -61,7 +84,7 @@ pub(super) fn sites<'tree, 'f, 's>(
             _ if shown == pair.sync => format!("`{shown}` is synchronous; awaiting it raises TypeError"),
             _ => format!("`{shown}` is the synchronous `{}`; awaiting it raises TypeError", pair.sync),
         };
-        if context != Context::Async && rule == Rule::Awf001 {
+        if context != Context::Async && rule == AWF001 {
             message.push_str(" (and `await` outside `async def` is a SyntaxError)");
         }
         out.push(Site { rule, found: c.clone(), transform, pair, bindings, scope, action, status, message });

@@ -6,9 +6,32 @@
 use tree_sitter::Node;
 
 use super::callee::{self, Reach, Twin};
-use super::{Action, Candidate, FileContext, Site, StatusOf};
-use crate::finding::Rule;
+use super::{Action, Candidate, Entry, FileContext, Input, Site, StatusOf};
+use crate::edit::Applicability;
+use crate::finding::{Level, Rule, RuleSpec};
 use crate::resolve::{Context, Scopes};
+
+/// AWF002: `F_async(...)` whose coroutine is never awaited.
+pub(crate) const AWF002: Rule = Rule::new(&SPEC);
+
+const SPEC: RuleSpec = RuleSpec {
+    code: "AWF002",
+    name: "CoroutineNeverAwaited",
+    title: "coroutine never awaited",
+    summary: "`F_async(...)` whose coroutine is never awaited",
+    docs: "`F_async(...)` whose coroutine is never awaited: the call does nothing. Fix: await it, or call \
+             the synchronous function outside `async def`.",
+    fix_title: Some("Await the coroutine, or call the synchronous function outside `async def`"),
+    level: Level::Error,
+    applicability: Applicability::Safe,
+};
+
+/// The registry's entry.
+pub(super) const ENTRY: Entry = Entry::sites(AWF002, detect);
+
+fn detect<'tree, 'f>(input: &Input<'_, 'tree, 'f>) -> Vec<Site<'tree, 'f, 'f>> {
+    sites(input.file, input.scopes, input.calls, input.status)
+}
 
 pub(super) fn sites<'tree, 'f, 's>(
     file: &'f FileContext,
@@ -39,14 +62,14 @@ pub(super) fn sites<'tree, 'f, 's>(
             (Action::CallSync, message)
         };
         out.push(Site {
-            rule: Rule::Awf002,
+            rule: AWF002,
             found: c.clone(),
             transform,
             pair,
             bindings,
             scope,
             action,
-            status: status.of(Rule::Awf002, c.node),
+            status: status.of(AWF002, c.node),
             message,
         });
     }

@@ -4,9 +4,32 @@
 use tree_sitter::Node;
 
 use super::callee::{self, Callee, Reach, Twin};
-use super::{Action, Candidate, FileContext, Site, StatusOf};
-use crate::finding::Rule;
+use super::{Action, Candidate, Entry, FileContext, Input, Site, StatusOf};
+use crate::edit::Applicability;
+use crate::finding::{Level, Rule, RuleSpec};
 use crate::resolve::{BindingKind, Resolution, Scopes};
+
+/// AWF003: A sync `F(...)` handed to an API that needs an awaitable.
+pub(crate) const AWF003: Rule = Rule::new(&SPEC);
+
+const SPEC: RuleSpec = RuleSpec {
+    code: "AWF003",
+    name: "SyncCallWhereAwaitableNeeded",
+    title: "synchronous call where an awaitable is needed",
+    summary: "A sync `F(...)` handed to an API that needs an awaitable",
+    docs: "The synchronous `F(...)` is handed to an API that needs an awaitable (`asyncio.gather`, \
+             `create_task`, ...). Fix: pass `F_async(...)`.",
+    fix_title: Some("Pass `F_async(...)` instead"),
+    level: Level::Error,
+    applicability: Applicability::Safe,
+};
+
+/// The registry's entry.
+pub(super) const ENTRY: Entry = Entry::sites(AWF003, detect);
+
+fn detect<'tree, 'f>(input: &Input<'_, 'tree, 'f>) -> Vec<Site<'tree, 'f, 'f>> {
+    sites(input.file, input.scopes, input.calls, input.status)
+}
 
 /// asyncio functions that take an awaitable.
 const ASYNCIO: &[&str] = &["wait_for", "gather", "shield", "create_task", "ensure_future", "run", "timeout"];
@@ -57,14 +80,14 @@ pub(super) fn sites<'tree, 'f, 's>(
         let shown = callee::callee_text(file.text, c.call);
         let api_text = callee::callee_text(file.text, receiver);
         out.push(Site {
-            rule: Rule::Awf003,
+            rule: AWF003,
             found: c.clone(),
             transform,
             pair,
             bindings,
             scope,
             action: Action::CallAsync,
-            status: status.of(Rule::Awf003, c.node),
+            status: status.of(AWF003, c.node),
             message: format!(
                 "`{shown}` is synchronous and returns no awaitable, but `{api_text}` needs one; pass `{}(...)`",
                 pair.async_name

@@ -4,8 +4,31 @@
 
 use tree_sitter::Node;
 
-use super::{Captured, FileContext, StatusOf};
-use crate::finding::{Finding, Rule};
+use super::{Captured, Entry, FileContext, Input, StatusOf};
+use crate::edit::Applicability;
+use crate::finding::{Finding, Level, Rule, RuleSpec};
+
+/// AWF004: A reference to a pair's sync function that the resolver cannot follow.
+pub(crate) const AWF004: Rule = Rule::new(&SPEC);
+
+const SPEC: RuleSpec = RuleSpec {
+    code: "AWF004",
+    name: "UnresolvableReference",
+    title: "reference that cannot be followed",
+    summary: "A reference to a pair's sync function that the resolver cannot follow",
+    docs: "A reference to a pair's synchronous function that awaitfix cannot follow (`getattr`, \
+             `importlib`, a re-bound alias). No fix: review how it is called.",
+    fix_title: None,
+    level: Level::Warning,
+    applicability: Applicability::DisplayOnly,
+};
+
+/// The registry's entry: dynamic references, reported for review without a plan.
+pub(super) const ENTRY: Entry = Entry::findings(AWF004, detect);
+
+fn detect(input: &Input) -> Vec<Finding> {
+    findings(input.file, input.dynamic, input.status)
+}
 
 /// A dynamic reference and the sync name it spells.
 pub(super) struct Dynamic<'tree> {
@@ -32,7 +55,7 @@ pub(super) fn findings(file: &FileContext, dynamic: &[Dynamic], status: &StatusO
     dynamic
         .iter()
         .map(|d| Finding {
-            rule: Rule::Awf004,
+            rule: AWF004,
             range: d.node.byte_range(),
             message: format!(
                 "dynamic reference to the synchronous `{}`: awaitfix cannot tell how it is called; review it",
@@ -41,7 +64,7 @@ pub(super) fn findings(file: &FileContext, dynamic: &[Dynamic], status: &StatusO
             transform: file.transforms[d.transform].id.clone(),
             fix: None,
             summary: format!("review the dynamic reference to {}", d.name),
-            status: status.of(Rule::Awf004, d.node),
+            status: status.of(AWF004, d.node),
         })
         .collect()
 }

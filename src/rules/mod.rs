@@ -3,10 +3,6 @@
 //! Each rule turns candidate nodes (from queries compiled once per process) into `Site`s by name resolution;
 //! `plan` then turns sites into findings with fixes, imports included.
 
-mod awf001;
-mod awf002;
-mod awf003;
-mod awf004;
 mod callee;
 mod imports;
 mod intent;
@@ -25,6 +21,67 @@ use crate::resolve::{Binding, ScopeId, Scopes};
 use crate::source::LineIndex;
 use crate::transform::{Pair, Prefer, Transform};
 use callee::Callee;
+
+/// The registry: every rule, in code order; each module holds one rule's spec (its `AWFnnn` constant) and
+/// its `ENTRY`. Adding a rule is a file beside this one and its name here.
+macro_rules! registry {
+    ($($rule:ident),* $(,)?) => {
+        $(mod $rule;)*
+
+        /// Every rule with its detection, in code order.
+        const REGISTRY: &[Entry] = &[$($rule::ENTRY),*];
+    };
+}
+
+registry!(awf001, awf002, awf003, awf004);
+
+/// Every rule, in code order.
+pub fn all() -> impl Iterator<Item = Rule> {
+    REGISTRY.iter().map(|entry| entry.rule)
+}
+
+/// The rule with `code` (`AWF001`), if there is one.
+pub fn by_code(code: &str) -> Option<Rule> {
+    all().find(|rule| rule.code() == code)
+}
+
+/// A rule and how it detects: sites whose fixes `plan` makes, or findings that need no plan.
+struct Entry {
+    rule: Rule,
+    sites: FindSites,
+    findings: FindFindings,
+}
+
+/// A rule's detection of sites, whose fixes `plan` makes.
+type FindSites = for<'i, 'tree, 'f> fn(&'i Input<'i, 'tree, 'f>) -> Vec<Site<'tree, 'f, 'f>>;
+/// A rule's detection of findings that need no plan (reported for review).
+type FindFindings = for<'i, 'tree, 'f> fn(&'i Input<'i, 'tree, 'f>) -> Vec<Finding>;
+
+impl Entry {
+    /// A rule that finds sites to plan.
+    const fn sites(rule: Rule, sites: FindSites) -> Self {
+        Self { rule, sites, findings: |_| Vec::new() }
+    }
+
+    /// A rule that reports findings without a plan.
+    const fn findings(rule: Rule, findings: FindFindings) -> Self {
+        Self { rule, sites: |_| Vec::new(), findings }
+    }
+}
+
+/// What every rule's detection reads: the file, its scopes, the candidates captured, and how to tell a site's
+/// status.
+struct Input<'i, 'tree, 'f> {
+    file: &'f FileContext<'f>,
+    scopes: &'f Scopes<'f>,
+    /// Awaited calls whose callee may name a pair's sync function.
+    awaited: &'i [Candidate<'tree, 'f>],
+    /// Calls not awaited whose callee's last name may be a pair's function.
+    calls: &'i [Candidate<'tree, 'f>],
+    /// References the resolver cannot follow (`getattr`, `importlib`).
+    dynamic: &'i [awf004::Dynamic<'tree>],
+    status: &'i StatusOf<'i>,
+}
 
 /// The compiled queries of every rule.
 pub(crate) struct Queries {
@@ -238,11 +295,11 @@ pub fn check_tracking<'t>(file: &FileContext<'t>) -> (Vec<Finding>, HashSet<&'t 
     let index = LineIndex::new(file.text);
     let status = StatusOf::new(file, &index);
 
-    let mut sites = awf001::sites(file, &scopes, &awaited, &status);
-    sites.extend(awf002::sites(file, &scopes, &calls, &status));
-    sites.extend(awf003::sites(file, &scopes, &calls, &status));
+    let input =
+        Input { file, scopes: &scopes, awaited: &awaited, calls: &calls, dynamic: &dynamic, status: &status };
+    let sites = REGISTRY.iter().flat_map(|entry| (entry.sites)(&input)).collect();
     let mut findings = plan::findings(file, &scopes, sites);
-    findings.extend(awf004::findings(file, &dynamic, &status));
+    findings.extend(REGISTRY.iter().flat_map(|entry| (entry.findings)(&input)));
     findings.sort_by_key(|f| (f.range.start, f.rule));
     (findings, names)
 }
@@ -294,13 +351,36 @@ impl<'a> StatusOf<'a> {
     /// not raise it), `Suppressed` with a comment naming the rule, else `Open`.
     pub(crate) fn of(&self, rule: Rule, site: Node) -> Status {
         let (text, tree) = (self.file.text, self.file.tree);
-        if rule == Rule::Awf001 && self.may_expect && intent::expects_type_error(text, tree.root_node(), site)
+        if rule == awf001::AWF001
+            && self.may_expect
+            && intent::expects_type_error(text, tree.root_node(), site)
         {
             Status::Intentional
         } else if suppression::is_suppressed(text, tree, self.index, site.start_byte(), rule.code()) {
             Status::Suppressed
         } else {
             Status::Open
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reports sort findings by rule and SARIF indexes rules by position: the registry must be in code order.
+    #[test]
+    fn the_registry_lists_each_code_once_in_order() {
+        let codes: Vec<&str> = all().map(Rule::code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+        assert_eq!(by_code("AWF004").map(Rule::title), Some("reference that cannot be followed"));
+        for rule in all() {
+            let spec = rule.spec();
+            let fixes = spec.applicability != crate::edit::Applicability::DisplayOnly;
+            assert_eq!(spec.fix_title.is_some(), fixes, "{}: a fix title for a rule that fixes", spec.code);
         }
     }
 }

@@ -4,12 +4,15 @@
 
 use std::collections::HashSet;
 
+use super::awf001::AWF001;
+use super::awf003::AWF003;
+use super::awf004::AWF004;
 use super::callee::{Callee, Twin};
 use super::imports::Renames;
 use super::sync_fix::{add_await, desyncs_generator, drop_await};
 use super::{Action, FileContext, Site};
 use crate::edit::Fix;
-use crate::finding::{Finding, Rule, Status};
+use crate::finding::{Finding, Status};
 use crate::resolve::{BindingKind, Scopes};
 
 pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) -> Vec<Finding> {
@@ -31,7 +34,8 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
                 _ => None,
             };
             let summary = summary(&site, planned.as_ref().map(|(_, done)| *done));
-            let fix = planned.map(|(fix, _)| fix);
+            // What a fix promises is the rule's to say (the registry's), whatever edits planned it.
+            let fix = planned.map(|(fix, _)| fix.with_applicability(site.rule.spec().applicability));
             let mut message = site.message;
             match site.status {
                 Status::Intentional => {
@@ -39,10 +43,10 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
                 }
                 Status::Suppressed => message.push_str("; suppressed by a comment"),
                 Status::Open if is_declined => {}
-                Status::Open if fix.is_none() && site.rule == Rule::Awf001 => message.push_str(
+                Status::Open if fix.is_none() && site.rule == AWF001 => message.push_str(
                     "; not fixed: it is the only `await` of an async generator expression, fix by hand",
                 ),
-                Status::Open if fix.is_none() && site.rule != Rule::Awf004 => {
+                Status::Open if fix.is_none() && site.rule != AWF004 => {
                     message.push_str("; not fixed: no correct import of the other function can be planned")
                 }
                 Status::Open => {}
@@ -75,7 +79,7 @@ fn plan(file: &FileContext, renames: Option<&Renames>, site: &Site) -> Option<(F
         Action::CallSync => renames?.edits(site, Twin::Sync).map(|e| (Fix::safe(e), Action::CallSync)),
         Action::CallAsync => match renames.and_then(|r| r.edits(site, Twin::Async)) {
             Some(edits) => Some((Fix::safe(edits), Action::CallAsync)),
-            None if site.rule == Rule::Awf001 => sync(),
+            None if site.rule == AWF001 => sync(),
             None => None,
         },
     }
@@ -86,7 +90,7 @@ fn summary(site: &Site, done: Option<Action>) -> String {
     let (sync, async_name) = (&site.pair.sync, &site.pair.async_name);
     match done {
         Some(Action::DropAwait) => format!("drop await on {sync}"),
-        Some(Action::CallAsync) if site.rule == Rule::Awf003 => {
+        Some(Action::CallAsync) if site.rule == AWF003 => {
             format!("pass {async_name} instead of {sync}")
         }
         Some(Action::CallAsync) => format!("await {async_name} instead of {sync}"),
