@@ -45,16 +45,17 @@ impl Edit {
     }
 }
 
-/// What applying a fix promises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// What applying a fix promises, ordered from the least to the most: a fix applies where its applicability is
+/// at least the one required (`Fix::applies`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
-    /// Keeps the program's meaning apart from removing the bug; applied by `apply`.
-    Safe,
-    /// Likely right but may change behaviour; shown, applied only on request.
-    Unsafe,
     /// Shown to guide a human; never applied.
     DisplayOnly,
+    /// Likely right but may change behaviour; shown, applied only on request.
+    Unsafe,
+    /// Keeps the program's meaning apart from removing the bug; applied by `apply`.
+    Safe,
 }
 
 /// Sorted, non-overlapping edits that together fix one finding.
@@ -87,6 +88,11 @@ impl Fix {
 
     pub fn applicability(&self) -> Applicability {
         self.applicability
+    }
+
+    /// Whether the fix may be applied where `required` is asked for: it promises at least that much.
+    pub fn applies(&self, required: Applicability) -> bool {
+        self.applicability >= required
     }
 
     /// The smallest range covering every edit.

@@ -125,8 +125,7 @@ pub struct Finding {
 impl Finding {
     /// Whether `apply` would rewrite this site.
     pub fn is_fixable(&self) -> bool {
-        self.status == Status::Open
-            && self.fix.as_ref().is_some_and(|f| f.applicability() == crate::edit::Applicability::Safe)
+        self.status == Status::Open && self.fix.as_ref().is_some_and(|f| f.applies(Applicability::Safe))
     }
 }
 

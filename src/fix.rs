@@ -1,5 +1,8 @@
-//! Applying fixes: source text and findings in, rewritten text and counts out. Pure.
-//! Fixes are applied in source order; one that overlaps a fix already applied is skipped and counted.
+//! Applying fixes: source text and findings in, rewritten text and counts out. Pure but for one thing: a fix
+//! that overlaps a fix already applied (in source order) is skipped, counted, and demoted on its finding.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
 
 use crate::edit::{Applicability, Edit};
 use crate::finding::Finding;
@@ -16,30 +19,12 @@ pub struct Applied {
     pub edits: Vec<Edit>,
 }
 
-/// Applies every safe fix of an open finding. A fix is skipped when one of its edits
-/// overlaps an edit already taken; fixes nested inside each other's edits (`await F(await F())`) both apply,
-/// and an edit that several fixes share (one import statement) is applied once.
-pub fn apply(text: &str, findings: &[Finding]) -> Applied {
-    let mut order: Vec<usize> = (0..findings.len())
-        .filter(|&i| findings[i].is_fixable())
-        .filter(|&i| findings[i].fix.as_ref().is_some_and(|f| f.applicability() == Applicability::Safe))
-        .collect();
-    order.sort_by_key(|&i| findings[i].fix.as_ref().map(|f| f.span().start));
-    let mut taken: Vec<&Edit> = Vec::new();
-    let mut fixed = Vec::new();
-    let mut overlapping = Vec::new();
-    for i in order {
-        let fix = findings[i].fix.as_ref().expect("filtered on fixable");
-        // An edit identical to one already taken (the import edit that several renames share) is done.
-        let new: Vec<&Edit> = fix.edits().iter().filter(|e| !taken.contains(e)).collect();
-        if new.iter().any(|e| taken.iter().any(|t| overlaps(e, t))) {
-            overlapping.push(i);
-            continue;
-        }
-        taken.extend(new);
-        fixed.push(i);
-    }
-    taken.sort();
+/// Applies every safe fix of an open finding. A fix is skipped when one of its edits overlaps an edit already
+/// taken; fixes nested inside each other's edits (`await F(await F())`) both apply, and an edit that several
+/// fixes share (one import statement) is applied once. A skipped fix is reported on its site (see
+/// `demote_overlapping`): it is shown, not offered.
+pub fn apply(text: &str, findings: &mut [Finding]) -> Applied {
+    let Chosen { fixed, overlapping, taken } = choose(findings);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for edit in &taken {
@@ -48,7 +33,59 @@ pub fn apply(text: &str, findings: &[Finding]) -> Applied {
         last = edit.end();
     }
     out.push_str(&text[last..]);
-    Applied { text: out, fixed, overlapping, edits: taken.into_iter().cloned().collect() }
+    let edits = taken.into_iter().cloned().collect();
+    demote_overlapping(findings, &overlapping);
+    Applied { text: out, fixed, overlapping, edits }
+}
+
+/// Reports, without applying anything, the fixes that `apply` would skip for overlapping (see
+/// `demote_overlapping`); for plans that only report.
+pub fn report_overlapping(findings: &mut [Finding]) {
+    let overlapping = choose(findings).overlapping;
+    demote_overlapping(findings, &overlapping);
+}
+
+/// Makes the fixes of `overlapping` (indices into `findings`) display-only, with a word in their messages: a
+/// fix that was not applied must not be offered as one that was. Running again applies them.
+fn demote_overlapping(findings: &mut [Finding], overlapping: &[usize]) {
+    for &i in overlapping {
+        let finding = &mut findings[i];
+        finding.fix = finding.fix.take().map(|fix| fix.with_applicability(Applicability::DisplayOnly));
+        finding.message.push_str("; not fixed: its fix overlaps another site's, run awaitfix again");
+    }
+}
+
+/// The fixes taken in source order, those skipped for overlapping, and the edits taken (sorted, each once).
+struct Chosen<'a> {
+    fixed: Vec<usize>,
+    overlapping: Vec<usize>,
+    taken: BTreeSet<&'a Edit>,
+}
+
+fn choose(findings: &[Finding]) -> Chosen<'_> {
+    let mut order: Vec<usize> = (0..findings.len()).filter(|&i| findings[i].is_fixable()).collect();
+    order.sort_by_key(|&i| findings[i].fix.as_ref().map(|f| f.span().start));
+    let mut chosen = Chosen { fixed: Vec::new(), overlapping: Vec::new(), taken: BTreeSet::new() };
+    for i in order {
+        let fix = findings[i].fix.as_ref().expect("filtered on fixable");
+        // An edit identical to one already taken (the import edit that several renames share) is done.
+        let new: Vec<&Edit> = fix.edits().iter().filter(|e| !chosen.taken.contains(e)).collect();
+        if new.iter().any(|e| overlaps_taken(&chosen.taken, e)) {
+            chosen.overlapping.push(i);
+            continue;
+        }
+        chosen.taken.extend(new);
+        chosen.fixed.push(i);
+    }
+    chosen
+}
+
+/// Whether `edit` overlaps an edit of `taken`. The edits taken are disjoint, so only the last one starting at
+/// or before `edit` and the first one after it can overlap it.
+fn overlaps_taken(taken: &BTreeSet<&Edit>, edit: &Edit) -> bool {
+    let before = taken.range::<&Edit, _>(..=edit).next_back();
+    let after = taken.range::<&Edit, _>((Bound::Excluded(edit), Bound::Unbounded)).next();
+    before.into_iter().chain(after).any(|t| overlaps(edit, t))
 }
 
 /// Whether two edits touch the same bytes; two insertions at one offset count too, their order being unknown.
@@ -77,17 +114,17 @@ mod tests {
     #[test]
     fn applies_in_order_and_skips_overlaps() {
         let text = "0123456789";
-        let findings = vec![
+        let mut findings = vec![
             finding(vec![Edit::deletion(6..8)]),
             finding(vec![Edit::replacement(1..3, "ab"), Edit::insertion(4, "!")]),
             finding(vec![Edit::deletion(2..4)]),
         ];
-        let applied = apply(text, &findings);
+        let applied = apply(text, &mut findings);
         assert_eq!(applied.text, "0ab3!4589");
         assert_eq!(
             apply(
                 "0123456789",
-                &[
+                &mut [
                     finding(vec![Edit::deletion(0..2), Edit::deletion(8..10)]),
                     finding(vec![Edit::deletion(4..5)])
                 ]
@@ -100,10 +137,19 @@ mod tests {
         assert_eq!(applied.overlapping, vec![2]);
     }
 
+    /// A fix skipped for overlapping another must not be offered as fixable (`[*]`, `fixable: true`).
+    #[test]
+    fn an_overlapping_fix_is_reported_on_its_site_and_not_offered() {
+        let mut findings = vec![finding(vec![Edit::deletion(2..5)]), finding(vec![Edit::deletion(3..4)])];
+        let applied = apply("0123456789", &mut findings);
+        assert_eq!((applied.text.as_str(), applied.overlapping.as_slice()), ("0156789", &[1][..]));
+        assert!(!findings[1].is_fixable(), "its fix was not applied");
+    }
+
     #[test]
     fn suppressed_findings_are_never_applied() {
         let mut f = finding(vec![Edit::deletion(0..1)]);
         f.status = Status::Suppressed;
-        assert_eq!(apply("abc", &[f]).text, "abc");
+        assert_eq!(apply("abc", &mut [f]).text, "abc");
     }
 }

@@ -51,9 +51,7 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
                 let text =
                     match plan.clone().narrow(engine, &file.path, &planned.bytes, Want::Rewrite, &alone) {
                         Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
-                        _ => {
-                            crate::fix::apply(&plan.source.text, std::slice::from_ref(&plan.findings[i])).text
-                        }
+                        _ => crate::fix::apply(&plan.source.text, &mut [plan.findings[i].clone()]).text,
                     };
                 let d = &file.diagnostics[i];
                 out.prompt(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));

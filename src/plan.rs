@@ -126,11 +126,12 @@ fn plan_declining(
     if want != Want::Rewrite
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
     {
-        let Partial { findings, parsed, tree } = partial;
+        let Partial { mut findings, parsed, tree } = partial;
         if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
+            crate::fix::report_overlapping(&mut findings);
             return Ok(Plan { source, findings, rewrite: None });
         }
-        let applied = crate::fix::apply(text, &findings);
+        let applied = crate::fix::apply(text, &mut findings);
         let bytes = verify_parsed(&tree, &parsed, &applied, &source)?;
         let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
         return Ok(Plan { source, findings, rewrite: Some(rewrite) });
@@ -142,11 +143,12 @@ fn plan_declining(
     }
     let file =
         FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
-    let findings = rules::check(&file);
+    let mut findings = rules::check(&file);
     if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
+        crate::fix::report_overlapping(&mut findings);
         return Ok(Plan { source, findings, rewrite: None });
     }
-    let applied = crate::fix::apply(text, &findings);
+    let applied = crate::fix::apply(text, &mut findings);
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
