@@ -302,22 +302,8 @@ impl<'t, 'a> Builder<'t, 'a> {
         }
         match node.kind() {
             "function_definition" => self.function(node, scope),
-            "lambda" => {
-                let inner = self.new_scope(ScopeKind::Lambda, Some(scope));
-                self.push_field(node, "body", inner);
-                if let Some(params) = node.child_by_field_name("parameters") {
-                    self.parameters(params, scope, inner);
-                }
-            }
-            "class_definition" => {
-                let inner = self.new_scope(ScopeKind::Class, Some(scope));
-                self.type_parameters(node, inner);
-                self.push_field(node, "body", inner);
-                self.push_field(node, "superclasses", scope);
-                if let Some(name) = node.child_by_field_name("name") {
-                    self.bind(name, scope, BindingKind::Other);
-                }
-            }
+            "lambda" => self.lambda(node, scope),
+            "class_definition" => self.class(node, scope),
             "decorated_definition" => self.push_children(node, scope),
             "list_comprehension"
             | "set_comprehension"
@@ -325,67 +311,102 @@ impl<'t, 'a> Builder<'t, 'a> {
             | "generator_expression" => self.comprehension(node, scope),
             "import_statement" => self.import(node, scope),
             "import_from_statement" => self.import_from(node, scope),
-            "global_statement" | "nonlocal_statement" => {
-                let global = node.kind() == "global_statement";
-                let mut cursor = node.walk();
-                for name in node.named_children(&mut cursor).filter(|n| n.kind() == "identifier") {
-                    let name = self.text(name);
-                    let s = &mut self.scopes.scopes[scope];
-                    if global {
-                        s.globals.insert(name)
-                    } else {
-                        s.nonlocals.insert(name)
-                    };
-                }
-            }
-            "assignment" | "augmented_assignment" => {
-                self.push_field(node, "type", scope);
-                self.push_field(node, "right", scope);
-                // A bare annotation (`F: Callable`) binds nothing at module or class level; in a function it
-                // still makes the name local.
-                let annotation_only = node.child_by_field_name("right").is_none()
-                    && matches!(self.scopes.scopes[scope].kind, ScopeKind::Module | ScopeKind::Class);
-                if let Some(left) = node.child_by_field_name("left").filter(|_| !annotation_only) {
-                    let kind = match node.child_by_field_name("right") {
-                        Some(right) if is_dynamic_import(self.text, right) => BindingKind::DynamicModule,
-                        Some(_) => BindingKind::Assigned,
-                        None => BindingKind::Other,
-                    };
-                    self.targets_as(left, scope, &kind);
-                }
-            }
-            "type_alias_statement" => {
-                self.push_field(node, "right", scope);
-                if let Some(name) = node.child_by_field_name("left").and_then(|l| l.named_child(0)) {
-                    self.bind(name, scope, BindingKind::Other);
-                }
-            }
-            "for_statement" | "for_in_clause" => {
-                let mut cursor = node.walk();
-                let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
-                let left = node.child_by_field_name("left");
-                for child in children.into_iter().rev() {
-                    if Some(child) != left {
-                        self.stack.push((child, scope));
-                    }
-                }
-                if let Some(left) = left {
-                    self.targets(left, scope);
-                }
-            }
-            "named_expression" => {
-                self.push_field(node, "value", scope);
-                if let Some(name) = node.child_by_field_name("name") {
-                    let mut target = scope;
-                    while self.scopes.scopes[target].kind == ScopeKind::Comprehension {
-                        target = self.scopes.scopes[target].parent.expect("a comprehension has a parent");
-                    }
-                    self.bind(name, target, BindingKind::Other);
-                }
-            }
+            "global_statement" | "nonlocal_statement" => self.declaration(node, scope),
+            "assignment" | "augmented_assignment" => self.assignment(node, scope),
+            "type_alias_statement" => self.type_alias(node, scope),
+            "for_statement" | "for_in_clause" => self.for_loop(node, scope),
+            "named_expression" => self.named_expression(node, scope),
             "as_pattern_target" | "delete_statement" => self.targets_of_children(node, scope),
             "case_pattern" | "keyword_pattern" | "splat_pattern" | "as_pattern" => self.pattern(node, scope),
             _ => self.push_children(node, scope),
+        }
+    }
+
+    /// A lambda: its body in a scope of its own, its parameters' defaults in the enclosing one.
+    fn lambda(&mut self, node: Node<'a>, scope: ScopeId) {
+        let inner = self.new_scope(ScopeKind::Lambda, Some(scope));
+        self.push_field(node, "body", inner);
+        if let Some(params) = node.child_by_field_name("parameters") {
+            self.parameters(params, scope, inner);
+        }
+    }
+
+    /// A class: its body in a class scope (invisible to its methods), its name bound where it stands.
+    fn class(&mut self, node: Node<'a>, scope: ScopeId) {
+        let inner = self.new_scope(ScopeKind::Class, Some(scope));
+        self.type_parameters(node, inner);
+        self.push_field(node, "body", inner);
+        self.push_field(node, "superclasses", scope);
+        if let Some(name) = node.child_by_field_name("name") {
+            self.bind(name, scope, BindingKind::Other);
+        }
+    }
+
+    /// `global` and `nonlocal`: the names they declare go to the module or the enclosing function.
+    fn declaration(&mut self, node: Node<'a>, scope: ScopeId) {
+        let global = node.kind() == "global_statement";
+        let mut cursor = node.walk();
+        for name in node.named_children(&mut cursor).filter(|n| n.kind() == "identifier") {
+            let name = self.text(name);
+            let s = &mut self.scopes.scopes[scope];
+            if global {
+                s.globals.insert(name)
+            } else {
+                s.nonlocals.insert(name)
+            };
+        }
+    }
+
+    /// An assignment or annotation: its targets are bound (dynamically imported modules apart).
+    fn assignment(&mut self, node: Node<'a>, scope: ScopeId) {
+        self.push_field(node, "type", scope);
+        self.push_field(node, "right", scope);
+        // A bare annotation (`F: Callable`) binds nothing at module or class level; in a function it
+        // still makes the name local.
+        let annotation_only = node.child_by_field_name("right").is_none()
+            && matches!(self.scopes.scopes[scope].kind, ScopeKind::Module | ScopeKind::Class);
+        if let Some(left) = node.child_by_field_name("left").filter(|_| !annotation_only) {
+            let kind = match node.child_by_field_name("right") {
+                Some(right) if is_dynamic_import(self.text, right) => BindingKind::DynamicModule,
+                Some(_) => BindingKind::Assigned,
+                None => BindingKind::Other,
+            };
+            self.targets_as(left, scope, &kind);
+        }
+    }
+
+    /// `type X = …` binds X.
+    fn type_alias(&mut self, node: Node<'a>, scope: ScopeId) {
+        self.push_field(node, "right", scope);
+        if let Some(name) = node.child_by_field_name("left").and_then(|l| l.named_child(0)) {
+            self.bind(name, scope, BindingKind::Other);
+        }
+    }
+
+    /// A `for` loop or clause: its targets are bound after what it iterates is visited.
+    fn for_loop(&mut self, node: Node<'a>, scope: ScopeId) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+        let left = node.child_by_field_name("left");
+        for child in children.into_iter().rev() {
+            if Some(child) != left {
+                self.stack.push((child, scope));
+            }
+        }
+        if let Some(left) = left {
+            self.targets(left, scope);
+        }
+    }
+
+    /// `x := v` binds x in the nearest scope that is not a comprehension's.
+    fn named_expression(&mut self, node: Node<'a>, scope: ScopeId) {
+        self.push_field(node, "value", scope);
+        if let Some(name) = node.child_by_field_name("name") {
+            let mut target = scope;
+            while self.scopes.scopes[target].kind == ScopeKind::Comprehension {
+                target = self.scopes.scopes[target].parent.expect("a comprehension has a parent");
+            }
+            self.bind(name, target, BindingKind::Other);
         }
     }
 
