@@ -162,95 +162,29 @@ pub fn parse(origin: &str, text: &str) -> Result<Transform, Vec<TransformError>>
 }
 
 fn validate(origin: &str, text: &str, raw: RawTransform) -> Result<Transform, Vec<TransformError>> {
-    let mut errors = Vec::new();
-    let at = |value: &str| error::locate(text, value);
-    let mut err = |value: &str, message: String, hint: &str| {
-        let (line, column) = at(value);
-        errors.push(TransformError::new(origin, line, column, message).hint(hint));
-    };
+    let mut problems = Problems { origin, text, errors: Vec::new() };
     if !is_slug(&raw.id) {
-        err(
+        problems.add(
             &raw.id,
             format!("`id: {}` is not a valid id", raw.id),
             "use lowercase letters, digits and `-`, e.g. `websocket-manager`",
         );
     }
     if raw.pairs.is_empty() {
-        err("pairs", "`pairs` is empty".into(), "list at least one `- sync: NAME` / `async: NAME` pair");
+        problems.add(
+            "pairs",
+            "`pairs` is empty".into(),
+            "list at least one `- sync: NAME` / `async: NAME` pair",
+        );
     }
-    let prefer = match raw.prefer.as_deref().map(parse_prefer) {
+    let prefer = match raw.prefer.as_deref() {
         None => Prefer::Sync,
-        Some(Some(p)) => p,
-        Some(None) => {
-            let v = raw.prefer.clone().unwrap_or_default();
-            err(
-                &v,
-                format!("`prefer: {v}` is not `sync` or `async`"),
-                "write `prefer: sync` or `prefer: async`",
-            );
-            Prefer::Sync
-        }
+        Some(value) => problems.prefer(value),
     };
-    let mut pairs = Vec::new();
-    for p in &raw.pairs {
-        for (key, name) in [("sync", &p.sync), ("async", &p.async_)] {
-            if !is_identifier(name) {
-                err(
-                    name,
-                    format!("`{key}: {name}` is not a Python identifier"),
-                    "write the bare function name, e.g. `get_websocket_manager`",
-                );
-            }
-        }
-        if p.sync == p.async_ {
-            err(
-                &p.sync,
-                format!("`sync` and `async` are both `{}`", p.sync),
-                "the async twin needs its own name",
-            );
-        }
-        if raw.pairs.iter().filter(|q| q.sync == p.sync).count() > 1
-            && pairs.iter().all(|q: &Pair| q.sync != p.sync)
-        {
-            err(&p.sync, format!("`{}` is listed in two pairs", p.sync), "keep one pair per sync function");
-        }
-        for m in p.modules.iter().chain(&p.async_module) {
-            if !m.split('.').all(is_identifier) {
-                err(
-                    m,
-                    format!("`{m}` is not a dotted module name"),
-                    "write an absolute module path such as `app.websocket_core.websocket_manager`",
-                );
-            }
-        }
-        pairs.push(pair(p));
-    }
-    let mut overrides = Vec::new();
-    for o in &raw.overrides {
-        let prefer = parse_prefer(&o.prefer).unwrap_or_else(|| {
-            err(
-                &o.prefer,
-                format!("`prefer: {}` is not `sync` or `async`", o.prefer),
-                "write `prefer: sync` or `prefer: async`",
-            );
-            Prefer::Sync
-        });
-        let mut set = globset::GlobSetBuilder::new();
-        for g in &o.paths {
-            match globset::GlobBuilder::new(g).literal_separator(true).build() {
-                Ok(glob) => {
-                    set.add(glob);
-                }
-                Err(e) => {
-                    err(g, format!("bad glob `{g}`: {}", e.kind()), "use glob syntax such as `**/routes/**`")
-                }
-            }
-        }
-        let paths = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
-        overrides.push(Override { paths, patterns: o.paths.clone(), prefer });
-    }
-    if !errors.is_empty() {
-        return Err(errors);
+    let pairs = pairs(&raw.pairs, &mut problems);
+    let overrides = raw.overrides.iter().map(|o| overrides(o, &mut problems)).collect();
+    if !problems.errors.is_empty() {
+        return Err(problems.errors);
     }
     Ok(Transform {
         id: raw.id,
@@ -262,6 +196,95 @@ fn validate(origin: &str, text: &str, raw: RawTransform) -> Result<Transform, Ve
         origin: origin.to_string(),
         text: text.to_string(),
     })
+}
+
+/// The problems found in one transform file, each placed where its value stands.
+struct Problems<'a> {
+    origin: &'a str,
+    text: &'a str,
+    errors: Vec<TransformError>,
+}
+
+impl Problems<'_> {
+    fn add(&mut self, value: &str, message: String, hint: &str) {
+        let (line, column) = error::locate(self.text, value);
+        self.errors.push(TransformError::new(self.origin, line, column, message).hint(hint));
+    }
+
+    /// A `prefer:` value; `sync` when it is neither `sync` nor `async` (and a problem is recorded).
+    fn prefer(&mut self, value: &str) -> Prefer {
+        parse_prefer(value).unwrap_or_else(|| {
+            self.add(
+                value,
+                format!("`prefer: {value}` is not `sync` or `async`"),
+                "write `prefer: sync` or `prefer: async`",
+            );
+            Prefer::Sync
+        })
+    }
+}
+
+/// The pairs, with a problem recorded for each bad name, module or duplicate.
+fn pairs(raw: &[RawPair], problems: &mut Problems) -> Vec<Pair> {
+    let mut pairs = Vec::new();
+    for p in raw {
+        for (key, name) in [("sync", &p.sync), ("async", &p.async_)] {
+            if !is_identifier(name) {
+                problems.add(
+                    name,
+                    format!("`{key}: {name}` is not a Python identifier"),
+                    "write the bare function name, e.g. `get_websocket_manager`",
+                );
+            }
+        }
+        if p.sync == p.async_ {
+            problems.add(
+                &p.sync,
+                format!("`sync` and `async` are both `{}`", p.sync),
+                "the async twin needs its own name",
+            );
+        }
+        if raw.iter().filter(|q| q.sync == p.sync).count() > 1
+            && pairs.iter().all(|q: &Pair| q.sync != p.sync)
+        {
+            problems.add(
+                &p.sync,
+                format!("`{}` is listed in two pairs", p.sync),
+                "keep one pair per sync function",
+            );
+        }
+        for m in p.modules.iter().chain(&p.async_module) {
+            if !m.split('.').all(is_identifier) {
+                problems.add(
+                    m,
+                    format!("`{m}` is not a dotted module name"),
+                    "write an absolute module path such as `app.websocket_core.websocket_manager`",
+                );
+            }
+        }
+        pairs.push(pair(p));
+    }
+    pairs
+}
+
+/// One override, with a problem recorded for a bad `prefer` or glob.
+fn overrides(o: &raw::RawOverride, problems: &mut Problems) -> Override {
+    let prefer = problems.prefer(&o.prefer);
+    let mut set = globset::GlobSetBuilder::new();
+    for g in &o.paths {
+        match globset::GlobBuilder::new(g).literal_separator(true).build() {
+            Ok(glob) => {
+                set.add(glob);
+            }
+            Err(e) => problems.add(
+                g,
+                format!("bad glob `{g}`: {}", e.kind()),
+                "use glob syntax such as `**/routes/**`",
+            ),
+        }
+    }
+    let paths = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    Override { paths, patterns: o.paths.clone(), prefer }
 }
 
 fn pair(p: &RawPair) -> Pair {
