@@ -62,6 +62,9 @@ pub enum CommitError {
     File { path: String, message: String },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+    /// Undoing a failed step failed too: what is left half done is named.
+    #[error("{cause}; undoing it failed: {}", .failures.join("; "))]
+    Undo { cause: Box<CommitError>, failures: Vec<String> },
 }
 
 /// What was committed.
@@ -133,45 +136,14 @@ pub fn commit(
         return Ok(None);
     }
     let transforms = engine.transform_ids();
-    let branch = options.branch.clone().unwrap_or_else(|| format!("awaitfix/{}", transforms.join("+")));
-    let refname = format!("refs/heads/{branch}");
-    if !git2::Branch::name_is_valid(&branch)? {
-        return Err(CommitError::BadBranch(branch));
-    }
-    let previous = repo.find_reference(&refname).ok().and_then(|r| r.target());
-    if previous.is_some() {
-        if !options.force {
-            return Err(CommitError::BranchExists(branch));
-        }
-        if let Some(other) = checked_out_elsewhere(repo, &refname)? {
-            return Err(CommitError::CheckedOutElsewhere(branch, other));
-        }
-        // Checked out, the branch can take the new commits on top; moved under HEAD's feet, it could not.
-        if head.name().ok() == Some(refname.as_str()) && options.no_checkout {
-            return Err(CommitError::CheckedOut(branch));
-        }
-    }
+    let Branch { name: branch, refname, previous } = branch(repo, &head, &transforms, options)?;
     let mut commits = Vec::new();
     let mut tree = base;
     let mut tip = parent;
     let mut final_plans: BTreeMap<usize, Plan> = BTreeMap::new();
     for group in groups(&targets, &transforms, options.split) {
         let mut update = git2::build::TreeUpdateBuilder::new();
-        let mut fixed: Vec<(usize, Plan)> = Vec::new();
-        for &t in &group.targets {
-            let target = &targets[t];
-            let exact = target.head == target.read();
-            let wanted = selection.in_version(exact).of_transforms(&group.transforms);
-            let plan = plan_file(engine, target, &target.head, &wanted)?;
-            let Some(rewrite) = &plan.rewrite else { continue };
-            let before =
-                final_plans.get(&t).and_then(|p| p.rewrite.as_ref()).map_or(&target.head, |r| &r.bytes);
-            if rewrite.bytes == *before {
-                continue;
-            }
-            update.upsert(&target.relative, repo.blob(&rewrite.bytes)?, target.mode);
-            fixed.push((t, plan));
-        }
+        let fixed = fix_group(repo, engine, &targets, &group, selection, &final_plans, &mut update)?;
         if fixed.is_empty() {
             continue;
         }
@@ -195,15 +167,91 @@ pub fn commit(
     if !options.no_checkout
         && let Err(e) = check_out(repo, &targets, &checkout, &refname)
     {
-        // Put the branch back as it was; the work tree and index were restored by `check_out`.
-        let _ = match previous {
-            Some(oid) => repo.reference(&refname, oid, true, &log).map(|_| ()),
-            None => repo.find_reference(&refname).and_then(|mut r| r.delete()),
-        };
-        return Err(CommitError::NotCheckedOut(Box::new(e)));
+        // The work tree and index were restored by `check_out`.
+        let branch = Branch { name: branch, refname, previous };
+        return Err(put_back(repo, &branch, &log, CommitError::NotCheckedOut(Box::new(e))));
     }
     let files = final_plans.into_iter().map(|(t, plan)| (targets[t].outcome.path.clone(), plan)).collect();
     Ok(Some(Committed { branch, commits, files }))
+}
+
+/// The branch to create, and where it points now.
+struct Branch {
+    name: String,
+    refname: String,
+    previous: Option<Oid>,
+}
+
+/// The branch `options` ask for (`awaitfix/<transform ids>` by default), when it may be created: a valid
+/// name, and an existing branch only with `--force`, checked out nowhere else.
+fn branch(
+    repo: &Repository,
+    head: &git2::Reference,
+    transforms: &[String],
+    options: &Options,
+) -> Result<Branch, CommitError> {
+    let branch = options.branch.clone().unwrap_or_else(|| format!("awaitfix/{}", transforms.join("+")));
+    let refname = format!("refs/heads/{branch}");
+    if !git2::Branch::name_is_valid(&branch)? {
+        return Err(CommitError::BadBranch(branch));
+    }
+    let previous = repo.find_reference(&refname).ok().and_then(|r| r.target());
+    if previous.is_some() {
+        if !options.force {
+            return Err(CommitError::BranchExists(branch));
+        }
+        if let Some(other) = checked_out_elsewhere(repo, &refname)? {
+            return Err(CommitError::CheckedOutElsewhere(branch, other));
+        }
+        // Checked out, the branch can take the new commits on top; moved under HEAD's feet, it could not.
+        if head.name().ok() == Some(refname.as_str()) && options.no_checkout {
+            return Err(CommitError::CheckedOut(branch));
+        }
+    }
+    Ok(Branch { name: branch, refname, previous })
+}
+
+/// Puts `branch` back as it was after `error`, and returns the error, saying so if that failed too.
+fn put_back(repo: &Repository, branch: &Branch, log: &str, error: CommitError) -> CommitError {
+    let restored = match branch.previous {
+        Some(oid) => repo.reference(&branch.refname, oid, true, log).map(|_| ()),
+        None => repo.find_reference(&branch.refname).and_then(|mut r| r.delete()),
+    };
+    match restored {
+        Ok(()) => error,
+        Err(e) => CommitError::Undo {
+            cause: Box::new(error),
+            failures: vec![format!("branch `{}` could not be put back: {}", branch.name, e.message())],
+        },
+    }
+}
+
+/// Plans the committed version of each file of `group` with the fixes it adds, and records in `update` the
+/// blobs of those that change since the commits before (`done`). Returns the changed files and their plans.
+fn fix_group(
+    repo: &Repository,
+    engine: &Engine,
+    targets: &[Target],
+    group: &Group,
+    selection: &Selection,
+    done: &BTreeMap<usize, Plan>,
+    update: &mut git2::build::TreeUpdateBuilder,
+) -> Result<Vec<(usize, Plan)>, CommitError> {
+    let mut fixed = Vec::new();
+    for &t in &group.targets {
+        let target = &targets[t];
+        let exact = target.head == target.read();
+        let wanted = selection.in_version(exact).of_transforms(&group.transforms);
+        let plan = plan_file(engine, target, &target.head, &wanted)?;
+        let Some(rewrite) = &plan.rewrite else { continue };
+        let before = done.get(&t).and_then(|p| p.rewrite.as_ref()).map_or(&target.head, |r| &r.bytes);
+        if rewrite.bytes == *before {
+            continue;
+        }
+        update.upsert(&target.relative, repo.blob(&rewrite.bytes)?, target.mode);
+        fixed.push((t, plan));
+    }
+    Ok(fixed)
 }
 
 /// The planned files that HEAD tracks, with their committed content; refuses files with uncommitted
@@ -520,14 +568,18 @@ fn check_out(
         repo.set_head(refname)?;
         Ok(())
     })();
-    if result.is_err() {
-        for change in written {
-            let target = &targets[change.target];
-            let read = target.read();
-            let _ = crate::write::replace(&target.outcome.path, &change.work, read);
+    let Err(cause) = result else { return Ok(()) };
+    let mut failures = Vec::new();
+    for change in written {
+        let target = &targets[change.target];
+        if let Err(e) = crate::write::replace(&target.outcome.path, &change.work, target.read()) {
+            failures.push(format!("{} could not be put back: {e}", display_path(&target.outcome.path)));
         }
     }
-    result
+    match failures.is_empty() {
+        true => Err(cause),
+        false => Err(CommitError::Undo { cause: Box::new(cause), failures }),
+    }
 }
 
 /// Sets an index entry's file data from the file just written, so that git sees the file as it was
