@@ -232,6 +232,7 @@ fn command_line() -> String {
     render::pr_body::shell_command(args)
 }
 
+/// `transforms list|show|validate|test`.
 fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitStatus> {
     match command {
         TransformsCommand::List { transforms } => {
@@ -265,35 +266,36 @@ fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitSt
                 return Err(transform::TransformErrors(errors).into());
             }
         }
-        TransformsCommand::Test { files } => {
-            let specs: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-            let mut failed = 0;
-            for t in transform::load(&specs)? {
-                let failures = examples::run(&t)?;
-                for f in &failures {
-                    out.print(&format!(
-                        "{}: example {} fails
+        TransformsCommand::Test { files } => return test_transforms(&files, out),
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `transforms test`: runs the examples of each transform; `Findings` when one fails.
+fn test_transforms(files: &[PathBuf], out: &Output) -> anyhow::Result<ExitStatus> {
+    let specs: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let mut failed = 0;
+    for t in transform::load(&specs)? {
+        let failures = examples::run(&t)?;
+        for f in &failures {
+            out.print(&format!(
+                "{}: example {} fails
   expected: {}
   actual:   {}
 ",
-                        t.origin,
-                        f.index + 1,
-                        f.expected.trim_end().replace('\n', "\n            "),
-                        f.actual.trim_end().replace('\n', "\n            ")
-                    ));
-                }
-                failed += failures.len();
-                out.note(&format!(
-                    "{}: {} of {} examples pass",
-                    t.origin,
-                    t.examples.len() - failures.len(),
-                    t.examples.len()
-                ));
-            }
-            if failed > 0 {
-                return Ok(ExitStatus::Findings);
-            }
+                t.origin,
+                f.index + 1,
+                f.expected.trim_end().replace('\n', "\n            "),
+                f.actual.trim_end().replace('\n', "\n            ")
+            ));
         }
+        failed += failures.len();
+        out.note(&format!(
+            "{}: {} of {} examples pass",
+            t.origin,
+            t.examples.len() - failures.len(),
+            t.examples.len()
+        ));
     }
-    Ok(ExitStatus::Success)
+    Ok(if failed > 0 { ExitStatus::Findings } else { ExitStatus::Success })
 }
