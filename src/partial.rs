@@ -100,4 +100,32 @@ mod tests {
         assert_eq!(partial.len(), 2);
         assert_eq!(partial[0].status, crate::finding::Status::Intentional);
     }
+
+    /// The fixed point: a call through an alias is found only once the import naming the pair is parsed and
+    /// the statements spelling the alias are picked in turn.
+    #[test]
+    fn statements_that_spell_an_alias_are_picked_until_nothing_is_added() {
+        let engine = Engine::new(crate::transform::builtins().unwrap());
+        let filler: String = (0..40).map(|i| format!("def other{i}():\n    return {i}\n\n\n")).collect();
+        let text = format!(
+            "from m import get_websocket_manager as gwm\n\n\n{filler}async def f(ctx):\n    return await gwm(ctx)\n"
+        );
+        let partial =
+            check_mentions(&engine, Path::new("a.py"), &text, &[Prefer::Sync], &[]).expect("partial");
+        assert_eq!(partial.findings.len(), 1, "the aliased call is found");
+        assert!(
+            partial.parsed.iter().map(|r| r.len()).sum::<usize>() < text.len() / 2,
+            "{:?}",
+            partial.parsed
+        );
+        let other = text.find("def other0").unwrap();
+        assert!(partial.parsed.iter().all(|r| !r.contains(&other)), "unrelated statements stay unparsed");
+    }
+
+    #[test]
+    fn a_file_mostly_picked_is_parsed_whole() {
+        let engine = Engine::new(crate::transform::builtins().unwrap());
+        let text = "from m import get_websocket_manager\n\nasync def f(ctx):\n    return await get_websocket_manager(ctx)\n";
+        assert!(check_mentions(&engine, Path::new("a.py"), text, &[Prefer::Sync], &[]).is_none());
+    }
 }
