@@ -6,7 +6,7 @@ use crate::edit::{Applicability, Fix};
 
 /// Everything about a rule but its detection: what reports, SARIF and planning say of it. Each rule file
 /// under `rules/` defines its own; the registry in `rules/mod.rs` lists them.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct RuleSpec {
     /// Stable code (DESIGN §2), e.g. `AWF001`.
     pub code: &'static str,
@@ -45,8 +45,8 @@ impl Level {
     }
 }
 
-/// A rule: a handle on its spec, ordered by code.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// A rule: a handle on its spec, compared and ordered by code.
+#[derive(Clone, Copy)]
 pub struct Rule(&'static RuleSpec);
 
 impl Rule {
@@ -69,6 +69,14 @@ impl Rule {
         self.0.title
     }
 }
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0) || self.code() == other.code()
+    }
+}
+
+impl Eq for Rule {}
 
 impl PartialOrd for Rule {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {

@@ -1,9 +1,6 @@
 //! Applying fixes: source text and findings in, rewritten text and counts out. Pure but for one thing: a fix
 //! that overlaps a fix already applied (in source order) is skipped, counted, and demoted on its finding.
 
-use std::collections::BTreeSet;
-use std::ops::Bound;
-
 use crate::edit::{Applicability, Edit};
 use crate::finding::Finding;
 
@@ -59,33 +56,37 @@ fn demote_overlapping(findings: &mut [Finding], overlapping: &[usize]) {
 struct Chosen<'a> {
     fixed: Vec<usize>,
     overlapping: Vec<usize>,
-    taken: BTreeSet<&'a Edit>,
+    /// A sorted set: most fixes come in source order and land at its end; an import edit lands near the start.
+    taken: Vec<&'a Edit>,
 }
 
 fn choose(findings: &[Finding]) -> Chosen<'_> {
     let mut order: Vec<usize> = (0..findings.len()).filter(|&i| findings[i].is_fixable()).collect();
     order.sort_by_key(|&i| findings[i].fix.as_ref().map(|f| f.span().start));
-    let mut chosen = Chosen { fixed: Vec::new(), overlapping: Vec::new(), taken: BTreeSet::new() };
+    let mut chosen = Chosen { fixed: Vec::new(), overlapping: Vec::new(), taken: Vec::new() };
     for i in order {
         let fix = findings[i].fix.as_ref().expect("filtered on fixable");
         // An edit identical to one already taken (the import edit that several renames share) is done.
-        let new: Vec<&Edit> = fix.edits().iter().filter(|e| !chosen.taken.contains(e)).collect();
+        let new: Vec<&Edit> = fix.edits().iter().filter(|e| chosen.taken.binary_search(e).is_err()).collect();
         if new.iter().any(|e| overlaps_taken(&chosen.taken, e)) {
             chosen.overlapping.push(i);
             continue;
         }
-        chosen.taken.extend(new);
+        for edit in new {
+            let at = chosen.taken.partition_point(|t| *t < edit);
+            chosen.taken.insert(at, edit);
+        }
         chosen.fixed.push(i);
     }
     chosen
 }
 
-/// Whether `edit` overlaps an edit of `taken`. The edits taken are disjoint, so only the last one starting at
-/// or before `edit` and the first one after it can overlap it.
-fn overlaps_taken(taken: &BTreeSet<&Edit>, edit: &Edit) -> bool {
-    let before = taken.range::<&Edit, _>(..=edit).next_back();
-    let after = taken.range::<&Edit, _>((Bound::Excluded(edit), Bound::Unbounded)).next();
-    before.into_iter().chain(after).any(|t| overlaps(edit, t))
+/// Whether `edit` overlaps an edit of `taken` (sorted). The edits taken are disjoint, so only the last one
+/// before `edit` and the first one after it can overlap it.
+fn overlaps_taken(taken: &[&Edit], edit: &Edit) -> bool {
+    let at = taken.partition_point(|t| *t < edit);
+    let before = at.checked_sub(1).map(|i| taken[i]);
+    before.into_iter().chain(taken.get(at).copied()).any(|t| overlaps(edit, t))
 }
 
 /// Whether two edits touch the same bytes; two insertions at one offset count too, their order being unknown.

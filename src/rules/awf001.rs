@@ -69,14 +69,14 @@ pub(super) fn sites<'tree, 'f, 's>(
             };
         let context = scopes.context(scope);
         let action = match rule {
-            super::awf004::AWF004 => Action::Review,
+            _ if rule == super::awf004::AWF004 => Action::Review,
             _ if context == Context::Async && file.prefer[transform] == Prefer::Async => Action::CallAsync,
             _ => Action::DropAwait,
         };
         let status = status.of(rule, c.node);
         let shown = callee_text(file.text, c.call);
         let mut message = match rule {
-            super::awf004::AWF004 => format!(
+            _ if rule == super::awf004::AWF004 => format!(
                 "`{shown}` is bound in a way awaitfix cannot follow (reassigned, imported conditionally or \
                  dynamically); if it is the synchronous `{}`, awaiting it raises TypeError: review it",
                 pair.sync
