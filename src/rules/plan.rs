@@ -2,8 +2,6 @@
 //! `imports`, which needs to know every rename of the file at once (to tell whether an imported name is
 //! still used once they are all done).
 
-use std::collections::HashSet;
-
 use super::callee::{Callee, Twin};
 use super::imports::Renames;
 use super::sync_fix::{add_await, desyncs_generator, drop_await};
@@ -15,13 +13,15 @@ use crate::resolve::{BindingKind, Scopes};
 pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) -> Vec<Finding> {
     // A declined site keeps its call as it is, so its name still needs its import.
     let declined = |site: &Site| file.declined.binary_search(&site.found.node.start_byte()).is_ok();
-    let renamed: HashSet<usize> = sites
-        .iter()
-        .filter(|s| s.status == Status::Open && renames_name(s) && !declined(s))
-        .map(|s| s.found.name_node.id())
-        .collect();
     let renaming = sites.iter().any(|s| matches!(s.action, Action::CallAsync | Action::CallSync));
-    let renames = renaming.then(|| Renames::new(file.text, file.tree, scopes, renamed));
+    let renames = renaming.then(|| {
+        let renamed: Vec<(&Site, Twin)> = sites
+            .iter()
+            .filter(|s| s.status == Status::Open && renames_name(s) && !declined(s))
+            .map(|s| (s, if s.action == Action::CallSync { Twin::Sync } else { Twin::Async }))
+            .collect();
+        Renames::new(file.text, file.tree, scopes, &renamed)
+    });
     sites
         .into_iter()
         .map(|site| {
