@@ -50,15 +50,11 @@ pub(super) fn edits(text: &str, change: &Change) -> Vec<Edit> {
     let mut edits = Vec::new();
     let statements = new_statements(&lines, &indent, newline);
     if kept.is_empty() && added.is_empty() {
-        match (statements.is_empty(), whole_lines(text, statement)) {
-            (false, _) => {
-                let joined = statements.join(&format!("{newline}{indent}"));
-                return vec![Edit::replacement(statement.byte_range(), &joined)];
-            }
-            (true, Some(range)) => return vec![Edit::deletion(range)],
-            // Removing the statement would leave its block empty: keep it as it is.
-            (true, None) => return Vec::new(),
+        if statements.is_empty() {
+            return removal(text, statement).into_iter().collect();
         }
+        let joined = statements.join(&format!("{newline}{indent}"));
+        return vec![Edit::replacement(statement.byte_range(), &joined)];
     }
     let slots = Slots::new(text, &names, &kept, &change.removed, added);
     if !text[statement.byte_range()].contains('\n') {
@@ -196,9 +192,10 @@ fn list_edits(text: &str, statement: Node, names: &[Node], slots: &Slots, newlin
             };
             edits.push(Edit::replacement(partner.byte_range(), &additions.join(&separator)));
         } else if let Some(next) = kept.get(s) {
-            let own = parenthesised
-                && indent_at(text, *next).len() == next.start_byte() - line_start(text, next.start_byte());
+            // Before an item that starts its line, on a line of its own with that line's indentation.
             let indent = indent_at(text, *next);
+            let own =
+                parenthesised && line_start(text, next.start_byte()) + indent.len() == next.start_byte();
             let inserted: String = additions
                 .iter()
                 .map(|a| if own { format!("{a},{newline}{indent}") } else { format!("{a}, ") })
@@ -303,9 +300,9 @@ fn full_line(text: &str, range: Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// A statement's whole lines when removing them leaves valid code: nothing else is on them and its block
-/// has another statement.
-fn whole_lines(text: &str, statement: Node) -> Option<Range<usize>> {
+/// Removes a statement that imports nothing any more: its lines, or `pass` in its place when it is the only
+/// statement of its block; `None` when it shares a line with other code (it is then kept).
+fn removal(text: &str, statement: Node) -> Option<Edit> {
     let line = line_range(text, statement.start_byte());
     let end_line = line_range(text, statement.end_byte());
     let after = text[statement.end_byte()..end_line.end].trim_start();
@@ -313,8 +310,11 @@ fn whole_lines(text: &str, statement: Node) -> Option<Range<usize>> {
         && (after.is_empty() || after.starts_with('#'));
     let parent = statement.parent()?;
     let statements = parent.named_children(&mut parent.walk()).filter(|c| c.kind() != "comment").count();
-    let block_keeps_one = parent.kind() == "module" || statements > 1;
-    (alone && block_keeps_one).then(|| full_line(text, statement.byte_range()))
+    match (alone, parent.kind() == "module" || statements > 1) {
+        (false, _) => None,
+        (true, true) => Some(Edit::deletion(full_line(text, statement.byte_range()))),
+        (true, false) => Some(Edit::replacement(statement.byte_range(), "pass")),
+    }
 }
 
 /// The indentation of a statement's line and the file's line ending there.
@@ -329,4 +329,66 @@ fn layout(text: &str, statement: Node) -> (String, &'static str) {
         "\n"
     };
     (indent, newline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Applies the edits that drop the items named in `removed` and add `added` to the first `from` import.
+    fn edit(text: &str, removed: &[&str], added: &[&str]) -> String {
+        let tree = crate::parse::parse(text).expect("parses");
+        let root = tree.root_node();
+        let statement = root
+            .named_children(&mut root.walk())
+            .find(|n| n.kind() == "import_from_statement")
+            .expect("a `from` import");
+        let change = Change {
+            statement,
+            removed: names_of(statement)
+                .into_iter()
+                .filter(|n| removed.contains(&&text[n.byte_range()]))
+                .collect(),
+            added: added.iter().map(|a| a.to_string()).collect(),
+            lines: Vec::new(),
+        };
+        let mut out = text.to_string();
+        for e in edits(text, &change).iter().rev() {
+            out.replace_range(e.range(), e.content());
+        }
+        out
+    }
+
+    #[test]
+    fn removing_the_last_line_of_a_list_without_trailing_comma_keeps_it_valid() {
+        let text = "from m import (\n    a,\n    b\n)\nx = a\n";
+        assert_eq!(edit(text, &["b"], &[]), "from m import (\n    a,\n)\nx = a\n");
+    }
+
+    #[test]
+    fn removing_a_backslash_continued_name_takes_its_comma() {
+        let text = "from m import a, \\\n    b\nx = a\n";
+        assert_eq!(edit(text, &["b"], &[]), "from m import a\nx = a\n");
+    }
+
+    #[test]
+    fn two_names_added_at_one_place_come_in_order() {
+        let text = "from m import (\n    a,\n    z,  # last\n)\n";
+        assert_eq!(
+            edit(text, &[], &["f_async", "c_async"]),
+            "from m import (\n    a,\n    c_async,\n    f_async,\n    z,  # last\n)\n"
+        );
+    }
+
+    #[test]
+    fn an_unsorted_list_gets_the_new_name_in_place_of_the_old() {
+        let text = "from m import z, f, a\n";
+        assert_eq!(edit(text, &["f"], &["f_async"]), "from m import z, f_async, a\n");
+    }
+
+    #[test]
+    fn an_emptied_statement_goes_with_its_line() {
+        let text = "import os\nfrom m import f  # the factory\nx = os\n";
+        assert_eq!(edit(text, &["f"], &[]), "import os\nx = os\n");
+    }
 }
