@@ -143,8 +143,8 @@ impl<'a> Renames<'a> {
         Edit::replacement(site.found.name_node.byte_range(), name)
     }
 
-    /// The local name under which `name` is already imported from `module` (any module when `None`) and
-    /// visible at the site.
+    /// The local name under which `name` is already imported from `module` (or from anywhere when the pair
+    /// names no module), or defined in the file when `module` is `None`, and visible at the site.
     fn already_bound(&self, site: &Site, name: &str, module: Option<&str>) -> Option<String> {
         let Resolution::Bound { bindings, .. } =
             self.scopes.resolve(name, site.scope, site.found.node.start_byte())
@@ -152,8 +152,13 @@ impl<'a> Renames<'a> {
             return None;
         };
         let [binding] = bindings.as_slice() else { return None };
+        // A transform that names no module takes the pair's functions from anywhere: an import of the name
+        // from another module is the twin too, and importing it again would only duplicate it.
+        let any_module = site.pair.modules.is_empty() && site.pair.async_module.is_none();
         match (&binding.kind, module) {
-            (BindingKind::ImportFrom { module: m, name: n }, Some(module)) if m == module && n == name => {
+            (BindingKind::ImportFrom { module: m, name: n }, Some(module))
+                if (m == module || any_module) && n == name =>
+            {
                 Some(name.to_string())
             }
             (BindingKind::FunctionDef { is_async }, None) if *is_async == (site.pair.async_name == name) => {
