@@ -12,6 +12,7 @@ pub mod git;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod project;
 pub mod render;
 pub mod resolve;
 pub mod rules;
