@@ -3,6 +3,7 @@
 //! `returns` what a function hands back, `index` follows names across modules, `awaitable` judges a target.
 
 pub mod awaitable;
+pub mod awaits;
 pub mod exports;
 pub mod index;
 pub mod modules;

@@ -1,0 +1,106 @@
+//! The project index on a tree of several packages (`tests/fixtures/project`): the awaited calls it condemns
+//! are exactly the ones marked `# expect: AWF005`, and python3 agrees: every marked path raises the TypeError
+//! when run, and every other awaited path runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use awaitfix::project::awaits::{self, ModuleFile};
+use awaitfix::project::{ModuleMap, ProjectIndex};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project")
+}
+
+fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            python_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "py") {
+            out.push(path);
+        }
+    }
+}
+
+/// (file relative to the fixture, 1-based line) of every site the index finds in `app/`.
+fn found() -> BTreeSet<(String, usize)> {
+    let root = fixture();
+    let map = ModuleMap::discover(std::slice::from_ref(&root));
+    let index = ProjectIndex::new(map.clone());
+    let mut files = Vec::new();
+    python_files(&root.join("app"), &mut files);
+    let mut found = BTreeSet::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let tree = awaitfix::parse::parse(&text).unwrap();
+        let (name, is_package) = map.module_of(&path).expect("every file of app/ is a module");
+        let file = ModuleFile { name: &name, is_package, text: &text, tree: &tree };
+        for site in awaits::find(&index, &file) {
+            let line = text[..site.range.start].matches('\n').count() + 1;
+            found.insert((path.strip_prefix(&root).unwrap().display().to_string(), line));
+        }
+    }
+    found
+}
+
+/// The lines marked `# expect: AWF005`, as `found` gives them.
+fn marked() -> BTreeSet<(String, usize)> {
+    let mut files = Vec::new();
+    python_files(&fixture().join("app"), &mut files);
+    let mut marked = BTreeSet::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let relative = path.strip_prefix(fixture()).unwrap().display().to_string();
+        for (i, line) in text.lines().enumerate() {
+            if line.contains("# expect: AWF005") {
+                marked.insert((relative.clone(), i + 1));
+            }
+        }
+    }
+    marked
+}
+
+#[test]
+fn the_index_finds_exactly_the_marked_sites() {
+    assert_eq!(found(), marked());
+}
+
+/// Guards precision where it matters: each path the index condemns really raises at run time, and each it
+/// leaves alone really runs.
+#[test]
+fn python_agrees_with_every_verdict() {
+    let out = Command::new("python3")
+        .arg("run.py")
+        .current_dir(fixture())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "run.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let ran: BTreeMap<String, bool> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .map(|(name, verdict)| (name.to_string(), verdict == "raises"))
+        .collect();
+
+    // Each `async def path_*` of handlers.py spans the lines up to the next one.
+    let handlers = std::fs::read_to_string(fixture().join("app/handlers.py")).unwrap();
+    let starts: Vec<(usize, String)> = (handlers.lines().enumerate())
+        .filter_map(|(i, l)| {
+            l.strip_prefix("async def ").map(|rest| (i + 1, rest.split('(').next().unwrap().to_string()))
+        })
+        .collect();
+    let flagged: BTreeSet<usize> =
+        found().into_iter().filter(|(file, _)| file == "app/handlers.py").map(|(_, line)| line).collect();
+    assert_eq!(ran.len(), starts.len(), "every path ran: {ran:?}");
+    for (i, (start, name)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(usize::MAX, |(next, _)| *next);
+        let is_flagged = flagged.iter().any(|line| (start..&end).contains(&line));
+        assert_eq!(
+            is_flagged, ran[name],
+            "{name}: flagged {is_flagged}, but raising at run time is {}",
+            ran[name]
+        );
+    }
+}
