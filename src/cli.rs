@@ -173,6 +173,19 @@ pub enum TransformsCommand {
         #[arg(required = true, value_name = "ID|FILE")]
         files: Vec<PathBuf>,
     },
+    /// Check the active transforms against the project under PATHS: a pair defined the other way round
+    /// (`sync` as `async def`, or the reverse), a listed module that is missing or does not export the name,
+    /// a pair defined nowhere. Exit 1 when a transform is stale.
+    Verify {
+        /// Files or folders of the project (default `.`).
+        paths: Vec<PathBuf>,
+        /// A built-in id or YAML file (repeatable). Default: the configured ones, else the built-in set.
+        #[arg(long = "transform", value_name = "ID|FILE")]
+        transforms: Vec<String>,
+        /// A configuration file. Default: found from the first PATH upward.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -308,6 +308,40 @@ fn unfixed_open(files: &[FileOutcome]) -> usize {
         .sum()
 }
 
+/// `transforms verify`: the active transforms checked against the project under `paths`.
+fn verify_transforms(
+    paths: Vec<PathBuf>,
+    specs: Vec<String>,
+    config_file: Option<PathBuf>,
+    out: &Output,
+) -> anyhow::Result<ExitStatus> {
+    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+    let config = match &config_file {
+        Some(file) => Some(config::load(file)?),
+        None => config::discover(&paths[0])?,
+    };
+    let specs = match &config {
+        Some(c) if specs.is_empty() => c.transforms.clone(),
+        _ => specs,
+    };
+    let transforms = transform::load(&specs)?;
+    let walked = walk::walk(&paths, &[]);
+    let index = project::ProjectIndex::new(project::ModuleMap::discover(&paths));
+    let stale = project::stale::check(&index, &walked.files, &transforms);
+    let mut text = String::new();
+    for t in &transforms {
+        let problems: Vec<_> = stale.iter().filter(|s| s.transform == t.id).collect();
+        if problems.is_empty() {
+            text.push_str(&format!("{}: ok ({})\n", t.id, plural(t.pairs.len(), "pair")));
+        }
+        for p in problems {
+            text.push_str(&format!("{}: {}: {}\n", t.id, p.pair, p.message));
+        }
+    }
+    out.print(&text);
+    Ok(if stale.is_empty() { ExitStatus::Success } else { ExitStatus::Findings })
+}
+
 fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitStatus> {
     match command {
         TransformsCommand::List { transforms } => {
@@ -324,6 +358,9 @@ fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitSt
                 }
             }
             out.print(&text);
+        }
+        TransformsCommand::Verify { paths, transforms, config } => {
+            return verify_transforms(paths, transforms, config, out);
         }
         TransformsCommand::Show { id } => {
             let t = transform::load(&[id])?.remove(0);

@@ -104,3 +104,70 @@ fn python_agrees_with_every_verdict() {
         );
     }
 }
+
+fn write_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, text) in files {
+        let path = dir.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Guards against fixing the wrong way: a transform whose pair the code now defines the other way round
+/// (the sync factory became `async def`) is reported, and so are modules it lists that are gone.
+#[test]
+fn transforms_verify_reports_a_stale_transform() {
+    let stale = "\
+id: stale
+pairs:
+  - sync: get_websocket_manager
+    async: get_websocket_manager_async
+    modules: [ws.manager]
+  - sync: connect
+    async: connect_async
+    modules: [ws.gone]
+  - sync: open_session
+    async: open_session_async
+";
+    let dir = write_tree(&[
+        ("ws/__init__.py", ""),
+        (
+            "ws/manager.py",
+            "async def get_websocket_manager(ctx):\n    return ctx\n\n\ndef get_websocket_manager_async(ctx):\n    return ctx\n",
+        ),
+        (
+            "app/session.py",
+            "async def open_session():\n    pass\n\n\nasync def open_session_async():\n    pass\n",
+        ),
+        ("stale.yaml", stale),
+    ]);
+    let out = assert_cmd::Command::cargo_bin("awaitfix")
+        .unwrap()
+        .args(["transforms", "verify", ".", "--transform", "stale.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("transforms_verify_stale", String::from_utf8_lossy(&out.stdout));
+    });
+
+    // The same pairs, defined as the transform says, are fine.
+    std::fs::write(
+        dir.path().join("ws/manager.py"),
+        "def get_websocket_manager(ctx):\n    return ctx\n\n\nasync def get_websocket_manager_async(ctx):\n    return ctx\n",
+    )
+    .unwrap();
+    let fine = "id: fine\npairs:\n  - sync: get_websocket_manager\n    async: get_websocket_manager_async\n    modules: [ws.manager]\n";
+    std::fs::write(dir.path().join("fine.yaml"), fine).unwrap();
+    let out = assert_cmd::Command::cargo_bin("awaitfix")
+        .unwrap()
+        .args(["transforms", "verify", "--transform", "fine.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "fine: ok (1 pair)\n");
+    assert_eq!(out.status.code(), Some(0));
+}

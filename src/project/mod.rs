@@ -8,6 +8,7 @@ pub mod exports;
 pub mod index;
 pub mod modules;
 pub mod returns;
+pub mod stale;
 
 pub use awaitable::{Awaitability, awaitability};
 pub use index::{Hop, ProjectIndex, Resolved, Target};
