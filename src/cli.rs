@@ -37,6 +37,8 @@ pub enum Command {
     /// List, show or validate transforms.
     #[command(subcommand)]
     Transforms(TransformsCommand),
+    /// List the sync/async pairs the project defines, with their misuse, and a transform for them.
+    Discover(DiscoverArgs),
 }
 
 /// Options shared by the commands that read Python files.
@@ -148,6 +150,25 @@ pub struct CommitArgs {
     /// Show each site's fix and ask whether to commit it (y/n/a/q), reading answers from stdin.
     #[arg(long, short)]
     pub interactive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Files or folders of the project (default `.`).
+    pub paths: Vec<PathBuf>,
+    /// A naming pattern of the async twin, `{}` standing for the sync name (repeatable). Default:
+    /// `{}_async`, `async_{}`, `a{}`.
+    #[arg(long = "pattern", value_name = "PATTERN")]
+    pub patterns: Vec<String>,
+    /// `text`: each pair with its misuse, then the transform; `yaml`: the transform alone, for `--transform`.
+    #[arg(long, value_enum, default_value_t = DiscoverFormat::Text)]
+    pub format: DiscoverFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiscoverFormat {
+    Text,
+    Yaml,
 }
 
 #[derive(Debug, Subcommand)]

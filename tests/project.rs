@@ -171,3 +171,50 @@ pairs:
     assert_eq!(String::from_utf8_lossy(&out.stdout), "fine: ok (1 pair)\n");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `discover` on a project with pairs defined side by side, split over modules and re-exported by a package:
+/// each pair once, sorted by misuse, and a transform YAML that `check` accepts and that finds the sites.
+#[test]
+fn discover_lists_the_pairs_and_writes_a_usable_transform() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/discover"), dir.path());
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("awaitfix")
+            .unwrap()
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, text) = run(&["discover"]);
+    assert_eq!(code, Some(0));
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("discover_text", text);
+    });
+
+    let (_, yaml) = run(&["discover", "--format", "yaml"]);
+    std::fs::write(dir.path().join("pairs.yaml"), &yaml).unwrap();
+    assert_eq!(run(&["transforms", "validate", "pairs.yaml"]).0, Some(0));
+    let (code, found) = run(&["check", "--transform", "pairs.yaml", "--format", "json", "."]);
+    assert_eq!(code, Some(1));
+    let found: Vec<serde_json::Value> = serde_json::from_str(&found).unwrap();
+    let codes: Vec<&str> = found.iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(
+        codes,
+        ["AWF001", "AWF001", "AWF001", "AWF001", "AWF002", "AWF003"],
+        "the sites `discover` counted"
+    );
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}

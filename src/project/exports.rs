@@ -62,6 +62,8 @@ pub struct Def {
     pub returns: Vec<Returned>,
     /// Its body holds `yield`: calling it makes a generator.
     pub is_generator: bool,
+    /// Its parameters as written, without annotations and defaults (`*args` and `**kwargs` with their stars).
+    pub parameters: Vec<String>,
 }
 
 /// Reads the top-level bindings of `text`, the source of module `module` (`is_package` for an
@@ -238,6 +240,10 @@ impl<'t> Reader<'t> {
             annotation: node.child_by_field_name("return_type").map(|t| self.text(t).to_string()),
             returns: returns::of(self.text, node),
             is_generator: body.is_some_and(|b| returns::yields(b)),
+            parameters: node
+                .child_by_field_name("parameters")
+                .map(|p| parameters(self.text, p))
+                .unwrap_or_default(),
         };
         self.bind(self.text(name), TopKind::Def(def), node, conditional);
     }
@@ -344,6 +350,23 @@ impl<'t> Reader<'t> {
             _ => {}
         }
     }
+}
+
+/// Parameter names with their stars (`*args`, `**kwargs`), and `*` and `/` markers.
+fn parameters(text: &str, list: Node) -> Vec<String> {
+    let mut cursor = list.walk();
+    list.named_children(&mut cursor)
+        .filter_map(|p| {
+            let name = match p.kind() {
+                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name")?,
+                "typed_parameter" => p.named_child(0)?,
+                "keyword_separator" => return Some("*".to_string()),
+                "positional_separator" => return Some("/".to_string()),
+                _ => p,
+            };
+            Some(text[name.byte_range()].to_string())
+        })
+        .collect()
 }
 
 /// A decorator's callee as a dotted name: `@a.b(…)` → `a.b`.

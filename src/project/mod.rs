@@ -4,8 +4,10 @@
 
 pub mod awaitable;
 pub mod awaits;
+pub mod discover;
 pub mod exports;
 pub mod index;
+pub mod misuse;
 pub mod modules;
 pub mod returns;
 pub mod stale;
