@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::exports::Def;
+use super::exports::{Class, Def};
 use super::index::{Hop, ProjectIndex, Target};
 use super::returns::Returned;
 
@@ -40,6 +40,22 @@ const TRANSPARENT: &[&str] = &[
     "typing_extensions.final",
     "typing_extensions.override",
     "builtins.staticmethod",
+];
+
+/// Class decorators that return the class they are given.
+const PLAIN_CLASS_DECORATORS: &[&str] =
+    &["dataclasses.dataclass", "functools.total_ordering", "typing.final", "typing_extensions.final"];
+
+/// Standard modules none of whose classes is awaitable, but for those named like an awaitable.
+const PLAIN_BASE_MODULES: &[&str] = &[
+    "builtins.",
+    "typing.",
+    "typing_extensions.",
+    "enum.",
+    "abc.",
+    "dataclasses.",
+    "collections.",
+    "numbers.",
 ];
 
 /// Return annotations that may describe an awaitable: the annotation is then no evidence.
@@ -125,7 +141,9 @@ impl Judge<'_> {
             return Some(Awaitability::Never(Never::SyncResult));
         }
         match self.index.resolve_dotted(module, outer).target {
-            Target::Class { awaitable: false, .. } => Some(Awaitability::Never(Never::SyncResult)),
+            Target::Class { class, at } if !self.awaitable_instances(&class, &at) => {
+                Some(Awaitability::Never(Never::SyncResult))
+            }
             _ => None,
         }
     }
@@ -139,12 +157,40 @@ impl Judge<'_> {
                 Target::Def { .. } | Target::Class { .. } | Target::Module(_)
             ),
             Returned::Call(callee) => match self.index.resolve_dotted(module, callee).target {
-                Target::Class { awaitable, .. } => !awaitable,
+                Target::Class { class, at } => !self.awaitable_instances(&class, &at),
                 Target::External(name) => name.starts_with("builtins."),
                 target @ Target::Def { .. } => matches!(self.target(&target), Awaitability::Never(_)),
                 _ => false,
             },
         }
+    }
+
+    /// Whether instances of `class` may be awaitable: it defines `__await__`, a decorator may replace it, or
+    /// a base may be awaitable (one outside the tree counts as plain only from the standard modules that
+    /// define no awaitable base).
+    fn awaitable_instances(&mut self, class: &Class, at: &Hop) -> bool {
+        if class.defines_await {
+            return true;
+        }
+        let decorators: Vec<String> =
+            class.decorators.iter().map(|d| self.qualified(&at.module, d)).collect();
+        if !decorators.iter().all(|d| PLAIN_CLASS_DECORATORS.contains(&d.as_str())) {
+            return true;
+        }
+        if !self.seen.insert((at.module.clone(), at.line)) {
+            return true;
+        }
+        let awaitable =
+            class.bases.iter().any(|base| match self.index.resolve_dotted(&at.module, base).target {
+                Target::Class { class, at } => self.awaitable_instances(&class, &at),
+                Target::External(name) => {
+                    !PLAIN_BASE_MODULES.iter().any(|m| name.starts_with(m))
+                        || ["Awaitable", "Coroutine", "Future", "Task"].iter().any(|w| name.contains(w))
+                }
+                _ => true,
+            });
+        self.seen.remove(&(at.module.clone(), at.line));
+        awaitable
     }
 
     /// A decorator's dotted name as its module outside the tree spells it (`ft.cache` → `functools.cache`).
@@ -202,6 +248,27 @@ mod tests {
             never
         );
         assert_eq!(judged("def f():\n    yield 1\n"), Awaitability::Never(Never::Generator));
+        let dataclass =
+            "import dataclasses\n@dataclasses.dataclass\nclass D(Manager, Exception):\n    x: int = 0\n";
+        assert_eq!(
+            judged(&format!("{dataclass}def f():\n    return D()\n")),
+            never,
+            "plain bases and decorator"
+        );
+    }
+
+    #[test]
+    fn instances_of_classes_that_may_be_awaitable_are_maybe() {
+        let judged = |body: &str| judge(&[("m.py", body)], "m", "f");
+        let future = "import asyncio\nclass F(asyncio.Future):\n    pass\ndef f():\n    return F()\n";
+        assert_eq!(judged(future), Awaitability::Maybe, "a Future subclass");
+        let inherited = "class A:\n    def __await__(self):\n        yield\nclass B(A):\n    pass\ndef f():\n    return B()\n";
+        assert_eq!(judged(inherited), Awaitability::Maybe, "inherits __await__");
+        let unknown = "@register\nclass C:\n    pass\ndef f():\n    return C()\n";
+        assert_eq!(judged(unknown), Awaitability::Maybe, "a decorator may replace the class");
+        let model =
+            "from pydantic import BaseModel\nclass M(BaseModel):\n    pass\ndef f():\n    return M()\n";
+        assert_eq!(judged(model), Awaitability::Maybe, "a third-party base");
     }
 
     #[test]

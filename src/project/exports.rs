@@ -35,8 +35,8 @@ pub struct TopBinding {
 pub enum TopKind {
     /// `def` or `async def`.
     Def(Def),
-    /// `class`; `awaitable` when its body defines `__await__`.
-    Class { awaitable: bool },
+    /// `class`.
+    Class(Class),
     /// `from module import name [as local]`, with `module` absolute.
     ImportFrom { module: String, name: String },
     /// `import a.b` binds `a` to module `a`; `import a.b as k` binds `k` to module `a.b`.
@@ -47,6 +47,18 @@ pub enum TopKind {
     Alias(String),
     /// Anything the index does not follow: other assignments, `global` rebinding, loop targets, …
     Other,
+}
+
+/// A class definition, with what decides whether its instances can be awaited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Class {
+    /// Its body defines `__await__`.
+    pub defines_await: bool,
+    /// Its base classes as dotted names, without subscripts (`Generic[T]` → `Generic`); keyword arguments
+    /// such as `metaclass=` are left out.
+    pub bases: Vec<String>,
+    /// Its decorators' callees, as for functions.
+    pub decorators: Vec<String>,
 }
 
 /// A function definition, with what decides whether awaiting its call can work.
@@ -109,7 +121,7 @@ impl<'t> Reader<'t> {
             "import_statement" => self.import(node, conditional),
             "import_from_statement" => self.import_from(node, conditional),
             "function_definition" => self.function(node, &[], conditional),
-            "class_definition" => self.class(node, conditional),
+            "class_definition" => self.class(node, &[], conditional),
             "decorated_definition" => {
                 let mut cursor = node.walk();
                 let decorators: Vec<String> = (node.named_children(&mut cursor))
@@ -121,12 +133,7 @@ impl<'t> Reader<'t> {
                     Some(def) if def.kind() == "function_definition" => {
                         self.function(def, &decorators, conditional)
                     }
-                    Some(class) => {
-                        if let Some(name) = class.child_by_field_name("name") {
-                            // A class decorator may return anything.
-                            self.bind(self.text(name), TopKind::Other, class, conditional);
-                        }
-                    }
+                    Some(class) => self.class(class, &decorators, conditional),
                     None => {}
                 }
             }
@@ -248,9 +255,9 @@ impl<'t> Reader<'t> {
         self.bind(self.text(name), TopKind::Def(def), node, conditional);
     }
 
-    fn class(&mut self, node: Node, conditional: bool) {
+    fn class(&mut self, node: Node, decorators: &[String], conditional: bool) {
         let Some(name) = node.child_by_field_name("name") else { return };
-        let awaitable = node.child_by_field_name("body").is_some_and(|body| {
+        let defines_await = node.child_by_field_name("body").is_some_and(|body| {
             let mut cursor = body.walk();
             body.named_children(&mut cursor).any(|s| {
                 let def = if s.kind() == "decorated_definition" {
@@ -261,7 +268,25 @@ impl<'t> Reader<'t> {
                 def.and_then(|d| d.child_by_field_name("name")).is_some_and(|n| self.text(n) == "__await__")
             })
         });
-        self.bind(self.text(name), TopKind::Class { awaitable }, node, conditional);
+        let bases = node
+            .child_by_field_name("superclasses")
+            .map(|list| {
+                let mut cursor = list.walk();
+                list.named_children(&mut cursor)
+                    .filter(|b| b.kind() != "keyword_argument")
+                    .map(|b| {
+                        let base = if b.kind() == "subscript" {
+                            b.child_by_field_name("value").unwrap_or(b)
+                        } else {
+                            b
+                        };
+                        dotted(self.text(base))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let class = Class { defines_await, bases, decorators: decorators.to_vec() };
+        self.bind(self.text(name), TopKind::Class(class), node, conditional);
     }
 
     fn expression(&mut self, node: Node, conditional: bool) {
@@ -470,7 +495,8 @@ def f():
         let TopKind::Def(g) = &exports.bindings[2].kind else { panic!("g is a def") };
         assert!(g.is_async && g.is_generator);
         assert_eq!(g.decorators, ["asynccontextmanager"]);
-        assert_eq!(exports.bindings[3].kind, TopKind::Class { awaitable: true });
+        let TopKind::Class(class) = &exports.bindings[3].kind else { panic!("C is a class") };
+        assert!(class.defines_await && class.bases.is_empty());
         assert_eq!(exports.bindings[4].kind, TopKind::Alias("f".into()));
         assert_eq!(exports.bindings[5].kind, TopKind::Alias("mod.attr".into()));
         assert_eq!(exports.all, Some(vec!["f".into(), "g".into(), "h".into()]));

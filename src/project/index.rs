@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::exports::{self, Def, Exports, TopBinding, TopKind};
+use super::exports::{self, Class, Def, Exports, TopBinding, TopKind};
 use super::modules::{ModuleFile, ModuleMap};
 
 /// One module of the tree.
@@ -33,8 +33,8 @@ pub struct Hop {
 pub enum Target {
     /// A function defined in the tree.
     Def { def: Def, at: Hop },
-    /// A class defined in the tree; `awaitable` when it defines `__await__`.
-    Class { awaitable: bool, at: Hop },
+    /// A class defined in the tree.
+    Class { class: Class, at: Hop },
     /// A module (in the tree or not).
     Module(String),
     /// A name of a module outside the tree (`contextlib.asynccontextmanager`, `builtins.len`).
@@ -247,7 +247,7 @@ impl Walk<'_> {
         };
         match &binding.kind {
             TopKind::Def(def) => Target::Def { def: def.clone(), at: hop },
-            TopKind::Class { awaitable } => Target::Class { awaitable: *awaitable, at: hop },
+            TopKind::Class(class) => Target::Class { class: class.clone(), at: hop },
             TopKind::Module(m) => Target::Module(m.clone()),
             TopKind::Other => Target::Unknown(Unknown::Dynamic),
             TopKind::ImportFrom { module: from, name: original } => {
