@@ -218,3 +218,41 @@ fn copy(from: &Path, to: &Path) {
         }
     }
 }
+
+/// AWF005 over a whole tree named by `AWAITFIX_TREE` (the benchmark corpus): every site with its chain, and
+/// the time taken. `AWAITFIX_TREE=/path cargo test --release --test project -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs a tree named by AWAITFIX_TREE"]
+fn awf005_over_a_tree() {
+    let root = PathBuf::from(std::env::var("AWAITFIX_TREE").expect("AWAITFIX_TREE names a folder"));
+    let start = std::time::Instant::now();
+    let mut files = Vec::new();
+    python_files(&root, &mut files);
+    files.sort();
+    let map = ModuleMap::discover(std::slice::from_ref(&root));
+    let index = ProjectIndex::new(map.clone());
+    let mut sites = 0;
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        if !text.contains("await") {
+            continue;
+        }
+        let tree = awaitfix::parse::parse(&text).unwrap();
+        let Some((name, is_package)) = map.module_of(path) else { continue };
+        let file = ModuleFile { name: &name, is_package, text: &text, tree: &tree };
+        for site in awaits::find(&index, &file) {
+            let line = text[..site.range.start].matches('\n').count() + 1;
+            let chain: Vec<String> =
+                site.resolved.chain.iter().map(|h| format!("{}:{}", h.module, h.name)).collect();
+            println!(
+                "{}:{line}: {} {:?} via {}",
+                path.display(),
+                site.callee,
+                site.never,
+                chain.join(" -> ")
+            );
+            sites += 1;
+        }
+    }
+    println!("{sites} sites in {} files, {:?}", files.len(), start.elapsed());
+}
