@@ -72,8 +72,9 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
             }),
         }
     }
-    // Only symlinks, or paths given twice, can reach one file by two paths.
-    let mut maybe_twice = dirs.len() > 1 || (!dirs.is_empty() && !walked.files.is_empty());
+    // Only symlinks, or paths given twice (`a.py ./a.py`, a folder and a file in it), can reach one file by
+    // two paths.
+    let mut maybe_twice = paths.len() > 1;
     if let Some((first, rest)) = dirs.split_first() {
         let mut builder = WalkBuilder::new(first);
         for dir in rest {
@@ -100,7 +101,7 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
     }
     walked.files.sort();
     walked.files.dedup();
-    if maybe_twice || walked.files.len() > paths.len() && paths.len() > 1 {
+    if maybe_twice {
         dedup_same_file(&mut walked.files);
     }
     walked

@@ -366,3 +366,13 @@ fn user_transform_with_async_module_adds_an_import() {
         "from db.aio import connect_async\n\n\nasync def f():\n    return await connect_async()\n"
     );
 }
+
+/// `a.py` and `./a.py` name one file: reported once, written once.
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "a.py", "./a.py"]));
+    assert_eq!((code, out.lines().count()), (1, 1), "{out}");
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "a.py", "./a.py"]));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+}
