@@ -17,7 +17,6 @@ use crate::render::{Diagnostic, display_path};
 use crate::rules::{self, FileContext};
 use crate::source::{LineIndex, Source};
 use crate::transform::{Prefer, Transform};
-use crate::walk::describe_io;
 use crate::write;
 
 /// What to do with a file's fixes.
@@ -142,13 +141,10 @@ impl FileOutcome {
 /// Runs the whole pipeline on one file.
 pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
     let outcome = FileOutcome { path: path.to_path_buf(), ..FileOutcome::default() };
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read(path) {
         Ok(bytes) => bytes,
-        Err(e) => return outcome.error(format!("cannot read: {}", describe_io(path, &e))),
+        Err(e) => return outcome.error(e.to_string()),
     };
-    if memchr::memchr(0, &bytes).is_some() {
-        return outcome.error("binary file (contains a NUL byte); skipped");
-    }
     if !engine.mentions_in_code(&bytes) {
         return outcome;
     }

@@ -60,8 +60,17 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
-            Ok(_) => {
-                if !is_excluded(excludes, path, false) {
+            // Opening a FIFO blocks, and a device reads without end: refused before either happens.
+            Ok(meta) if !meta.is_file() && !is_excluded(excludes, path, false) => {
+                walked.problems.push(Problem {
+                    path: path.clone(),
+                    message: crate::source::ReadError::NotAFile(crate::source::file_kind(&meta.file_type()))
+                        .to_string(),
+                    is_error: true,
+                })
+            }
+            Ok(meta) => {
+                if meta.is_file() && !is_excluded(excludes, path, false) {
                     walked.files.push(path.clone());
                 }
             }

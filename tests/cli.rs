@@ -376,3 +376,65 @@ fn a_file_named_twice_is_read_once() {
     let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "a.py", "./a.py"]));
     assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
 }
+
+/// A FIFO named on the command line would block the run forever: refused before it is opened.
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_refused_without_blocking() {
+    let dir = tree(&[("b.py", BAD.as_bytes())]);
+    let made = std::process::Command::new("mkfifo").arg(dir.path().join("pipe.py")).status().unwrap();
+    assert!(made.success());
+    let mut cmd = awaitfix(dir.path());
+    cmd.args(["check", "pipe.py", "b.py"]).timeout(std::time::Duration::from_secs(20));
+    let (code, out, err) = stdout(&mut cmd);
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: pipe.py: not a regular file (a FIFO); only regular files are read\n");
+    assert!(out.contains("b.py:5:15"), "the run goes on: {out}");
+}
+
+/// A device named explicitly (`/dev/zero`) would be read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn a_named_device_is_refused() {
+    let dir = tree(&[]);
+    let mut cmd = awaitfix(dir.path());
+    cmd.args(["check", "/dev/zero"]).timeout(std::time::Duration::from_secs(20));
+    let (code, _, err) = stdout(&mut cmd);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: /dev/zero: not a regular file (a character device); only regular files are read\n"
+    );
+}
+
+/// Reading is capped: a file larger than any source file is refused by its size, without being read.
+#[test]
+fn a_file_over_the_size_limit_is_refused_unread() {
+    let dir = tree(&[]);
+    let huge = std::fs::File::create(dir.path().join("huge.py")).unwrap();
+    huge.set_len(300 * 1024 * 1024).unwrap();
+    let mut cmd = awaitfix(dir.path());
+    cmd.args(["check", "huge.py"]).timeout(std::time::Duration::from_secs(20));
+    let (code, _, err) = stdout(&mut cmd);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: huge.py: 300 MiB, more than the 256 MiB a source file may have (generated data, not source?); \
+         skipped\n"
+    );
+}
+
+/// A UTF-16 file is not binary: it is text in an encoding Python does not read source in.
+#[test]
+fn utf16_is_named_as_such() {
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(BAD.encode_utf16().flat_map(u16::to_le_bytes));
+    let dir = tree(&[("a.py", &bytes)]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: a.py: UTF-16 text (it starts with a UTF-16 byte order mark): Python reads source as UTF-8 or \
+         an ASCII-compatible encoding and refuses this file; save it as UTF-8; skipped\n"
+    );
+}
