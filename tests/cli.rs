@@ -438,3 +438,34 @@ fn utf16_is_named_as_such() {
          an ASCII-compatible encoding and refuses this file; save it as UTF-8; skipped\n"
     );
 }
+
+/// `--config pyproject.toml` names a file in the working directory; its folder is `.`, not an empty path.
+#[test]
+fn config_named_by_a_bare_file_name() {
+    let dir = tree(&[("pyproject.toml", b"[tool.awaitfix]\nprefer = 'async'\n"), ("a.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["diff", "--config", "pyproject.toml", "a.py"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("+    manager = await get_websocket_manager_async(ctx)"), "{out}");
+}
+
+/// A bad glob in a configuration file is positioned like every other configuration error.
+#[test]
+fn a_bad_exclude_glob_names_its_file_and_line() {
+    let pyproject = "[tool.awaitfix]\nprefer = 'sync'\nexclude = [\"gen/\", \"src/[z-a]\"]\n";
+    let dir = tree(&[("pyproject.toml", pyproject.as_bytes()), ("a.py", BAD.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.contains("pyproject.toml:3:21: exclude: bad glob `src/[z-a]`: invalid range"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// A YAML error in a configuration file points to the configuration keys, not to the transform format.
+#[test]
+fn a_configuration_yaml_error_gets_a_configuration_hint() {
+    let dir = tree(&[("awaitfix.yaml", b"prefer: [async\n"), ("a.py", BAD.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.contains("awaitfix.yaml:"), "{err}");
+    assert!(err.contains("(hint: see the configuration keys in the README)"), "{err}");
+    assert!(!err.contains("transform"), "{err}");
+}
