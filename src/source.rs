@@ -129,6 +129,10 @@ pub struct Source {
     /// The text without BOM; edits index its bytes.
     pub text: String,
     pub encoding: Encoding,
+    /// The file ends its lines with a lone `\r` (as old Mac files do, and as Python accepts): `text` holds
+    /// `\n` in their place, so that the parser sees lines, and `encode` turns every `\n` back into `\r`.
+    /// One byte for one keeps every offset.
+    pub cr_newlines: bool,
 }
 
 impl Source {
@@ -140,15 +144,27 @@ impl Source {
             Some(rest) => (true, rest),
             None => (false, bytes),
         };
+        let cr_newlines = memchr::memchr(b'\n', body).is_none() && memchr::memchr(b'\r', body).is_some();
+        let translated: Vec<u8>;
+        let body = match cr_newlines {
+            true => {
+                translated = body.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect();
+                &translated[..]
+            }
+            false => body,
+        };
         let declared = if bom { None } else { coding_cookie(body) };
         match declared.as_deref().map(normalize_encoding) {
             None | Some("utf-8") => match std::str::from_utf8(body) {
-                Ok(text) => Ok(Self { text: text.to_string(), encoding: Encoding::Utf8 { bom } }),
+                Ok(text) => {
+                    Ok(Self { text: text.to_string(), encoding: Encoding::Utf8 { bom }, cr_newlines })
+                }
                 Err(e) if declared.is_some() => Err(DecodeError::Invalid("UTF-8", e.valid_up_to())),
                 Err(e) => Err(DecodeError::InvalidUtf8(body[e.valid_up_to()], e.valid_up_to())),
             },
             Some("latin-1") => {
-                Ok(Self { text: body.iter().map(|&b| char::from(b)).collect(), encoding: Encoding::Latin1 })
+                let text = body.iter().map(|&b| char::from(b)).collect();
+                Ok(Self { text, encoding: Encoding::Latin1, cr_newlines })
             }
             Some(_) => Err(DecodeError::UnsupportedEncoding(declared.unwrap_or_default())),
         }
@@ -157,6 +173,14 @@ impl Source {
     /// Encodes `text` (an edited version of this source's text) back to bytes in the original encoding.
     /// Returns `None` when the text holds a character latin-1 cannot represent.
     pub fn encode(&self, text: &str) -> Option<Vec<u8>> {
+        let mut bytes = self.encode_text(text)?;
+        if self.cr_newlines {
+            bytes.iter_mut().filter(|b| **b == b'\n').for_each(|b| *b = b'\r');
+        }
+        Some(bytes)
+    }
+
+    fn encode_text(&self, text: &str) -> Option<Vec<u8>> {
         match self.encoding {
             Encoding::Utf8 { bom } => {
                 let mut out = Vec::with_capacity(text.len() + 3);
@@ -264,6 +288,18 @@ mod tests {
         assert_eq!(s.text, "x = 1\r\n");
         assert_eq!(s.encoding, Encoding::Utf8 { bom: true });
         assert_eq!(s.encode(&s.text).unwrap(), bytes);
+    }
+
+    #[test]
+    fn cr_line_endings_are_lines_and_round_trip() {
+        let bytes = b"# c\r# -*- coding: latin-1 -*-\rx = '\xe9'\r";
+        let s = Source::decode(bytes).unwrap();
+        assert_eq!((s.encoding, s.cr_newlines), (Encoding::Latin1, true), "the cookie is on line 2");
+        assert_eq!(s.text, "# c\n# -*- coding: latin-1 -*-\nx = '\u{e9}'\n");
+        assert_eq!(s.encode(&s.text).unwrap(), bytes);
+        assert_eq!(s.encode("a\nb\n").unwrap(), b"a\rb\r", "added lines end as the others do");
+        let crlf = Source::decode(b"x = '\r'\r\n").unwrap();
+        assert!(!crlf.cr_newlines, "a `\r` in a file with `\n` lines is left as it is");
     }
 
     #[test]

@@ -469,3 +469,17 @@ fn a_configuration_yaml_error_gets_a_configuration_hint() {
     assert!(err.contains("(hint: see the configuration keys in the README)"), "{err}");
     assert!(!err.contains("transform"), "{err}");
 }
+
+/// Python reads a lone `\r` as a newline (old Mac line endings): the site is found, also behind a first
+/// comment line, and the rewrite keeps every `\r`.
+#[test]
+fn cr_only_line_endings_are_fixed_and_kept() {
+    let cr = |text: &str| format!("# a module\n{text}").replace('\n', "\r");
+    let dir = tree(&[("a.py", cr(BAD).as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "-q"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with("a.py:6:15: AWF001"), "{out}");
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+    assert_eq!(read(dir.path(), "a.py"), cr(GOOD).as_bytes());
+}
