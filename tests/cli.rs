@@ -483,3 +483,20 @@ fn cr_only_line_endings_are_fixed_and_kept() {
     assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
     assert_eq!(read(dir.path(), "a.py"), cr(GOOD).as_bytes());
 }
+
+/// A site whose file could not be written is not a site "to review": it is said to be not written.
+#[cfg(unix)]
+#[test]
+fn sites_of_a_file_not_written_are_counted_as_such() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("b.py", BAD.as_bytes())]);
+    std::fs::set_permissions(dir.path().join("b.py"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: b.py: read-only (mode 0444); not rewritten: a file without write permission is left as it is \
+         (make it writable to fix it)\nfixed 1 site in 1 file; 1 site not written (see the errors above)\n"
+    );
+    assert_eq!(read(dir.path(), "b.py"), BAD.as_bytes());
+}
