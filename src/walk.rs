@@ -175,8 +175,9 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
     }
 }
 
-/// A short cause for an I/O error on `path`, naming broken symlinks as such.
+/// A short cause for an I/O error on `path`, naming broken symlinks and symlink loops as such.
 pub fn describe_io(path: &Path, err: &std::io::Error) -> String {
+    let err = innermost_io(err);
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     match err.kind() {
         std::io::ErrorKind::NotFound if is_link => "broken symlink (its target does not exist)".to_string(),
@@ -185,6 +186,23 @@ pub fn describe_io(path: &Path, err: &std::io::Error) -> String {
         _ if err.raw_os_error() == Some(40) => "symlink loop (too many levels of symbolic links)".to_string(),
         _ => err.to_string(),
     }
+}
+
+/// The operating system's error inside `err`: the walker wraps it in one that names the path again ("IO error
+/// for operation on PATH: ...") and hides its error number.
+fn innermost_io(err: &std::io::Error) -> &std::io::Error {
+    let mut found = err;
+    let mut next: Option<&(dyn std::error::Error + 'static)> = match err.get_ref() {
+        Some(inner) => Some(inner),
+        None => None,
+    };
+    while let Some(error) = next {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            found = io;
+        }
+        next = error.source();
+    }
+    found
 }
 
 #[cfg(test)]

@@ -500,3 +500,20 @@ fn sites_of_a_file_not_written_are_counted_as_such() {
     );
     assert_eq!(read(dir.path(), "b.py"), BAD.as_bytes());
 }
+
+/// Two file symlinks pointing at each other, met while walking, are named as a loop like a named one is.
+#[cfg(unix)]
+#[test]
+fn a_file_symlink_loop_met_while_walking_is_named() {
+    let dir = tree(&[("c.py", BAD.as_bytes())]);
+    std::os::unix::fs::symlink("b.py", dir.path().join("a.py")).unwrap();
+    std::os::unix::fs::symlink("a.py", dir.path().join("b.py")).unwrap();
+    let (code, out, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(out.contains("c.py:5:15"), "{out}");
+    assert_eq!(
+        err,
+        "error: a.py: symlink loop (too many levels of symbolic links)\n\
+         error: b.py: symlink loop (too many levels of symbolic links)\n"
+    );
+}
