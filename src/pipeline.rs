@@ -255,6 +255,9 @@ fn plan_declining(
 ) -> Result<Plan, PlanError> {
     let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
+    if let Some(limit) = parse::bracket_limit(text) {
+        return Err(limit.into());
+    }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     if want != Want::Rewrite
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
@@ -270,6 +273,9 @@ fn plan_declining(
     }
     let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
     if let Some((at, what)) = parse::first_error(&tree) {
+        if let Some(limit) = parse::block_limit(text) {
+            return Err(limit.into());
+        }
         let (line, column) = LineIndex::new(text).position(at);
         let message = format!("syntax error ({what}); file not checked or changed");
         return Err(PlanError { position: Some((line, column)), message });

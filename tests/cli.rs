@@ -517,3 +517,44 @@ fn a_file_symlink_loop_met_while_walking_is_named() {
          error: b.py: symlink loop (too many levels of symbolic links)\n"
     );
 }
+
+/// Brackets nested past tree-sitter's limit lose the site silently ("No sites"): the limit is said instead.
+#[test]
+fn brackets_nested_past_the_parser_limit_are_reported() {
+    let n = 70_000;
+    let src = format!(
+        "from m import get_websocket_manager\n\n\nasync def f(ctx):\n    x = {}await get_websocket_manager(ctx){}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let dir = tree(&[("a.py", src.as_bytes())]);
+    for command in ["check", "apply"] {
+        let (code, _, err) = stdout(awaitfix(dir.path()).arg(command));
+        assert_eq!(code, 2, "{command}");
+        assert_eq!(
+            err.lines().next().unwrap_or_default(),
+            "error: a.py: brackets nested 70001 deep, deeper than the 65535 levels the parser follows (CPython \
+             itself stops at 200); file not checked or changed"
+        );
+    }
+    assert_eq!(read(dir.path(), "a.py"), src.as_bytes());
+}
+
+/// Blocks nested past what tree-sitter-python's scanner can hold gave "syntax error at 1:1".
+#[test]
+fn blocks_nested_past_the_parser_limit_are_reported() {
+    let levels = 600;
+    let mut src = "from m import get_websocket_manager\n\n\nasync def f(ctx):\n".to_string();
+    for i in 1..=levels {
+        src.push_str(&format!("{}if ctx:\n", " ".repeat(i)));
+    }
+    src.push_str(&format!("{}await get_websocket_manager(ctx)\n", " ".repeat(levels + 1)));
+    let dir = tree(&[("a.py", src.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: a.py: blocks nested 601 levels deep, deeper than the about 500 levels the parser follows \
+         (CPython itself stops at 100); file not checked or changed\n"
+    );
+}
