@@ -69,8 +69,18 @@ pub enum CommitError {
     Identity(String),
     #[error("{path}: {message}")]
     File { path: String, message: String },
-    #[error("git: {0}")]
-    Git(#[from] git2::Error),
+    /// libgit2's message only: its class and code numbers say nothing to a user, and the error is not given
+    /// as a source, which would print the message a second time.
+    #[error("git: {}", .0.message())]
+    Git(git2::Error),
+    #[error("{error}; could not put back: {}", .failures.join("; "))]
+    RollbackFailed { error: Box<CommitError>, failures: Vec<String> },
+}
+
+impl From<git2::Error> for CommitError {
+    fn from(error: git2::Error) -> Self {
+        Self::Git(error)
+    }
 }
 
 /// What was committed.
@@ -207,11 +217,18 @@ pub fn commit(
         && let Err(e) = check_out(repo, &targets, &checkout, &refname)
     {
         // Put the branch back as it was; the work tree and index were restored by `check_out`.
-        let _ = match previous {
+        let restored = match previous {
             Some(oid) => repo.reference(&refname, oid, true, &log).map(|_| ()),
             None => repo.find_reference(&refname).and_then(|mut r| r.delete()),
         };
-        return Err(CommitError::NotCheckedOut(Box::new(e)));
+        let error = CommitError::NotCheckedOut(Box::new(e));
+        return Err(match restored {
+            Ok(()) => error,
+            Err(failed) => CommitError::RollbackFailed {
+                error: Box::new(error),
+                failures: vec![format!("branch {branch}: {}", failed.message())],
+            },
+        });
     }
     let files = final_plans.into_iter().map(|(t, plan)| (targets[t].outcome.path.clone(), plan)).collect();
     Ok(Some(Committed { branch, commits, files }))
@@ -260,6 +277,7 @@ fn targets<'a>(
         targets.push(Target { outcome, relative, mode, head });
     }
     if !dirty.is_empty() {
+        dirty.dedup();
         return Err(CommitError::Dirty(dirty));
     }
     Ok(targets)
@@ -496,7 +514,8 @@ fn plan_checkout(
 }
 
 /// Writes the planned work tree and index, then checks the branch out. On failure, every file written is
-/// put back as it was read, and the index and HEAD are left alone.
+/// put back as it was read, the index entries as they were, and HEAD is left alone; what could not be put
+/// back is reported with the error.
 fn check_out(
     repo: &Repository,
     targets: &[Target],
@@ -504,6 +523,13 @@ fn check_out(
     refname: &str,
 ) -> Result<(), CommitError> {
     let mut written: Vec<&Checkout> = Vec::new();
+    let staged_before: Vec<git2::IndexEntry> = {
+        let index = repo.index()?;
+        (checkout.iter().filter(|c| c.staged.is_some()))
+            .filter_map(|c| index.get_path(&targets[c.target].relative, 0))
+            .collect()
+    };
+    let mut index_written = false;
     let result = (|| {
         for change in checkout {
             let target = &targets[change.target];
@@ -528,17 +554,35 @@ fn check_out(
             index.add(&entry)?;
         }
         index.write()?;
+        index_written = true;
         repo.set_head(refname)?;
         Ok(())
     })();
-    if result.is_err() {
-        for change in written {
-            let target = &targets[change.target];
-            let read = target.read();
-            let _ = crate::write::replace(&target.outcome.path, &change.work, read);
+    let Err(error) = result else { return Ok(()) };
+    let mut failures = Vec::new();
+    for change in written {
+        let target = &targets[change.target];
+        let read = target.read();
+        if let Err(e) = crate::write::replace(&target.outcome.path, &change.work, read) {
+            failures.push(format!("{}: {e}", display_path(&target.outcome.path)));
         }
     }
-    result
+    if index_written && let Err(e) = restore_index(repo, &staged_before) {
+        failures.push(format!("the index ({}); `git reset` restores it", e.message()));
+    }
+    match failures.is_empty() {
+        true => Err(error),
+        false => Err(CommitError::RollbackFailed { error: Box::new(error), failures }),
+    }
+}
+
+/// Puts the index entries `before` back (the entries of the files a failed checkout staged).
+fn restore_index(repo: &Repository, before: &[git2::IndexEntry]) -> Result<(), git2::Error> {
+    let mut index = repo.index()?;
+    for entry in before {
+        index.add(entry)?;
+    }
+    index.write()
 }
 
 /// Sets an index entry's file data from the file just written, so that git sees the file as it was

@@ -17,7 +17,6 @@ use crate::render::{Diagnostic, display_path};
 use crate::rules::{self, FileContext};
 use crate::source::{LineIndex, Source};
 use crate::transform::{Prefer, Transform};
-use crate::walk::describe_io;
 use crate::write;
 
 /// What to do with a file's fixes.
@@ -96,8 +95,9 @@ impl Engine {
     /// it might be an f-string's replacement field, so it counts as code.
     pub fn mentions_in_code(&self, bytes: &[u8]) -> bool {
         self.prefilter.iter().flat_map(|name| name.find_iter(bytes)).any(|at| {
-            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            // A lone `\r` ends a line too, as in Python.
+            let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
             let line = &bytes[line_start..line_end];
             let comment = line.trim_ascii_start().starts_with(b"#") && memchr::memchr(b'{', line).is_none();
             !comment
@@ -142,13 +142,10 @@ impl FileOutcome {
 /// Runs the whole pipeline on one file.
 pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
     let outcome = FileOutcome { path: path.to_path_buf(), ..FileOutcome::default() };
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read(path) {
         Ok(bytes) => bytes,
-        Err(e) => return outcome.error(format!("cannot read: {}", describe_io(path, &e))),
+        Err(e) => return outcome.error(e.to_string()),
     };
-    if memchr::memchr(0, &bytes).is_some() {
-        return outcome.error("binary file (contains a NUL byte); skipped");
-    }
     if !engine.mentions_in_code(&bytes) {
         return outcome;
     }
@@ -258,6 +255,9 @@ fn plan_declining(
 ) -> Result<Plan, PlanError> {
     let source = Source::decode(bytes).map_err(|e| format!("{e}; skipped"))?;
     let text = source.text.as_str();
+    if let Some(limit) = parse::bracket_limit(text) {
+        return Err(limit.into());
+    }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     if want != Want::Rewrite
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
@@ -273,6 +273,9 @@ fn plan_declining(
     }
     let tree = parse::parse(text).ok_or("the parser gave up; skipped")?;
     if let Some((at, what)) = parse::first_error(&tree) {
+        if let Some(limit) = parse::block_limit(text) {
+            return Err(limit.into());
+        }
         let (line, column) = LineIndex::new(text).position(at);
         let message = format!("syntax error ({what}); file not checked or changed");
         return Err(PlanError { position: Some((line, column)), message });
