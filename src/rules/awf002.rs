@@ -53,6 +53,15 @@ pub(super) fn sites<'tree, 'f, 's>(
     out
 }
 
+/// The name a candidate's coroutine is assigned to (`name = F_async(...)`): whether it is discarded depends on
+/// every later use of that name, so a partial parse must also parse the statements that spell it.
+pub(super) fn assigned_name<'t>(text: &'t str, call: Node) -> Option<&'t str> {
+    let parent = call.parent().filter(|p| p.kind() == "assignment")?;
+    (parent.child_by_field_name("right") == Some(call)).then_some(())?;
+    let target = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier")?;
+    Some(&text[target.byte_range()])
+}
+
 /// Whether the coroutine `call` creates is certainly never awaited.
 fn is_discarded(text: &str, call: Node) -> bool {
     let Some(parent) = call.parent() else { return false };
@@ -60,12 +69,7 @@ fn is_discarded(text: &str, call: Node) -> bool {
         "expression_statement" => true,
         "attribute" => parent.child_by_field_name("object") == Some(call),
         "subscript" => parent.child_by_field_name("value") == Some(call),
-        "assignment" if parent.child_by_field_name("right") == Some(call) => {
-            let Some(target) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else {
-                return false;
-            };
-            only_used_as_object(text, parent, &text[target.byte_range()])
-        }
+        "assignment" => assigned_name(text, call).is_some_and(|name| only_used_as_object(text, parent, name)),
         _ => false,
     }
 }

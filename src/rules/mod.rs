@@ -213,6 +213,7 @@ fn names<'t>(
     names.extend(file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]));
     names.extend(captured.aliases.iter().copied());
     names.extend(awf003::api_roots(file, calls));
+    names.extend(calls.iter().filter_map(|c| awf002::assigned_name(file.text, c.call)));
     names
 }
 
@@ -222,8 +223,8 @@ pub fn check(file: &FileContext) -> Vec<Finding> {
 }
 
 /// All findings in a file, in source order, and the names whose bindings and uses decide them: the pairs'
-/// names, the aliases imports give them, the roots of candidate callees, and the APIs candidates are handed
-/// to.
+/// names, the aliases imports give them, the roots of candidate callees, the APIs candidates are handed
+/// to, and the names candidates' coroutines are assigned to.
 pub fn check_tracking<'t>(file: &FileContext<'t>) -> (Vec<Finding>, HashSet<&'t str>) {
     let captured = capture(file);
     let awaited = awf001::candidates(file, &captured);
