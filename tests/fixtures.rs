@@ -110,12 +110,48 @@ fn check_other_mode(engine: &Engine, path: &Path) {
     let again = plan_again(engine, path, &rewrite.bytes);
     assert!(again.iter().all(|f| !f.is_fixable()), "{name}: a second run still finds fixable sites");
     support::python_compiles(&name, &rewrite.text);
+    check_runs(&name, &plan.source.text, &rewrite.text);
     if let (Some(before), Some(after)) =
         (support::undefined_names(&name, &plan.source.text), support::undefined_names(&name, &rewrite.text))
     {
         let introduced: Vec<&String> = after.difference(&before).collect();
         assert!(introduced.is_empty(), "{name}: the rewrite reads unbound names {introduced:?}");
     }
+}
+
+/// A fixture that ends with `if __name__ == "__main__":` runs its call paths under python3, one line each:
+/// `name: ok`, or `name: ` and the error. Before the rewrite, exactly the paths named `broken_*` fail; after
+/// it, every path works and no coroutine is left unawaited.
+fn check_runs(name: &str, original: &str, rewritten: &str) {
+    if !original.contains("\nif __name__ == \"__main__\":") {
+        return;
+    }
+    let run = |source: &str| {
+        let out = std::process::Command::new("python3")
+            .args(["-W", "error::RuntimeWarning", "-c", source])
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .expect("python3 runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{name}: python3 fails:\n{stdout}{stderr}");
+        (stdout, stderr)
+    };
+    let paths = |stdout: &str| -> Vec<(String, bool)> {
+        let lines = stdout.lines().filter_map(|l| l.split_once(": "));
+        lines.map(|(path, result)| (path.to_string(), result == "ok")).collect()
+    };
+    let (before, _) = run(original);
+    let before = paths(&before);
+    assert!(!before.is_empty(), "{name}: no call path ran");
+    for (path, ok) in &before {
+        assert_eq!(!ok, path.starts_with("broken"), "{name}: `{path}` before the rewrite");
+    }
+    let (after, stderr) = run(rewritten);
+    let failed: Vec<String> = paths(&after).into_iter().filter(|(_, ok)| !ok).map(|(p, _)| p).collect();
+    assert!(failed.is_empty(), "{name}: paths fail after the rewrite:\n{after}");
+    assert_eq!(paths(&after).len(), before.len(), "{name}: every path ran after the rewrite:\n{after}");
+    assert!(!stderr.contains("never awaited"), "{name}: a coroutine was never awaited:\n{stderr}");
 }
 
 fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::finding::Finding> {
@@ -206,6 +242,7 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         insta::assert_snapshot!(format!("{folder}__{stem}"), snapshot);
     });
     support::python_compiles(&name, rewritten);
+    check_runs(&name, text, rewritten);
     // 5. Every name a rewrite introduced is bound: the rewrite reads no global the original did not read
     //    unbound already.
     if plan.rewrite.is_some()
