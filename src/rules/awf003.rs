@@ -61,14 +61,24 @@ fn receiving_call(call: Node) -> Option<(Node, Passed)> {
     }
 }
 
-/// Root names of the calls that receive a candidate, so that resolution tracks them (`asyncio`, `aio`, `gather`).
-pub(super) fn api_roots<'t>(file: &FileContext<'t>, calls: &[Candidate<'_, 't>]) -> Vec<&'t str> {
-    calls
-        .iter()
-        .filter_map(|c| receiving_call(c.call))
+/// Root names of the calls that receive `nodes` (candidate calls, or the awaits around awaited ones), so that
+/// resolution tracks them (`asyncio`, `aio`, `gather`).
+pub(super) fn api_roots<'t, 'tree>(
+    file: &FileContext<'t>,
+    nodes: impl Iterator<Item = Node<'tree>>,
+) -> Vec<&'t str> {
+    nodes
+        .filter_map(receiving_call)
         .filter_map(|(receiver, _)| callee::callee(file.text, receiver))
         .map(|(callee, _)| callee.root())
         .collect()
+}
+
+/// Whether `node`'s value is handed to an API that needs an awaitable (see `receiving_call`).
+pub(super) fn passed_to_api(file: &FileContext, scopes: &Scopes, scope: usize, node: Node) -> bool {
+    let Some((receiver, passed)) = receiving_call(node) else { return false };
+    let Some((api, _)) = callee::callee(file.text, receiver) else { return false };
+    needs_awaitable(scopes, scope, receiver.start_byte(), &api, passed)
 }
 
 pub(super) fn sites<'tree, 'f, 's>(
@@ -79,10 +89,9 @@ pub(super) fn sites<'tree, 'f, 's>(
 ) -> Vec<Site<'tree, 'f, 's>> {
     let mut out = Vec::new();
     for c in calls {
-        let Some((receiver, passed)) = receiving_call(c.call) else { continue };
+        let Some((receiver, _)) = receiving_call(c.call) else { continue };
         let Some(scope) = scopes.scope_of(c.node) else { continue };
-        let Some((api, _)) = callee::callee(file.text, receiver) else { continue };
-        if !needs_awaitable(scopes, scope, receiver.start_byte(), &api, passed) {
+        if !passed_to_api(file, scopes, scope, c.call) {
             continue;
         }
         let Reach::Pair { transform, pair, bindings } =

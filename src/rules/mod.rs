@@ -94,6 +94,9 @@ pub(crate) enum Action {
     AddAwait,
     /// Call the sync twin instead of creating a coroutine (AWF002 outside `async def`).
     CallSync,
+    /// Drop the `await` and call the async twin, whose coroutine the receiving API needs (AWF001 on
+    /// `asyncio.create_task(await F(x))`: dropping the `await` alone still hands it no awaitable).
+    PassAsync,
     /// Report for review, never fix (AWF004).
     Review,
 }
@@ -239,7 +242,8 @@ fn names<'t>(
     names.extend(file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]));
     names.extend(captured.aliases.iter().copied());
     names.extend(captured.decorators.iter().copied());
-    names.extend(awf003::api_roots(file, calls));
+    let awaits = awaited.iter().filter_map(|c| sync_fix::await_chain(c.node).last().copied());
+    names.extend(awf003::api_roots(file, calls.iter().map(|c| c.call).chain(awaits)));
     names.extend(calls.iter().filter_map(|c| awf002::assigned_name(file.text, c.call)));
     names
 }
