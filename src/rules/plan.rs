@@ -6,7 +6,9 @@ use std::collections::HashSet;
 
 use super::callee::{Callee, Twin};
 use super::imports::Renames;
-use super::sync_fix::{add_await, await_chain, desyncs_generator, drop_await, drop_inner_awaits};
+use super::sync_fix::{
+    add_await, asyncs_generator, await_chain, desyncs_generator, drop_await, drop_inner_awaits,
+};
 use super::{Action, FileContext, Site};
 use crate::edit::{Edit, Fix};
 use crate::finding::{Finding, Rule, Status};
@@ -16,27 +18,7 @@ use tree_sitter::Node;
 pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) -> Vec<Finding> {
     // A declined site keeps its call as it is, so its name still needs its import.
     let declined = |site: &Site| file.declined.binary_search(&site.found.node.start_byte()).is_ok();
-    // Sites left unfixed whatever the renames do: their names keep their imports. A site handed to an API
-    // whose generator expression might lose its last `await` is one, counting every AWF001 `await` dropped.
-    let every_await: HashSet<usize> = (sites.iter().filter(|s| s.rule == Rule::Awf001))
-        .flat_map(|s| await_chain(s.found.node))
-        .map(|n| n.id())
-        .collect();
-    let blocked: Vec<Option<Unfixed>> = sites
-        .iter()
-        .map(|site| {
-            let root = file.tree.root_node();
-            if in_debug_field(file.text, root, site.found.node) {
-                Some(Unfixed::DebugText)
-            } else if site.action == Action::PassAsync
-                && desyncs_generator(root, site.found.node, &every_await)
-            {
-                Some(Unfixed::Generator)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let blocked = blocked(file, &sites);
     let open = |(site, blocked): &(&Site, &Option<Unfixed>)| {
         site.status == Status::Open && !declined(site) && blocked.is_none()
     };
@@ -84,24 +66,13 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
             };
             let summary = summary(&site, planned.as_ref().ok().map(|(_, done)| *done));
             let mut message = site.message;
-            match site.status {
-                Status::Intentional => {
-                    message.push_str("; intentional: the surrounding assertion expects the TypeError")
-                }
-                Status::Suppressed => message.push_str("; suppressed by a comment"),
-                Status::Open if is_declined => {}
-                Status::Open => match &planned {
-                    Err(Unfixed::Generator) => message.push_str(
-                        "; not fixed: without its `await` an async generator expression would become a plain one, fix by hand",
-                    ),
-                    Err(Unfixed::Import) => message
-                        .push_str("; not fixed: no correct import of the other function can be planned"),
-                    Err(Unfixed::DebugText) => message.push_str(
-                        "; not fixed: it stands in an f-string's `=` field, whose printed text would change",
-                    ),
-                    Ok(_) | Err(Unfixed::Review) => {}
-                },
-            }
+            message.push_str(match (site.status, &planned) {
+                (Status::Intentional, _) => "; intentional: the surrounding assertion expects the TypeError",
+                (Status::Suppressed, _) => "; suppressed by a comment",
+                (Status::Open, _) if is_declined => "",
+                (Status::Open, Err(unfixed)) => unfixed.note(),
+                (Status::Open, Ok(_)) => "",
+            });
             Finding {
                 rule: site.rule,
                 range: site.found.node.byte_range(),
@@ -123,8 +94,53 @@ enum Unfixed {
     Generator,
     /// No correct import of the other function can be planned.
     Import,
+    /// An added `await` would make a plain generator expression asynchronous.
+    PlainGenerator,
     /// Inside an f-string's `=` field (`f"{await F(x)=}"`), which prints the expression's text.
     DebugText,
+}
+
+impl Unfixed {
+    /// What the finding's message adds.
+    fn note(&self) -> &'static str {
+        match self {
+            Unfixed::Review => "",
+            Unfixed::Generator => {
+                "; not fixed: without its `await` an async generator expression would become a plain one, fix by \
+                 hand"
+            }
+            Unfixed::PlainGenerator => {
+                "; not fixed: an `await` would make a plain generator expression asynchronous, fix by hand"
+            }
+            Unfixed::Import => "; not fixed: no correct import of the other function can be planned",
+            Unfixed::DebugText => {
+                "; not fixed: it stands in an f-string's `=` field, whose printed text would change"
+            }
+        }
+    }
+}
+
+/// Why each site is left unfixed whatever the renames do (their names then keep their imports), if it is: in
+/// an f-string's `=` field, handed to an API from a generator expression that might lose its last `await`
+/// (counting every AWF001 `await` as dropped), or needing an `await` in a plain generator expression.
+fn blocked(file: &FileContext, sites: &[Site]) -> Vec<Option<Unfixed>> {
+    let every_await: HashSet<usize> = (sites.iter().filter(|s| s.rule == Rule::Awf001))
+        .flat_map(|s| await_chain(s.found.node))
+        .map(|n| n.id())
+        .collect();
+    let root = file.tree.root_node();
+    let blocked = |site: &Site| {
+        if in_debug_field(file.text, root, site.found.node) {
+            Some(Unfixed::DebugText)
+        } else if site.action == Action::PassAsync && desyncs_generator(root, site.found.node, &every_await) {
+            Some(Unfixed::Generator)
+        } else if site.action == Action::AddAwait && asyncs_generator(root, site.found.node) {
+            Some(Unfixed::PlainGenerator)
+        } else {
+            None
+        }
+    };
+    sites.iter().map(blocked).collect()
 }
 
 /// The fix of a site that is open and not blocked, and the action it takes (AWF001 may fall back from calling

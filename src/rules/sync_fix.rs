@@ -120,6 +120,22 @@ pub(crate) fn desyncs_generator(root: Node, site: Node, dropped: &HashSet<usize>
     false
 }
 
+/// Whether adding an `await` at `site` would turn a plain generator expression into an asynchronous one,
+/// which the plain `for` or call that consumes it cannot iterate: the site belongs to a generator
+/// expression's own scope, which awaits nowhere yet.
+pub(crate) fn asyncs_generator(root: Node, site: Node) -> bool {
+    for parent in super::callee::ancestors(root, site) {
+        match parent.kind() {
+            "generator_expression" if !in_first_iterable(parent, site) => {
+                return !awaits_besides(parent, &HashSet::new());
+            }
+            "function_definition" | "lambda" | "class_definition" => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Whether `site` stands in the comprehension's first iterable, which runs in the enclosing scope.
 fn in_first_iterable(comprehension: Node, site: Node) -> bool {
     first_iterable(comprehension)
