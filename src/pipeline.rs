@@ -260,7 +260,7 @@ fn plan_declining(
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     if want != Want::Rewrite
-        && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
+        && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
     {
         let Partial { findings, parsed, tree } = partial;
         if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
@@ -292,6 +292,15 @@ fn plan_declining(
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
 }
 
+/// The findings of `bytes` from the partial parse `check` and `diff` use, made even where they would parse the
+/// whole file (most of it picked): what tests compare with a whole parse's findings. `None` when the scan is
+/// unsure or the statements picked do not parse cleanly, where `check` too parses the whole file.
+pub fn partial_findings(engine: &Engine, path: &Path, bytes: &[u8]) -> Option<Vec<Finding>> {
+    let source = Source::decode(bytes).ok()?;
+    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
+    check_mentions(engine, path, &source.text, &prefer, &[], true).map(|partial| partial.findings)
+}
+
 /// What a partial parse found, and what it parsed.
 struct Partial {
     findings: Vec<Finding>,
@@ -303,14 +312,16 @@ struct Partial {
 /// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a
 /// tracked name, with the `def`, `class` and `with` headers around them (see `chunk`): first those naming a
 /// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
-/// modules of attribute calls, asyncio), and star imports. `None` when the whole file must be parsed: the scan was unsure, or the
-/// statements picked do not parse cleanly (a syntax error is then reported from the whole file).
+/// modules of attribute calls, asyncio, names assigned a coroutine), and star imports. `None` when the whole
+/// file must be parsed: the scan was unsure, or the statements picked do not parse cleanly (a syntax error is
+/// then reported from the whole file), or, unless `always`, they are most of the file.
 fn check_mentions(
     engine: &Engine,
     path: &Path,
     text: &str,
     prefer: &[Prefer],
     declined: &[usize],
+    always: bool,
 ) -> Option<Partial> {
     let units = crate::chunk::outline(text)?;
     let mut picked = Vec::new();
@@ -328,7 +339,7 @@ fn check_mentions(
     loop {
         let ranges = parse::joined(&picked);
         // Most of the file to parse: parsing it whole is as fast, and nothing is left to pick.
-        if ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
+        if !always && ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
             return None;
         }
         let tree = parse::parse_ranges(text, &ranges)?;
@@ -533,7 +544,7 @@ mod tests {
              return await get_websocket_manager(ctx)\n"
         );
         let prefer = [Prefer::Sync];
-        let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[])
+        let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[], false)
             .expect("a partial parse")
             .findings;
         let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite).unwrap().findings;

@@ -430,13 +430,46 @@ impl<'t, 'a> Builder<'t, 'a> {
         if let Some(name) = node.child_by_field_name("name") {
             // A decorator may return anything (`sync_to_async` makes a coroutine function), unless it is one
             // of the caches that keep a function as it is.
-            let kind = if keeps_function_kind(self.text, node) {
+            let kind = if self.keeps_function_kind(node, scope) {
                 BindingKind::FunctionDef { is_async }
             } else {
                 BindingKind::Other
             };
             self.bind(name, scope, kind);
         }
+    }
+
+    /// Whether a `def` is undecorated or decorated only by functools caches, which return a function of the
+    /// same kind: `cache`/`lru_cache` imported from functools (under any name), or an attribute of a name
+    /// `import functools [as ft]` bound. A name bound nowhere keeps the old reading of its spelling
+    /// (`functools.cache`, `cache`, for star imports). The decorators' root names are tracked names.
+    fn keeps_function_kind(&self, def: Node, scope: ScopeId) -> bool {
+        let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") else {
+            return true;
+        };
+        let mut cursor = decorated.walk();
+        let decorators: Vec<Node> =
+            decorated.named_children(&mut cursor).filter(|n| n.kind() == "decorator").collect();
+        decorators.iter().all(|&d| {
+            let Some((root, path)) = decorator_name(self.text, d) else { return false };
+            let is_functools = |kind: &BindingKind| match (kind, path.as_slice()) {
+                (BindingKind::ImportFrom { module, name }, []) => {
+                    module == "functools" && CACHES.contains(&name.as_str())
+                }
+                (BindingKind::Import { module, .. }, [attr]) => {
+                    module == "functools" && CACHES.contains(attr)
+                }
+                _ => false,
+            };
+            match self.scopes.resolve(root, scope, d.start_byte()) {
+                Resolution::Bound { bindings, .. } => bindings.iter().all(|b| is_functools(&b.kind)),
+                Resolution::Unbound { .. } => match path.as_slice() {
+                    [] => CACHES.contains(&root),
+                    [attr] => root == "functools" && CACHES.contains(attr),
+                    _ => false,
+                },
+            }
+        })
     }
 
     /// PEP 695 type parameters (`def f[T]`, `class C[T]`) bind in the new scope.
@@ -611,21 +644,24 @@ fn is_conditional(node: Node) -> bool {
     false
 }
 
-/// Whether a `def` is undecorated or decorated only by caches that return a function of the same kind.
-fn keeps_function_kind(text: &str, def: Node) -> bool {
-    let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") else {
-        return true;
-    };
-    let mut cursor = decorated.walk();
-    let decorators: Vec<Node> =
-        decorated.named_children(&mut cursor).filter(|n| n.kind() == "decorator").collect();
-    decorators.iter().all(|d| {
-        let expr: String =
-            text[d.byte_range()].trim_start_matches('@').chars().filter(|c| !c.is_whitespace()).collect();
-        let name = expr.split('(').next().unwrap_or("");
-        matches!(name, "cache" | "lru_cache" | "functools.cache" | "functools.lru_cache")
-    })
+/// The root name of a decorator and the names after it: `@a.b(...)` gives `a` and `["b"]`; `None` for any
+/// other expression.
+pub fn decorator_name<'t>(text: &'t str, decorator: Node) -> Option<(&'t str, Vec<&'t str>)> {
+    let mut expression = decorator.named_children(&mut decorator.walk()).find(|n| !n.is_extra())?;
+    if expression.kind() == "call" {
+        expression = expression.child_by_field_name("function")?;
+    }
+    let mut path = Vec::new();
+    while expression.kind() == "attribute" {
+        path.push(&text[expression.child_by_field_name("attribute")?.byte_range()]);
+        expression = expression.child_by_field_name("object")?;
+    }
+    path.reverse();
+    (expression.kind() == "identifier").then(|| (&text[expression.byte_range()], path))
 }
+
+/// The functools decorators that return a function of the same kind as the one they decorate.
+const CACHES: [&str; 2] = ["cache", "lru_cache"];
 
 /// A dotted name as written, without the white space Python allows around dots.
 fn dotted_text(text: &str) -> String {
@@ -645,7 +681,7 @@ mod tests {
             .or_else(|| src.rfind("F("))
             .expect("a call to F");
         let node = tree.root_node().descendant_for_byte_range(at, at + 1).unwrap();
-        let names = HashSet::from(["F"]);
+        let names = HashSet::from(["F", "functools", "ft", "cache", "lru_cache", "memo"]);
         let nodes = HashSet::from([node.id()]);
         let scopes = Scopes::build(&tree, src, &names, &nodes);
         let scope = scopes.scope_of(node).expect("scope recorded");
@@ -696,6 +732,29 @@ mod tests {
         assert_eq!(resolve_last_call(src), "Bound([Other])");
         let src = "@functools.lru_cache(maxsize=1)\ndef F(): pass\nasync def g():\n    await F()\n";
         assert_eq!(resolve_last_call(src), "Bound([FunctionDef { is_async: false }])");
+    }
+
+    #[test]
+    fn caches_are_recognised_by_what_their_names_are_bound_to() {
+        let sync_def = "Bound([FunctionDef { is_async: false }])";
+        for decorators in [
+            "import functools as ft\n@ft.lru_cache(maxsize=None)\n",
+            "import functools as ft\n@ft.cache\n",
+            "import functools\n@functools.cache\n",
+            "from functools import lru_cache as memo\n@memo()\n",
+            "from functools import *\n@cache\n",
+        ] {
+            let src = format!("{decorators}def F(): pass\nasync def g():\n    await F()\n");
+            assert_eq!(resolve_last_call(&src), sync_def, "{decorators}");
+        }
+        for decorators in [
+            "import asyncio as ft\n@ft.cache\n",
+            "def cache(f): return f\n@cache\n",
+            "from functools import wraps as memo\n@memo\n",
+        ] {
+            let src = format!("{decorators}def F(): pass\nasync def g():\n    await F()\n");
+            assert_eq!(resolve_last_call(&src), "Bound([Other])", "{decorators}");
+        }
     }
 
     #[test]
