@@ -174,9 +174,11 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     }
     if let Some(rewrite) = &plan.rewrite {
         snapshot.push('\n');
-        let whole = FileDiff::new(&name, text, &rewrite.text).text;
+        let whole = FileDiff::new(&name, text, &rewrite.text).text().into_owned();
         // `diff` compares only the lines around the edits: the same hunks as comparing whole texts.
-        let windowed = FileDiff::from_edits(&name, text, &rewrite.text, &rewrite.edits).text;
+        let encoding = awaitfix::source::Encoding::Utf8 { bom: false };
+        let windowed =
+            FileDiff::from_edits(&name, text, &rewrite.text, &rewrite.edits, encoding).text().into_owned();
         assert_eq!(
             windowed, whole,
             "{name}: the diff from the edits (left) differs from the whole texts' (right)"
