@@ -196,6 +196,30 @@ pub fn statement_at(root: Node, at: usize) -> Node {
     statement
 }
 
+/// The node from which the candidate patterns about the name spelled at `range` are matched: the highest
+/// node of its statement that the name reaches without leaving an argument list (except as a string, for
+/// `getattr(x, "NAME")`). A pattern about the name starts there or below, while a name deep inside nested calls
+/// no longer makes the query cursor keep a pending match for every enclosing call and advance them all at
+/// every node (quadratic in the depth).
+pub fn match_root<'t>(root: Node<'t>, range: &std::ops::Range<usize>) -> Node<'t> {
+    // The path down to the leaf at the name, kept because `Node::parent` walks down from the root each time.
+    let mut cursor = root.walk();
+    let mut path = vec![root];
+    let mut statement = 0;
+    while cursor.goto_first_child_for_byte(range.start).is_some() && cursor.node().start_byte() <= range.start
+    {
+        if matches!(path[path.len() - 1].kind(), "module" | "block") {
+            statement = path.len();
+        }
+        path.push(cursor.node());
+    }
+    let mut top = path.len() - 1;
+    while top > statement && (path[top - 1].kind() != "argument_list" || path[top].kind() == "string") {
+        top -= 1;
+    }
+    path[top]
+}
+
 /// Byte offset and description of the first syntax error in `tree`, if any.
 pub fn first_error(tree: &Tree) -> Option<(usize, String)> {
     let root = tree.root_node();

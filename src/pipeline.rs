@@ -378,9 +378,9 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
         Mode::Diff => {
             outcome.fixed = rewrite.fixed.len();
             outcome.changes = plan.changes();
-            let shown = display_path(path);
-            outcome.diff =
-                Some(FileDiff::from_edits(&shown, &plan.source.text, &rewrite.text, &rewrite.edits));
+            let shown = crate::render::diff::patch_path(path);
+            let (old, encoding) = (&plan.source.text, plan.source.encoding);
+            outcome.diff = Some(FileDiff::from_edits(&shown, old, &rewrite.text, &rewrite.edits, encoding));
         }
         Mode::Apply => match write::replace(path, bytes, &rewrite.bytes) {
             Ok(()) => outcome.fixed = rewrite.fixed.len(),

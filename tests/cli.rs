@@ -558,3 +558,15 @@ fn blocks_nested_past_the_parser_limit_are_reported() {
          (CPython itself stops at 100); file not checked or changed\n"
     );
 }
+
+/// Python ignores indentation inside brackets: a continuation line indented less than its statement must
+/// not make `apply` refuse the file that `check` and `diff` fix.
+#[test]
+fn continuation_lines_below_their_statement_are_valid_python() {
+    let source = "from app.ws import get_websocket_manager\n\n\nasync def handler(ctx, a, b, items):\n    if (a and\nb):\n        h(a +\nb)\n    with h(a +\n1):\n        x = bool(not\na), (items[\n0])\n    manager = await get_websocket_manager(ctx)\n    return manager\n";
+    let dir = tree(&[("a.py", source.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+    let fixed = source.replace("await get_websocket_manager", "get_websocket_manager");
+    assert_eq!(read(dir.path(), "a.py"), fixed.as_bytes());
+}

@@ -202,11 +202,11 @@ fn capture_around<'tree>(
     );
     let mut cursor = QueryCursor::new();
     for range in ranges {
-        // Every pattern matches inside one statement: starting there spares the query cursor the walk down
-        // the module's and the blocks' statement lists.
-        let statement = crate::parse::statement_at(file.tree.root_node(), range.start);
+        // Every pattern matches within a few levels of the name: starting there spares the query cursor the
+        // walk down the statement lists and through the expressions around the name.
+        let start = crate::parse::match_root(file.tree.root_node(), range);
         cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(query, statement, file.text.as_bytes());
+        let mut matches = cursor.matches(query, start, file.text.as_bytes());
         while let Some(m) = matches.next() {
             let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
             // A node met around two spellings is taken once; `(_)` also matches a line continuation after
