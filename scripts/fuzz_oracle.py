@@ -5,21 +5,22 @@ Sites, with F the sync factory and F_async its twin (both imported from `ws` at 
 - `await F(...)` (AWF001): `--prefer sync` drops the await, `--prefer async` calls F_async (await kept);
   left as it is inside the body of a `with` that expects the TypeError in the same function (`raises`,
   `assertRaises`, `assertRaisesRegex` with TypeError, Exception or BaseException first, in a tuple or as
-  `expected_exception=`), and, for review, when the awaits it is among are all of a generator
-  expression's awaits and the generator has no `async for` (dropping them would make it a plain generator;
-  its first iterable runs in the enclosing coroutine and does not count).
+  `expected_exception=`); and left for review by `--prefer sync` when the awaits it is among are all of a
+  generator expression's awaits and the generator has no `async for` (dropping them would make it a plain
+  generator; its first iterable runs in the enclosing coroutine and does not count), while `--prefer
+  async` keeps the await and calls F_async.
 - `F(...)` as a positional argument of an asyncio API (`asyncio.X` with X in awf003.rs's list, through an
   `import asyncio [as a]` that is the name's only binding; `from asyncio import X`; any `.create_task` or
-  `.run_until_complete`) (AWF003): F_async in both modes; intent as above.
+  `.run_until_complete`) (AWF003): F_async in both modes; intent as above (the API raises the TypeError).
 - `F_async(...)` as a statement, or as the object of an attribute that is no part of the coroutine
-  protocol (AWF002): awaited in a coroutine, `F(...)` in a plain function.
+  protocol (AWF002): awaited in a coroutine, `F(...)` in a plain function (an unawaited coroutine raises
+  nothing, so no intent). Decorators, defaults and annotations belong to the scope around their function.
 - Anything else stays as it is.
 
 `PENDING` names the shapes issue 12 lists as handled wrongly today, with the correct outcome modelled:
 mutants holding one are counted apart by `--strict`.
 """
 import ast
-import copy
 
 from fuzz_mutate import ASYNC, SYNC
 
@@ -30,6 +31,7 @@ PENDING = {
     "genexp-awaits": "issue 12 item 9: two or more awaits of a generator expression are all dropped",
     "fstring-debug": "issue 12 item 9: `f'{await F(x)=}'` changes the printed text",
     "parenthesised-with": "issue 12 item 3: intent missed in a parenthesised `with`",
+    "awf003-intent": "found by fuzzing: `create_task(F(x))` inside `pytest.raises(TypeError)` is rewritten",
 }
 
 ASYNCIO = {"wait_for", "gather", "shield", "create_task", "ensure_future", "run", "timeout"}
@@ -62,12 +64,26 @@ class Classifier:
             child, node = node, self.parents[node]
             yield child, node
 
+    def scopes_around(self, node):
+        """The functions whose body holds `node`: decorators, defaults and annotations run outside."""
+        for child, parent in self.ancestors(node):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and child in parent.body:
+                yield parent
+            elif isinstance(parent, ast.Lambda) and child is parent.body:
+                yield parent
+            elif isinstance(parent, ast.ClassDef) and child in parent.body:
+                yield parent
+
     def run(self):
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Await) and is_call_of(node.value, SYNC):
                 self.awf001(node)
             elif is_call_of(node, SYNC) and not isinstance(self.parents.get(node), ast.Await):
-                if self.api_argument(node) and not self.intentional(node):
+                if not self.api_argument(node):
+                    continue
+                if self.intentional(node):
+                    self.pending.add("awf003-intent")
+                else:
                     self.actions[node] = {"sync": "rename", "async": "rename"}
             elif is_call_of(node, ASYNC):
                 self.awf002(node)
@@ -99,6 +115,7 @@ class Classifier:
             ):
                 if len(awaits) > 1:
                     self.pending.add("genexp-awaits")
+                self.actions[site.value] = {"async": "rename"}  # the await stays: the generator stays async
                 return
         self.fix_awf001(site)
 
@@ -111,9 +128,9 @@ class Classifier:
         used = isinstance(parent, ast.Expr) or (
             isinstance(parent, ast.Attribute) and not self.coroutine_protocol(parent)
         )
-        if not used or self.intentional(call):
+        if not used:
             return
-        scope = next((n for _, n in self.ancestors(call) if isinstance(n, SCOPES + (ast.ClassDef,))), None)
+        scope = next(self.scopes_around(call), None)
         if isinstance(scope, ast.AsyncFunctionDef):
             self.actions[call] = {"sync": "await", "async": "await"}
         elif isinstance(scope, ast.FunctionDef):
@@ -149,8 +166,9 @@ class Classifier:
         return False
 
     def intentional(self, site):
+        scope = next(self.scopes_around(site), None)
         for child, node in self.ancestors(site):
-            if isinstance(node, SCOPES):
+            if node is scope:
                 return False
             if isinstance(node, (ast.With, ast.AsyncWith)) and child in node.body:
                 if any(_expects_type_error(item.context_expr) for item in node.items):
@@ -163,8 +181,9 @@ class Classifier:
         """The generator expression whose await `site` is (None if none), and whether `site` is in the first
         iterable of some generator expression around it."""
         first_iterable = False
+        scope = next(self.scopes_around(site), None)
         for child, node in self.ancestors(site):
-            if isinstance(node, SCOPES):
+            if node is scope:
                 return None, first_iterable
             if isinstance(node, ast.GeneratorExp):
                 if child is node.generators[0]:
@@ -243,12 +262,17 @@ def _module_bindings(tree):
     return out
 
 
+def _key(node):
+    """A node's identity across two parses of the same text: no two nodes of one type share a span."""
+    return (type(node), node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+
+
 class _Apply(ast.NodeTransformer):
     def __init__(self, actions, mode):
         self.actions, self.mode = actions, mode
 
     def visit(self, node):
-        action = self.actions.get(node, {}).get(self.mode)
+        action = self.actions.get(_key(node), {}).get(self.mode) if hasattr(node, "lineno") else None
         node = self.generic_visit(node)
         if action in ("drop", "unwrap"):
             return node.value
@@ -268,11 +292,10 @@ def expected(tree, text):
     """The expected AST of each mode (a dump, the `ws` import left out), and the pending classes."""
     classifier = Classifier(tree, text).run()
     out = {}
+    actions = {_key(n): a for n, a in classifier.actions.items()}
     for mode in ("sync", "async"):
-        copied = copy.deepcopy(tree)
-        mapping = dict(zip(ast.walk(tree), ast.walk(copied)))
-        actions = {mapping[n]: a for n, a in classifier.actions.items()}
-        out[mode] = dump_without_import(_Apply(actions, mode).visit(copied))[0]
+        fresh = ast.parse(text)  # costs less than a deep copy
+        out[mode] = dump_without_import(_Apply(actions, mode).visit(fresh))[0]
     return out, classifier.pending
 
 
