@@ -31,6 +31,7 @@ PENDING = {
     "genexp-awaits": "issue 12 item 9: two or more awaits of a generator expression are all dropped",
     "fstring-debug": "issue 12 item 9: `f'{await F(x)=}'` changes the printed text",
     "parenthesised-with": "issue 12 item 3: intent missed in a parenthesised `with`",
+    "coroutine-protocol": "issue 12 item 2: `F_async(x).close()`/`.send(None)` taken for manager use",
     "awf003-intent": "found by fuzzing: `create_task(F(x))` inside `pytest.raises(TypeError)` is rewritten",
 }
 
@@ -125,9 +126,10 @@ class Classifier:
 
     def awf002(self, call):
         parent = self.parents.get(call)
-        used = isinstance(parent, ast.Expr) or (
-            isinstance(parent, ast.Attribute) and not self.coroutine_protocol(parent)
-        )
+        if isinstance(parent, ast.Attribute) and self.coroutine_protocol(parent):
+            self.pending.add("coroutine-protocol")
+            return
+        used = isinstance(parent, (ast.Expr, ast.Attribute))
         if not used:
             return
         scope = next(self.scopes_around(call), None)

@@ -127,6 +127,7 @@ class Runner:
         self.sites = 0
         self.failures = Counter()  # (pending class or None, why) -> mutants
         self.pending_seen = Counter()
+        self.pending_failed = set()  # pending classes of the mutants that failed
         self.refused_originals = {}
         self.kept = 0
 
@@ -175,6 +176,7 @@ class Runner:
         if not problems:
             return
         cls = min(pending) if pending else None
+        self.pending_failed |= pending
         for why in problems:
             self.failures[(cls, why.split(" | ")[0])] += 1
         self.keep_failure(mutant, results, problems, cls)
@@ -240,7 +242,7 @@ def report(runner, tried, files, seconds):
 
 def strict_verdict(runner):
     new = [why for (cls, why) in runner.failures if cls is None]
-    stale = [cls for cls in runner.pending_seen if not any(c == cls for (c, _) in runner.failures)]
+    stale = [cls for cls in runner.pending_seen if cls not in runner.pending_failed]
     for cls in stale:
         print(f"pending class {cls} occurred and never failed: remove it from PENDING")
     return 1 if new or stale else 0

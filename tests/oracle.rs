@@ -2,7 +2,8 @@
 //! under asyncio and prints `ok NAME VALUE` or `fail NAME ...` per path (`tests/oracle/_lib/oracle.py`). Python
 //! itself judges the rewrites, not expected text. For each package, on fresh temporary copies:
 //!
-//! - before any fix, the paths its `# broken:` lines name fail and every other path prints `ok`;
+//! - before any fix, the paths its `# broken:` lines name fail with the bug's error (a TypeError, asyncio's
+//!   "a coroutine was expected", or a coroutine used as a manager) and every other path prints `ok`;
 //! - after `apply` and after `apply --prefer async`, every path prints `ok` (intentional tests and suppressed
 //!   sites included), without a "coroutine ... was never awaited" warning; a path named by `# review: NAME N`
 //!   may still fail, and then exactly its N sites are left for review;
@@ -98,7 +99,8 @@ fn declared(dir: &Path) -> Declared {
     out
 }
 
-/// Runs `main.py`; returns each path's result (`true` for `ok`) and the whole output for messages.
+/// Runs `main.py`; returns each path's result (`true` for `ok`; `false` for `fail`, with its line) and the
+/// whole output for messages.
 fn run_main(dir: &Path) -> Result<(BTreeMap<String, bool>, String), String> {
     let out = Command::new("python3")
         .args(["-W", "error::RuntimeWarning", "main.py"])
@@ -148,6 +150,13 @@ fn check_before(package: &str, declared: &Declared) -> Checked {
     let (paths, log) = run_main(dir.path())?;
     for name in &declared.broken {
         ensure!(paths.get(name) == Some(&false), "before the fix, `{name}` must fail:\n{log}");
+        // The failure is the bug's: the TypeError of awaiting a manager or of handing one to asyncio
+        // (`asyncio.run` raises ValueError), or a coroutine used as a manager.
+        let line = log.lines().find(|l| l.starts_with(&format!("fail {name} "))).unwrap_or_default();
+        ensure!(
+            ["TypeError", "a coroutine was expected", "'coroutine' object"].iter().any(|s| line.contains(s)),
+            "before the fix, `{name}` fails for another reason:\n{log}"
+        );
     }
     for (name, ok) in &paths {
         ensure!(*ok || declared.broken.contains(name), "before the fix, `{name}` must work:\n{log}");

@@ -13,7 +13,9 @@ def run(paths):
         try:
             value = asyncio.run(function())
         except BaseException as error:  # noqa: BLE001 - every failure is a line of the report
-            print(f"fail {name} {type(error).__name__}: {error}")
+            inner = getattr(error, "exceptions", ())  # an exception group: what it holds
+            detail = "".join(f" [{type(e).__name__}: {e}]" for e in inner)
+            print(f"fail {name} {type(error).__name__}: {error}{detail}")
             continue
         finally:
             gc.collect()
