@@ -12,8 +12,8 @@ Sites, with F the sync factory and F_async its twin (both imported from `ws` at 
 - `F(...)` as a positional argument of an asyncio API (`asyncio.X` with X in awf003.rs's list, through an
   `import asyncio [as a]` that is the name's only binding; `from asyncio import X`; any `.create_task` or
   `.run_until_complete`) (AWF003): F_async in both modes; intent as above (the API raises the TypeError).
-- `F_async(...)` as a statement, or as the object of an attribute that is no part of the coroutine
-  protocol (AWF002): awaited in a coroutine, `F(...)` in a plain function (an unawaited coroutine raises
+- `F_async(...)` as a statement, as the object of an attribute that is no part of the coroutine protocol,
+  or subscripted (AWF002): awaited in a coroutine, `F(...)` in a plain function (an unawaited coroutine raises
   nothing, so no intent). Decorators, defaults and annotations belong to the scope around their function.
 - Anything else stays as it is.
 
@@ -129,7 +129,9 @@ class Classifier:
         if isinstance(parent, ast.Attribute) and self.coroutine_protocol(parent):
             self.pending.add("coroutine-protocol")
             return
-        used = isinstance(parent, (ast.Expr, ast.Attribute))
+        used = isinstance(parent, (ast.Expr, ast.Attribute)) or (
+            isinstance(parent, ast.Subscript) and parent.value is call
+        )
         if not used:
             return
         scope = next(self.scopes_around(call), None)
