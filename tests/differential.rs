@@ -103,10 +103,7 @@ fn differential(files: &[PathBuf]) -> Tally {
 
 /// Files (under `tests/`) known to differ today, each with the issue item it reproduces; each must still
 /// differ, so that the entry is removed when the fix lands.
-const PENDING: &[(&str, &str)] = &[(
-    "oracle/pending_awf002_awaited_later/main.py",
-    "issue 12 item 1: the partial parse misses the later `await coroutine`",
-)];
+const PENDING: &[(&str, &str)] = &[];
 
 fn report(mismatches: &[(PathBuf, String)]) -> String {
     mismatches.iter().map(|(path, what)| format!("{}: {what}", path.display())).collect::<Vec<_>>().join("\n")

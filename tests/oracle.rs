@@ -22,16 +22,7 @@ mod support;
 use support::copy_tree;
 
 /// Packages that fail today, each with the issue item it reproduces.
-const PENDING: &[(&str, &str)] = &[
-    ("pending_awf002_awaited_later", "issue 12 item 1: check/diff report a coroutine awaited later"),
-    ("pending_coroutine_protocol", "issue 12 item 2: send(None)/close()/cr_* taken for manager use"),
-    ("pending_parenthesised_with", "issue 12 item 3: intent missed in a parenthesised `with`"),
-    ("pending_asyncio_awaited_site", "issue 12 item 7b: awaited site in create_task/gather, await of await"),
-    (
-        "pending_genexp_and_debug_fstring",
-        "issue 12 item 9: two awaits in a generator expression, `=` f-string",
-    ),
-];
+const PENDING: &[(&str, &str)] = &[];
 
 type Checked = Result<(), String>;
 

@@ -322,12 +322,13 @@ impl<'a> StatusOf<'a> {
         Self { file, index, may_expect }
     }
 
-    /// `Intentional` inside an assertion that expects the TypeError (AWF001 only: the other rules' sites do
-    /// not raise it), `Suppressed` with a comment naming the rule, else `Open`.
+    /// `Intentional` inside an assertion that expects the TypeError (AWF001, and AWF003: asyncio raises it
+    /// for a plain value where it needs an awaitable; an unawaited coroutine raises nothing), `Suppressed`
+    /// with a comment naming the rule, else `Open`.
     pub(crate) fn of(&self, rule: Rule, site: Node) -> Status {
         let (text, tree) = (self.file.text, self.file.tree);
-        if rule == Rule::Awf001 && self.may_expect && intent::expects_type_error(text, tree.root_node(), site)
-        {
+        let raises = matches!(rule, Rule::Awf001 | Rule::Awf003);
+        if raises && self.may_expect && intent::expects_type_error(text, tree.root_node(), site) {
             Status::Intentional
         } else if suppression::is_suppressed(text, tree, self.index, site.start_byte(), rule.code()) {
             Status::Suppressed
