@@ -17,7 +17,7 @@ Sites, with F the sync factory and F_async its twin (both imported from `ws` at 
   nothing, so no intent). Decorators, defaults and annotations belong to the scope around their function.
 - Anything else stays as it is.
 
-`PENDING` names the shapes issue 12 lists as handled wrongly today, with the correct outcome modelled:
+`PENDING` names the shapes known to be handled wrongly today, with the correct outcome modelled:
 mutants holding one are counted apart by `--strict`.
 """
 import ast

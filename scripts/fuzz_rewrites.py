@@ -15,7 +15,7 @@ the result compiles; its AST equals the expected AST (the `ws` import aside, whi
 pair names the result uses, or more of the pair); a second `apply` changes nothing; `apply` refuses no
 mutant of a file it accepts unchanged.
 
-Sites of shapes that are known to be handled wrongly today are classified by `PENDING` (issue 12 item);
+Sites of shapes that are known to be handled wrongly today are classified by `PENDING` (empty today);
 `--strict` (the bounded run of the test suite) leaves their failures out of the verdict but fails if a
 pending class occurred and never failed, so that its entry is removed once fixed.
 

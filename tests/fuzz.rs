@@ -1,7 +1,8 @@
 //! A bounded run of the rewrite fuzzer (`scripts/fuzz_rewrites.py`): a few hundred mutants of CPython's own
 //! standard library files, with pair calls planted in their async functions, rewritten by `apply` in both
-//! modes and judged by the fuzzer's AST oracle. `--strict` fails on any failure outside the shapes issue 12
-//! already lists (the script's `PENDING`), and when such a shape occurred and no longer fails. Seeded, so a
+//! modes and judged by the fuzzer's AST oracle. `--strict` fails on any failure outside the shapes known to
+//! be handled wrongly (the script's `PENDING`, empty today), and when such a shape occurred and no longer
+//! fails. Seeded, so a
 //! failure reproduces with the same command; long runs use the script directly (README, "Testing").
 
 use std::process::Command;
