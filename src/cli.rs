@@ -37,6 +37,8 @@ pub enum Command {
     /// List, show or validate transforms.
     #[command(subcommand)]
     Transforms(TransformsCommand),
+    /// List the sync/async pairs the project defines, with their misuse, and a transform for them.
+    Discover(DiscoverArgs),
 }
 
 /// Options shared by the commands that read Python files.
@@ -150,6 +152,25 @@ pub struct CommitArgs {
     pub interactive: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Files or folders of the project (default `.`).
+    pub paths: Vec<PathBuf>,
+    /// A naming pattern of the async twin, `{}` standing for the sync name (repeatable). Default:
+    /// `{}_async`, `async_{}`, `a{}`.
+    #[arg(long = "pattern", value_name = "PATTERN")]
+    pub patterns: Vec<String>,
+    /// `text`: each pair with its misuse, then the transform; `yaml`: the transform alone, for `--transform`.
+    #[arg(long, value_enum, default_value_t = DiscoverFormat::Text)]
+    pub format: DiscoverFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiscoverFormat {
+    Text,
+    Yaml,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TransformsCommand {
     /// List the active transforms and their pairs.
@@ -172,6 +193,19 @@ pub enum TransformsCommand {
     Test {
         #[arg(required = true, value_name = "ID|FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Check the active transforms against the project under PATHS: a pair defined the other way round
+    /// (`sync` as `async def`, or the reverse), a listed module that is missing or does not export the name,
+    /// a pair defined nowhere. Exit 1 when a transform is stale.
+    Verify {
+        /// Files or folders of the project (default `.`).
+        paths: Vec<PathBuf>,
+        /// A built-in id or YAML file (repeatable). Default: the configured ones, else the built-in set.
+        #[arg(long = "transform", value_name = "ID|FILE")]
+        transforms: Vec<String>,
+        /// A configuration file. Default: found from the first PATH upward.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 

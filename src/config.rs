@@ -89,7 +89,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     }
     let raw: RawConfig =
         serde_norway::from_str(&text).map_err(|e| ConfigError::from_yaml(&path.display().to_string(), &e))?;
-    build(path, raw)
+    build(path, &text, raw)
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
@@ -107,7 +107,7 @@ fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, ConfigErro
             .hint("see the configuration keys in the README")
     })?;
     match pyproject.tool.and_then(|t| t.awaitfix) {
-        Some(raw) => build(path, raw).map(Some),
+        Some(raw) => build(path, text, raw).map(Some),
         None => Ok(None),
     }
 }
@@ -119,9 +119,27 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
-    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+/// Where `needle` (a value of the file) is first spelled in `text`, as a 1-based line and column.
+fn locate(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle).map_or((1, 1), |offset| position(text, offset))
+}
+
+fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError> {
+    // A bare file name (`--config pyproject.toml`) is in the working directory.
+    let root = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let shown = path.display().to_string();
+    for glob in &raw.exclude {
+        // Checked here, where the glob's line is known, rather than when the walk compiles it.
+        if let Err(e) = ignore::gitignore::GitignoreBuilder::new(&root).add_line(None, glob) {
+            let (line, column) = locate(text, glob);
+            let message = format!("exclude: bad glob `{glob}`: {}", glob_error(&e));
+            return Err(ConfigError::new(&shown, line, column, message)
+                .hint("use gitignore syntax such as `generated/` or `*_pb2.py`"));
+        }
+    }
     let mut transforms = Vec::new();
     for spec in raw.transforms {
         let candidate = root.join(&spec);
@@ -145,7 +163,8 @@ fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
         let mut set = globset::GlobSetBuilder::new();
         for glob in &o.paths {
             let glob = globset::GlobBuilder::new(glob).literal_separator(true).build().map_err(|e| {
-                ConfigError::new(&shown, 1, 1, format!("overrides: bad glob `{glob}`: {}", e.kind()))
+                let (line, column) = locate(text, glob);
+                ConfigError::new(&shown, line, column, format!("overrides: bad glob `{glob}`: {}", e.kind()))
                     .hint("use glob syntax such as `**/routes/**`")
             })?;
             set.add(glob);
@@ -161,6 +180,18 @@ fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
         exclude: raw.exclude,
         overrides,
     })
+}
+
+/// The cause of a bad gitignore glob, without the glob itself (the message names it already).
+fn glob_error(error: &ignore::Error) -> String {
+    match error {
+        // globset's text is "error parsing glob 'G': WHY".
+        ignore::Error::Glob { err, .. } => {
+            err.split_once("': ").map_or(err.as_str(), |(_, why)| why).to_string()
+        }
+        ignore::Error::WithLineNumber { err, .. } | ignore::Error::WithPath { err, .. } => glob_error(err),
+        other => other.to_string(),
+    }
 }
 
 impl Config {

@@ -70,8 +70,9 @@ impl Engine {
     /// it might be an f-string's replacement field, so it counts as code.
     pub fn mentions_in_code(&self, bytes: &[u8]) -> bool {
         self.prefilter.iter().flat_map(|name| name.find_iter(bytes)).any(|at| {
-            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            // A lone `\r` ends a line too, as in Python.
+            let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
             let line = &bytes[line_start..line_end];
             let comment = line.trim_ascii_start().starts_with(b"#") && memchr::memchr(b'{', line).is_none();
             !comment

@@ -4,21 +4,24 @@
 
 use thiserror::Error;
 
-use crate::source::DecodeError;
+use crate::source::{DecodeError, ReadError};
 use crate::write::WriteError;
 
 /// Why one file could not be checked or rewritten. The message names neither the file nor the position.
 #[derive(Debug, Error)]
 pub enum FileError {
-    /// The file could not be read.
-    #[error("cannot read: {0}")]
-    Read(String),
+    /// The file could not be read, or is not one to read (not a regular file, too large).
+    #[error("{0}")]
+    Read(ReadError),
     /// A NUL byte: not Python source.
     #[error("binary file (contains a NUL byte); skipped")]
     Binary,
     /// The bytes are not text in the encoding the file declares.
     #[error("{0}; skipped")]
     Decode(#[from] DecodeError),
+    /// Brackets or blocks nest deeper than the parser can follow.
+    #[error("{0}")]
+    NestingLimit(String),
     /// tree-sitter gave up on the file.
     #[error("the parser gave up; skipped")]
     Unparsable,
@@ -57,9 +60,21 @@ impl FileError {
             FileError::Binary => "binary",
             FileError::Decode(_) => "decode",
             FileError::Unparsable | FileError::Syntax { .. } => "syntax",
+            FileError::NestingLimit(_) => "limit",
             FileError::Verify(_) => "verify",
             FileError::Encode => "encode",
             FileError::Write(_) => "write",
+        }
+    }
+}
+
+impl From<ReadError> for FileError {
+    /// What reading found about the bytes is said as for bytes read otherwise (binary, not decodable).
+    fn from(error: ReadError) -> Self {
+        match error {
+            ReadError::Decode(DecodeError::Binary) => FileError::Binary,
+            ReadError::Decode(decode) => FileError::Decode(decode),
+            other => FileError::Read(other),
         }
     }
 }

@@ -62,11 +62,18 @@ pub enum CommitError {
     Identity(String),
     #[error("{path}: {message}")]
     File { path: String, message: String },
-    #[error("git: {0}")]
-    Git(#[from] git2::Error),
-    /// Undoing a failed step failed too: what is left half done is named.
-    #[error("{cause}; undoing it failed: {}", .failures.join("; "))]
-    Undo { cause: Box<CommitError>, failures: Vec<String> },
+    /// libgit2's message only: its class and code numbers say nothing to a user, and the error is not given
+    /// as a source, which would print the message a second time.
+    #[error("git: {}", .0.message())]
+    Git(git2::Error),
+    #[error("{error}; could not put back: {}", .failures.join("; "))]
+    RollbackFailed { error: Box<CommitError>, failures: Vec<String> },
+}
+
+impl From<git2::Error> for CommitError {
+    fn from(error: git2::Error) -> Self {
+        Self::Git(error)
+    }
 }
 
 /// What was committed.
@@ -221,9 +228,9 @@ fn put_back(repo: &Repository, branch: &Branch, log: &str, error: CommitError) -
     };
     match restored {
         Ok(()) => error,
-        Err(e) => CommitError::Undo {
-            cause: Box::new(error),
-            failures: vec![format!("branch `{}` could not be put back: {}", branch.name, e.message())],
+        Err(e) => CommitError::RollbackFailed {
+            error: Box::new(error),
+            failures: vec![format!("branch {}: {}", branch.name, e.message())],
         },
     }
 }
@@ -299,6 +306,7 @@ fn targets<'a>(
         targets.push(Target { outcome, relative, mode, head });
     }
     if !dirty.is_empty() {
+        dirty.dedup();
         return Err(CommitError::Dirty(dirty));
     }
     Ok(targets)

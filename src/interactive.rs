@@ -55,7 +55,8 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
                     };
                 let d = &file.diagnostics[i];
                 out.prompt(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));
-                out.prompt(&FileDiff::new(&display_path(&file.path), &plan.source.text, &text).styled());
+                let diff = FileDiff::new(&display_path(&file.path), &plan.source.text, &text);
+                out.prompt(&String::from_utf8_lossy(&diff.styled()));
                 prompt(input, out, n + 1, total)
             }
         };

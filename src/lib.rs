@@ -17,6 +17,7 @@ pub mod parse;
 pub mod partial;
 pub mod pipeline;
 pub mod plan;
+pub mod project;
 pub mod render;
 pub mod report;
 pub mod resolve;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Commit(args) => commit(&args, &out),
         Command::Transforms(command) => transforms(command, &out),
+        Command::Discover(args) => discover(&args, &out),
     }
 }
 
@@ -232,6 +234,95 @@ fn command_line() -> String {
     render::pr_body::shell_command(args)
 }
 
+/// `discover`: the pairs the project defines, sorted by misuse, and a transform YAML for them.
+fn discover(args: &cli::DiscoverArgs, out: &Output) -> anyhow::Result<ExitStatus> {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let patterns: Vec<String> = match args.patterns.is_empty() {
+        true => project::discover::DEFAULT_PATTERNS.iter().map(|p| p.to_string()).collect(),
+        false => args.patterns.clone(),
+    };
+    if let Some(bad) = patterns.iter().find(|p| !p.contains("{}") || p.as_str() == "{}") {
+        anyhow::bail!("--pattern {bad:?} must contain `{{}}` (the sync name) and something else");
+    }
+    let walked = walk::walk(&paths, &[]);
+    let index = project::ProjectIndex::new(project::ModuleMap::discover(&paths));
+    let pairs = project::discover::pairs(&index, &walked.files, &patterns);
+    let counts = project::misuse::count(&index, &walked.files, &pairs);
+    let mut ranked: Vec<_> = pairs.iter().zip(&counts).collect();
+    ranked.sort_by_key(|(_, c)| std::cmp::Reverse(c.values().sum::<usize>()));
+    let ordered: Vec<_> = ranked.iter().map(|(p, _)| (*p).clone()).collect();
+    let yaml = project::discover::yaml(&ordered);
+    if args.format == cli::DiscoverFormat::Yaml {
+        out.print(&yaml);
+        return Ok(ExitStatus::Success);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut text = String::new();
+    for (pair, counts) in &ranked {
+        let at = |hop: &project::Hop| {
+            format!("{}:{}", render::display_path(hop.path.strip_prefix(&cwd).unwrap_or(&hop.path)), hop.line)
+        };
+        let misuse: Vec<String> = ["AWF001", "AWF002", "AWF003", "AWF005"]
+            .iter()
+            .map(|code| format!("{code} {}", counts.get(code).copied().unwrap_or(0)))
+            .collect();
+        text.push_str(&format!(
+            "{}.{} -> {}  ({}, {})\n  {}\n",
+            pair.sync_at.module,
+            pair.sync,
+            pair.async_name,
+            at(&pair.sync_at),
+            at(&pair.async_at),
+            misuse.join(" · ")
+        ));
+    }
+    if pairs.is_empty() {
+        text.push_str("No sync/async pairs found.\n");
+    } else {
+        text.push_str(&format!(
+            "\n# {} as a transform (awaitfix discover --format yaml > pairs.yaml):\n",
+            plural(pairs.len(), "pair")
+        ));
+        text.push_str(&yaml);
+    }
+    out.print(&text);
+    Ok(ExitStatus::Success)
+}
+
+/// `transforms verify`: the active transforms checked against the project under `paths`.
+fn verify_transforms(
+    paths: Vec<PathBuf>,
+    specs: Vec<String>,
+    config_file: Option<PathBuf>,
+    out: &Output,
+) -> anyhow::Result<ExitStatus> {
+    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+    let config = match &config_file {
+        Some(file) => Some(config::load(file)?),
+        None => config::discover(&paths[0])?,
+    };
+    let specs = match &config {
+        Some(c) if specs.is_empty() => c.transforms.clone(),
+        _ => specs,
+    };
+    let transforms = transform::load(&specs)?;
+    let walked = walk::walk(&paths, &[]);
+    let index = project::ProjectIndex::new(project::ModuleMap::discover(&paths));
+    let stale = project::stale::check(&index, &walked.files, &transforms);
+    let mut text = String::new();
+    for t in &transforms {
+        let problems: Vec<_> = stale.iter().filter(|s| s.transform == t.id).collect();
+        if problems.is_empty() {
+            text.push_str(&format!("{}: ok ({})\n", t.id, plural(t.pairs.len(), "pair")));
+        }
+        for p in problems {
+            text.push_str(&format!("{}: {}: {}\n", t.id, p.pair, p.message));
+        }
+    }
+    out.print(&text);
+    Ok(if stale.is_empty() { ExitStatus::Success } else { ExitStatus::Findings })
+}
+
 /// `transforms list|show|validate|test`.
 fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitStatus> {
     match command {
@@ -249,6 +340,9 @@ fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitSt
                 }
             }
             out.print(&text);
+        }
+        TransformsCommand::Verify { paths, transforms, config } => {
+            return verify_transforms(paths, transforms, config, out);
         }
         TransformsCommand::Show { id } => {
             let t = transform::load(&[id])?.remove(0);

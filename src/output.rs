@@ -41,12 +41,17 @@ impl Output {
             ColorChoice::Auto => AutoStream::choice(&std::io::stdout()) != ColorChoice::Never,
             _ => true,
         };
-        if colored {
-            self.print(&diff.styled());
-        } else {
-            // A closed pipe (`awaitfix diff | head`) is not an error worth reporting.
-            let _ = std::io::stdout().lock().write_all(diff.text.as_bytes());
-        }
+        // Bytes, not text: the file's lines are written in its own encoding.
+        let styled;
+        let bytes = match colored {
+            true => {
+                styled = diff.styled();
+                &styled
+            }
+            false => &diff.bytes,
+        };
+        // A closed pipe (`awaitfix diff | head`) is not an error worth reporting.
+        let _ = std::io::stdout().lock().write_all(bytes);
     }
 
     /// A one-line error on stderr.

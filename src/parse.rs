@@ -196,6 +196,30 @@ pub fn statement_at(root: Node, at: usize) -> Node {
     statement
 }
 
+/// The node from which the candidate patterns about the name spelled at `range` are matched: the highest
+/// node of its statement that the name reaches without leaving an argument list (except as a string, for
+/// `getattr(x, "NAME")`). A pattern about the name starts there or below, while a name deep inside nested calls
+/// no longer makes the query cursor keep a pending match for every enclosing call and advance them all at
+/// every node (quadratic in the depth).
+pub fn match_root<'t>(root: Node<'t>, range: &std::ops::Range<usize>) -> Node<'t> {
+    // The path down to the leaf at the name, kept because `Node::parent` walks down from the root each time.
+    let mut cursor = root.walk();
+    let mut path = vec![root];
+    let mut statement = 0;
+    while cursor.goto_first_child_for_byte(range.start).is_some() && cursor.node().start_byte() <= range.start
+    {
+        if matches!(path[path.len() - 1].kind(), "module" | "block") {
+            statement = path.len();
+        }
+        path.push(cursor.node());
+    }
+    let mut top = path.len() - 1;
+    while top > statement && (path[top - 1].kind() != "argument_list" || path[top].kind() == "string") {
+        top -= 1;
+    }
+    path[top]
+}
+
 /// Byte offset and description of the first syntax error in `tree`, if any.
 pub fn first_error(tree: &Tree) -> Option<(usize, String)> {
     let root = tree.root_node();
@@ -226,6 +250,86 @@ pub fn first_error(tree: &Tree) -> Option<(usize, String)> {
         };
         node = next;
     }
+}
+
+/// Brackets nested deeper than this are beyond tree-sitter: past it the parse drops what is inside, silently.
+pub const MAX_BRACKET_DEPTH: usize = 65_535;
+
+/// tree-sitter-python's scanner saves its stack of indentation widths in tree-sitter's 1,024-byte buffer, two
+/// bytes a level: past about 500 levels of blocks the stack is cut and the parse fails at the top.
+pub const MAX_BLOCK_DEPTH: usize = 500;
+
+/// Why `text` cannot be parsed faithfully, when its brackets nest deeper than `MAX_BRACKET_DEPTH` (brackets in
+/// strings and comments do not count). Costs one vectorised count unless the file holds that many brackets.
+pub fn bracket_limit(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    if memchr::memchr3_iter(b'(', b'[', b'{', bytes).count() <= MAX_BRACKET_DEPTH {
+        return None;
+    }
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0);
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'#' => at = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i),
+            b'"' | b'\'' => at = string_end(bytes, at) - 1,
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+        at += 1;
+    }
+    (deepest > MAX_BRACKET_DEPTH).then(|| {
+        format!(
+            "brackets nested {deepest} deep, deeper than the {MAX_BRACKET_DEPTH} levels the parser follows \
+             (CPython itself stops at 200); file not checked or changed"
+        )
+    })
+}
+
+/// The offset after the string literal that starts with the quote at `start` (or the end of the text).
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let triple = bytes[start..].starts_with(&[quote; 3]);
+    let mut at = start + if triple { 3 } else { 1 };
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'\\' => at += 1,
+            b'\n' if !triple => return at,
+            b if b == quote && (!triple || bytes[at..].starts_with(&[quote; 3])) => {
+                return at + if triple { 3 } else { 1 };
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    bytes.len()
+}
+
+/// Why a syntax error in `text` is the parser's limit rather than the file's fault, when its blocks nest deeper
+/// than `MAX_BLOCK_DEPTH` (counted from the indentation of its lines).
+pub fn block_limit(text: &str) -> Option<String> {
+    let mut widths: Vec<usize> = vec![0];
+    let mut deepest = 0;
+    for line in text.lines() {
+        let body = line.trim_start_matches([' ', '\t']);
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let width = line.len() - body.len();
+        while widths.last().is_some_and(|&w| w > width) {
+            widths.pop();
+        }
+        if widths.last().is_some_and(|&w| w < width) {
+            widths.push(width);
+        }
+        deepest = deepest.max(widths.len() - 1);
+    }
+    (deepest > MAX_BLOCK_DEPTH).then(|| {
+        format!(
+            "blocks nested {deepest} levels deep, deeper than the about {MAX_BLOCK_DEPTH} levels the parser \
+             follows (CPython itself stops at 100); file not checked or changed"
+        )
+    })
 }
 
 /// Number of error and missing nodes, to compare a rewrite with its original.
@@ -264,6 +368,20 @@ mod tests {
             (at, what.as_str()),
             (text.find("syntax_error").unwrap(), "missing a newline between two statements")
         );
+    }
+
+    #[test]
+    fn nesting_beyond_the_parser_is_measured() {
+        let deep =
+            format!("x = {}1{}\n", "(".repeat(MAX_BRACKET_DEPTH + 1), ")".repeat(MAX_BRACKET_DEPTH + 1));
+        let message = bracket_limit(&deep).expect("too deep");
+        assert!(message.starts_with("brackets nested 65536 deep"), "{message}");
+        let quoted = "s = '(' # (\n".repeat(MAX_BRACKET_DEPTH);
+        assert_eq!(bracket_limit(&quoted), None, "brackets in strings and comments do not count");
+        let blocks: String = (0..=MAX_BLOCK_DEPTH).map(|i| format!("{}if x:\n", " ".repeat(i))).collect();
+        let message = block_limit(&format!("{blocks}{}pass\n", " ".repeat(MAX_BLOCK_DEPTH + 1))).unwrap();
+        assert!(message.starts_with("blocks nested 501 levels deep"), "{message}");
+        assert_eq!(block_limit("if x:\n    pass\n"), None);
     }
 
     #[test]

@@ -12,7 +12,19 @@ use crate::engine::{Engine, pair_names};
 use crate::finding::Finding;
 use crate::parse;
 use crate::rules::{self, FileContext};
+use crate::source::Source;
 use crate::transform::Prefer;
+
+/// The findings of `bytes` from the partial parse `check` and `diff` use, made even where they would parse the
+/// whole file (most of it picked): what tests compare with a whole parse's findings. `None` when the scan is
+/// unsure or the statements picked do not parse cleanly, where `check` too parses the whole file.
+pub fn partial_findings(engine: &Engine, path: &Path, bytes: &[u8]) -> Option<Vec<Finding>> {
+    let source = Source::decode(bytes).ok()?;
+    let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
+    let mut findings = check_mentions(engine, path, &source.text, &prefer, &[], true)?.findings;
+    crate::fix::report_overlapping(&mut findings);
+    Some(findings)
+}
 
 /// What a partial parse found, and what it parsed.
 pub(crate) struct Partial {
@@ -25,14 +37,16 @@ pub(crate) struct Partial {
 /// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a
 /// tracked name, with the `def`, `class` and `with` headers around them (see `chunk`): first those naming a
 /// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
-/// modules of attribute calls, asyncio), and star imports. `None` when the whole file must be parsed: the scan was unsure, or the
-/// statements picked do not parse cleanly (a syntax error is then reported from the whole file).
+/// modules of attribute calls, asyncio, names assigned a coroutine), and star imports. `None` when the whole
+/// file must be parsed: the scan was unsure, or the statements picked do not parse cleanly (a syntax error is
+/// then reported from the whole file), or, unless `always`, they are most of the file.
 pub(crate) fn check_mentions(
     engine: &Engine,
     path: &Path,
     text: &str,
     prefer: &[Prefer],
     declined: &[usize],
+    always: bool,
 ) -> Option<Partial> {
     let units = crate::chunk::outline(text)?;
     let mut picked = Vec::new();
@@ -50,7 +64,7 @@ pub(crate) fn check_mentions(
     loop {
         let ranges = parse::joined(&picked);
         // Most of the file to parse: parsing it whole is as fast, and nothing is left to pick.
-        if ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
+        if !always && ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
             return None;
         }
         let tree = parse::parse_ranges(text, &ranges)?;
@@ -87,7 +101,7 @@ mod tests {
              return await get_websocket_manager(ctx)\n"
         );
         let prefer = [Prefer::Sync];
-        let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[])
+        let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[], false)
             .expect("a partial parse")
             .findings;
         let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite, &Selection::all())
@@ -111,7 +125,7 @@ mod tests {
             "from m import get_websocket_manager as gwm\n\n\n{filler}async def f(ctx):\n    return await gwm(ctx)\n"
         );
         let partial =
-            check_mentions(&engine, Path::new("a.py"), &text, &[Prefer::Sync], &[]).expect("partial");
+            check_mentions(&engine, Path::new("a.py"), &text, &[Prefer::Sync], &[], false).expect("partial");
         assert_eq!(partial.findings.len(), 1, "the aliased call is found");
         assert!(
             partial.parsed.iter().map(|r| r.len()).sum::<usize>() < text.len() / 2,
@@ -126,6 +140,6 @@ mod tests {
     fn a_file_mostly_picked_is_parsed_whole() {
         let engine = Engine::new(crate::transform::builtins().unwrap());
         let text = "from m import get_websocket_manager\n\nasync def f(ctx):\n    return await get_websocket_manager(ctx)\n";
-        assert!(check_mentions(&engine, Path::new("a.py"), text, &[Prefer::Sync], &[]).is_none());
+        assert!(check_mentions(&engine, Path::new("a.py"), text, &[Prefer::Sync], &[], false).is_none());
     }
 }

@@ -10,7 +10,6 @@ use crate::render::diff::FileDiff;
 use crate::render::pr_body::Change;
 use crate::render::{Diagnostic, display_path};
 use crate::selection::Selection;
-use crate::walk::describe_io;
 use crate::write;
 
 /// What to do with a file's fixes.
@@ -84,13 +83,10 @@ impl FileOutcome {
 /// Runs the whole pipeline on one file.
 pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
     let outcome = FileOutcome::new(path);
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read(path) {
         Ok(bytes) => bytes,
-        Err(e) => return outcome.failed(FileError::Read(describe_io(path, &e))),
+        Err(e) => return outcome.failed(e),
     };
-    if memchr::memchr(0, &bytes).is_some() {
-        return outcome.failed(FileError::Binary);
-    }
     if !engine.mentions_in_code(&bytes) {
         return outcome;
     }
@@ -114,8 +110,9 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
     outcome.fixes = match mode {
         Mode::Check => Fixes::None,
         Mode::Diff { changes } => {
-            let shown = display_path(path);
-            let diff = FileDiff::from_edits(&shown, &plan.source.text, &rewrite.text, &rewrite.edits);
+            let shown = crate::render::diff::patch_path(path);
+            let (old, encoding) = (&plan.source.text, plan.source.encoding);
+            let diff = FileDiff::from_edits(&shown, old, &rewrite.text, &rewrite.edits, encoding);
             let changes = if changes { plan.changes() } else { Vec::new() };
             Fixes::Shown { diff, sites: rewrite.fixed.len(), changes }
         }

@@ -122,9 +122,12 @@ fn plan_declining(
 ) -> Result<Plan, FileError> {
     let source = Source::decode(bytes)?;
     let text = source.text.as_str();
+    if let Some(limit) = parse::bracket_limit(text) {
+        return Err(FileError::NestingLimit(limit));
+    }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     if want != Want::Rewrite
-        && let Some(partial) = check_mentions(engine, path, text, &prefer, declined)
+        && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
     {
         let Partial { mut findings, parsed, tree } = partial;
         if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
@@ -138,6 +141,9 @@ fn plan_declining(
     }
     let tree = parse::parse(text).ok_or(FileError::Unparsable)?;
     if let Some((at, what)) = parse::first_error(&tree) {
+        if let Some(limit) = parse::block_limit(text) {
+            return Err(FileError::NestingLimit(limit));
+        }
         let (line, column) = LineIndex::new(text).position(at);
         return Err(FileError::Syntax { line, column, what });
     }

@@ -95,19 +95,28 @@ pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
 pub fn apply(files: &[FileOutcome], out: &Output) {
     let fixed: usize = files.iter().map(|f| f.fixed()).sum();
     let changed = files.iter().filter(|f| f.fixed() > 0).count();
-    let review = unfixed_open(files);
-    let review = if review > 0 {
-        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
-    } else {
-        String::new()
+    // A file with an error was not written: its fixable sites are not for review, they wait for the error.
+    let (failed, written): (Vec<&FileOutcome>, Vec<&FileOutcome>) =
+        files.iter().partition(|f| f.error.is_some() && f.fixed() == 0);
+    let open = |f: &&FileOutcome, fixable: bool| {
+        f.diagnostics.iter().filter(|d| d.is_open() && d.fixable == fixable).count()
     };
-    out.note(&format!("fixed {} in {}{review}", plural(fixed, "site"), plural(changed, "file")));
+    let not_written: usize = failed.iter().map(|f| open(f, true)).sum();
+    let review = unfixed_open(written) + failed.iter().map(|f| open(f, false)).sum::<usize>();
+    let mut summary = format!("fixed {} in {}", plural(fixed, "site"), plural(changed, "file"));
+    if not_written > 0 {
+        summary.push_str(&format!("; {} not written (see the errors above)", plural(not_written, "site")));
+    }
+    if review > 0 {
+        summary.push_str(&format!("; {} to review (see `awaitfix check`)", plural(review, "site")));
+    }
+    out.note(&summary);
 }
 
 /// Open findings that the run did not rewrite: no safe fix, or their file could not be rewritten.
-fn unfixed_open(files: &[FileOutcome]) -> usize {
+fn unfixed_open<'a>(files: impl IntoIterator<Item = &'a FileOutcome>) -> usize {
     files
-        .iter()
+        .into_iter()
         .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed().min(f.diagnostics.len()))
         .sum()
 }

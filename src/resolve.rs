@@ -213,6 +213,22 @@ fn is_import_or_sync_def(kind: &BindingKind) -> bool {
     )
 }
 
+/// The root name of a decorator and the names after it: `@a.b(...)` gives `a` and `["b"]`; `None` for any
+/// other expression.
+pub fn decorator_name<'t>(text: &'t str, decorator: Node) -> Option<(&'t str, Vec<&'t str>)> {
+    let mut expression = decorator.named_children(&mut decorator.walk()).find(|n| !n.is_extra())?;
+    if expression.kind() == "call" {
+        expression = expression.child_by_field_name("function")?;
+    }
+    let mut path = Vec::new();
+    while expression.kind() == "attribute" {
+        path.push(&text[expression.child_by_field_name("attribute")?.byte_range()]);
+        expression = expression.child_by_field_name("object")?;
+    }
+    path.reverse();
+    (expression.kind() == "identifier").then(|| (&text[expression.byte_range()], path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,7 +242,7 @@ mod tests {
             .or_else(|| src.rfind("F("))
             .expect("a call to F");
         let node = tree.root_node().descendant_for_byte_range(at, at + 1).unwrap();
-        let names = HashSet::from(["F"]);
+        let names = HashSet::from(["F", "functools", "ft", "cache", "lru_cache", "memo"]);
         let nodes = HashSet::from([node.id()]);
         let scopes = Scopes::build(&tree, src, &names, &nodes);
         let scope = scopes.scope_of(node).expect("scope recorded");
@@ -277,6 +293,29 @@ mod tests {
         assert_eq!(resolve_last_call(src), "Bound([Other])");
         let src = "@functools.lru_cache(maxsize=1)\ndef F(): pass\nasync def g():\n    await F()\n";
         assert_eq!(resolve_last_call(src), "Bound([FunctionDef { is_async: false }])");
+    }
+
+    #[test]
+    fn caches_are_recognised_by_what_their_names_are_bound_to() {
+        let sync_def = "Bound([FunctionDef { is_async: false }])";
+        for decorators in [
+            "import functools as ft\n@ft.lru_cache(maxsize=None)\n",
+            "import functools as ft\n@ft.cache\n",
+            "import functools\n@functools.cache\n",
+            "from functools import lru_cache as memo\n@memo()\n",
+            "from functools import *\n@cache\n",
+        ] {
+            let src = format!("{decorators}def F(): pass\nasync def g():\n    await F()\n");
+            assert_eq!(resolve_last_call(&src), sync_def, "{decorators}");
+        }
+        for decorators in [
+            "import asyncio as ft\n@ft.cache\n",
+            "def cache(f): return f\n@cache\n",
+            "from functools import wraps as memo\n@memo\n",
+        ] {
+            let src = format!("{decorators}def F(): pass\nasync def g():\n    await F()\n");
+            assert_eq!(resolve_last_call(&src), "Bound([Other])", "{decorators}");
+        }
     }
 
     #[test]

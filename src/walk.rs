@@ -60,20 +60,30 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
-            Ok(_) => {
-                if !is_excluded(excludes, path, false) {
+            // Opening a FIFO blocks, and a device reads without end: refused before either happens.
+            Ok(meta) if !meta.is_file() && !is_excluded(excludes, path, false) => {
+                walked.problems.push(Problem {
+                    path: path.clone(),
+                    message: crate::source::ReadError::NotAFile(crate::source::file_kind(&meta.file_type()))
+                        .to_string(),
+                    is_error: true,
+                })
+            }
+            Ok(meta) => {
+                if meta.is_file() && !is_excluded(excludes, path, false) {
                     walked.files.push(path.clone());
                 }
             }
             Err(e) => walked.problems.push(Problem {
                 path: path.clone(),
-                message: describe_io(path, &e),
+                message: crate::source::describe_io(path, &e),
                 is_error: true,
             }),
         }
     }
-    // Only symlinks, or paths given twice, can reach one file by two paths.
-    let mut maybe_twice = dirs.len() > 1 || (!dirs.is_empty() && !walked.files.is_empty());
+    // Only symlinks, or paths given twice (`a.py ./a.py`, a folder and a file in it), can reach one file by
+    // two paths.
+    let mut maybe_twice = paths.len() > 1;
     if let Some((first, rest)) = dirs.split_first() {
         let mut builder = WalkBuilder::new(first);
         for dir in rest {
@@ -100,7 +110,7 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
     }
     walked.files.sort();
     walked.files.dedup();
-    if maybe_twice || walked.files.len() > paths.len() && paths.len() > 1 {
+    if maybe_twice {
         dedup_same_file(&mut walked.files);
     }
     walked
@@ -151,7 +161,7 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
                 if io.kind() == std::io::ErrorKind::NotFound && !is_python(&path) {
                     return None;
                 }
-                let message = describe_io(&path, io);
+                let message = crate::source::describe_io(&path, io);
                 return Some(Problem { path, message, is_error: true });
             }
             other => {
@@ -162,18 +172,6 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
                 });
             }
         }
-    }
-}
-
-/// A short cause for an I/O error on `path`, naming broken symlinks as such.
-pub fn describe_io(path: &Path, err: &std::io::Error) -> String {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    match err.kind() {
-        std::io::ErrorKind::NotFound if is_link => "broken symlink (its target does not exist)".to_string(),
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ if err.raw_os_error() == Some(40) => "symlink loop (too many levels of symbolic links)".to_string(),
-        _ => err.to_string(),
     }
 }
 

@@ -366,3 +366,207 @@ fn user_transform_with_async_module_adds_an_import() {
         "from db.aio import connect_async\n\n\nasync def f():\n    return await connect_async()\n"
     );
 }
+
+/// `a.py` and `./a.py` name one file: reported once, written once.
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "a.py", "./a.py"]));
+    assert_eq!((code, out.lines().count()), (1, 1), "{out}");
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "a.py", "./a.py"]));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+}
+
+/// A FIFO named on the command line would block the run forever: refused before it is opened.
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_refused_without_blocking() {
+    let dir = tree(&[("b.py", BAD.as_bytes())]);
+    let made = std::process::Command::new("mkfifo").arg(dir.path().join("pipe.py")).status().unwrap();
+    assert!(made.success());
+    let mut cmd = awaitfix(dir.path());
+    cmd.args(["check", "pipe.py", "b.py"]).timeout(std::time::Duration::from_secs(20));
+    let (code, out, err) = stdout(&mut cmd);
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: pipe.py: not a regular file (a FIFO); only regular files are read\n");
+    assert!(out.contains("b.py:5:15"), "the run goes on: {out}");
+}
+
+/// A device named explicitly (`/dev/zero`) would be read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn a_named_device_is_refused() {
+    let dir = tree(&[]);
+    let mut cmd = awaitfix(dir.path());
+    cmd.args(["check", "/dev/zero"]).timeout(std::time::Duration::from_secs(20));
+    let (code, _, err) = stdout(&mut cmd);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: /dev/zero: not a regular file (a character device); only regular files are read\n"
+    );
+}
+
+/// Reading is capped: a file larger than any source file is refused by its size, without being read.
+#[test]
+fn a_file_over_the_size_limit_is_refused_unread() {
+    let dir = tree(&[]);
+    let huge = std::fs::File::create(dir.path().join("huge.py")).unwrap();
+    huge.set_len(300 * 1024 * 1024).unwrap();
+    let mut cmd = awaitfix(dir.path());
+    cmd.args(["check", "huge.py"]).timeout(std::time::Duration::from_secs(20));
+    let (code, _, err) = stdout(&mut cmd);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: huge.py: 300 MiB, more than the 256 MiB a source file may have (generated data, not source?); \
+         skipped\n"
+    );
+}
+
+/// A UTF-16 file is not binary: it is text in an encoding Python does not read source in.
+#[test]
+fn utf16_is_named_as_such() {
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(BAD.encode_utf16().flat_map(u16::to_le_bytes));
+    let dir = tree(&[("a.py", &bytes)]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: a.py: UTF-16 text (it starts with a UTF-16 byte order mark): Python reads source as UTF-8 or \
+         an ASCII-compatible encoding and refuses this file; save it as UTF-8; skipped\n"
+    );
+}
+
+/// `--config pyproject.toml` names a file in the working directory; its folder is `.`, not an empty path.
+#[test]
+fn config_named_by_a_bare_file_name() {
+    let dir = tree(&[("pyproject.toml", b"[tool.awaitfix]\nprefer = 'async'\n"), ("a.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["diff", "--config", "pyproject.toml", "a.py"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("+    manager = await get_websocket_manager_async(ctx)"), "{out}");
+}
+
+/// A bad glob in a configuration file is positioned like every other configuration error.
+#[test]
+fn a_bad_exclude_glob_names_its_file_and_line() {
+    let pyproject = "[tool.awaitfix]\nprefer = 'sync'\nexclude = [\"gen/\", \"src/[z-a]\"]\n";
+    let dir = tree(&[("pyproject.toml", pyproject.as_bytes()), ("a.py", BAD.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.contains("pyproject.toml:3:21: exclude: bad glob `src/[z-a]`: invalid range"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// A YAML error in a configuration file points to the configuration keys, not to the transform format.
+#[test]
+fn a_configuration_yaml_error_gets_a_configuration_hint() {
+    let dir = tree(&[("awaitfix.yaml", b"prefer: [async\n"), ("a.py", BAD.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.contains("awaitfix.yaml:"), "{err}");
+    assert!(err.contains("(hint: see the configuration keys in the README)"), "{err}");
+    assert!(!err.contains("transform"), "{err}");
+}
+
+/// Python reads a lone `\r` as a newline (old Mac line endings): the site is found, also behind a first
+/// comment line, and the rewrite keeps every `\r`.
+#[test]
+fn cr_only_line_endings_are_fixed_and_kept() {
+    let cr = |text: &str| format!("# a module\n{text}").replace('\n', "\r");
+    let dir = tree(&[("a.py", cr(BAD).as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "-q"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with("a.py:6:15: AWF001"), "{out}");
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+    assert_eq!(read(dir.path(), "a.py"), cr(GOOD).as_bytes());
+}
+
+/// A site whose file could not be written is not a site "to review": it is said to be not written.
+#[cfg(unix)]
+#[test]
+fn sites_of_a_file_not_written_are_counted_as_such() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("b.py", BAD.as_bytes())]);
+    std::fs::set_permissions(dir.path().join("b.py"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: b.py: read-only (mode 0444); not rewritten: a file without write permission is left as it is \
+         (make it writable to fix it)\nfixed 1 site in 1 file; 1 site not written (see the errors above)\n"
+    );
+    assert_eq!(read(dir.path(), "b.py"), BAD.as_bytes());
+}
+
+/// Two file symlinks pointing at each other, met while walking, are named as a loop like a named one is.
+#[cfg(unix)]
+#[test]
+fn a_file_symlink_loop_met_while_walking_is_named() {
+    let dir = tree(&[("c.py", BAD.as_bytes())]);
+    std::os::unix::fs::symlink("b.py", dir.path().join("a.py")).unwrap();
+    std::os::unix::fs::symlink("a.py", dir.path().join("b.py")).unwrap();
+    let (code, out, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(out.contains("c.py:5:15"), "{out}");
+    assert_eq!(
+        err,
+        "error: a.py: symlink loop (too many levels of symbolic links)\n\
+         error: b.py: symlink loop (too many levels of symbolic links)\n"
+    );
+}
+
+/// Brackets nested past tree-sitter's limit lose the site silently ("No sites"): the limit is said instead.
+#[test]
+fn brackets_nested_past_the_parser_limit_are_reported() {
+    let n = 70_000;
+    let src = format!(
+        "from m import get_websocket_manager\n\n\nasync def f(ctx):\n    x = {}await get_websocket_manager(ctx){}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let dir = tree(&[("a.py", src.as_bytes())]);
+    for command in ["check", "apply"] {
+        let (code, _, err) = stdout(awaitfix(dir.path()).arg(command));
+        assert_eq!(code, 2, "{command}");
+        assert_eq!(
+            err.lines().next().unwrap_or_default(),
+            "error: a.py: brackets nested 70001 deep, deeper than the 65535 levels the parser follows (CPython \
+             itself stops at 200); file not checked or changed"
+        );
+    }
+    assert_eq!(read(dir.path(), "a.py"), src.as_bytes());
+}
+
+/// Blocks nested past what tree-sitter-python's scanner can hold gave "syntax error at 1:1".
+#[test]
+fn blocks_nested_past_the_parser_limit_are_reported() {
+    let levels = 600;
+    let mut src = "from m import get_websocket_manager\n\n\nasync def f(ctx):\n".to_string();
+    for i in 1..=levels {
+        src.push_str(&format!("{}if ctx:\n", " ".repeat(i)));
+    }
+    src.push_str(&format!("{}await get_websocket_manager(ctx)\n", " ".repeat(levels + 1)));
+    let dir = tree(&[("a.py", src.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: a.py: blocks nested 601 levels deep, deeper than the about 500 levels the parser follows \
+         (CPython itself stops at 100); file not checked or changed\n"
+    );
+}
+
+/// Python ignores indentation inside brackets: a continuation line indented less than its statement must
+/// not make `apply` refuse the file that `check` and `diff` fix.
+#[test]
+fn continuation_lines_below_their_statement_are_valid_python() {
+    let source = "from app.ws import get_websocket_manager\n\n\nasync def handler(ctx, a, b, items):\n    if (a and\nb):\n        h(a +\nb)\n    with h(a +\n1):\n        x = bool(not\na), (items[\n0])\n    manager = await get_websocket_manager(ctx)\n    return manager\n";
+    let dir = tree(&[("a.py", source.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
+    let fixed = source.replace("await get_websocket_manager", "get_websocket_manager");
+    assert_eq!(read(dir.path(), "a.py"), fixed.as_bytes());
+}

@@ -73,6 +73,13 @@ fn run_fixtures(folder: &str, prefer: Prefer) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
     let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.retain(|p| p.extension().is_some_and(|e| e == "py"));
+    // `AWAITFIX_FIXTURE=part` runs only the fixtures whose file name contains `part`.
+    if let Ok(part) = std::env::var("AWAITFIX_FIXTURE") {
+        paths.retain(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(&part)));
+        if paths.is_empty() {
+            return;
+        }
+    }
     paths.sort();
     assert!(!paths.is_empty(), "no fixtures in {}", dir.display());
     let failed: Vec<String> = paths
@@ -106,12 +113,48 @@ fn check_other_mode(engine: &Engine, path: &Path) {
     let again = plan_again(engine, path, &rewrite.bytes);
     assert!(again.iter().all(|f| !f.is_fixable()), "{name}: a second run still finds fixable sites");
     support::python_compiles(&name, &rewrite.text);
+    check_runs(&name, &plan.source.text, &rewrite.text);
     if let (Some(before), Some(after)) =
         (support::undefined_names(&name, &plan.source.text), support::undefined_names(&name, &rewrite.text))
     {
         let introduced: Vec<&String> = after.difference(&before).collect();
         assert!(introduced.is_empty(), "{name}: the rewrite reads unbound names {introduced:?}");
     }
+}
+
+/// A fixture that ends with `if __name__ == "__main__":` runs its call paths under python3, one line each:
+/// `name: ok`, or `name: ` and the error. Before the rewrite, exactly the paths named `broken_*` fail; after
+/// it, every path works and no coroutine is left unawaited.
+fn check_runs(name: &str, original: &str, rewritten: &str) {
+    if !original.contains("\nif __name__ == \"__main__\":") {
+        return;
+    }
+    let run = |source: &str| {
+        let out = std::process::Command::new("python3")
+            .args(["-W", "error::RuntimeWarning", "-c", source])
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .expect("python3 runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{name}: python3 fails:\n{stdout}{stderr}");
+        (stdout, stderr)
+    };
+    let paths = |stdout: &str| -> Vec<(String, bool)> {
+        let lines = stdout.lines().filter_map(|l| l.split_once(": "));
+        lines.map(|(path, result)| (path.to_string(), result == "ok")).collect()
+    };
+    let (before, _) = run(original);
+    let before = paths(&before);
+    assert!(!before.is_empty(), "{name}: no call path ran");
+    for (path, ok) in &before {
+        assert_eq!(!ok, path.starts_with("broken"), "{name}: `{path}` before the rewrite");
+    }
+    let (after, stderr) = run(rewritten);
+    let failed: Vec<String> = paths(&after).into_iter().filter(|(_, ok)| !ok).map(|(p, _)| p).collect();
+    assert!(failed.is_empty(), "{name}: paths fail after the rewrite:\n{after}");
+    assert_eq!(paths(&after).len(), before.len(), "{name}: every path ran after the rewrite:\n{after}");
+    assert!(!stderr.contains("never awaited"), "{name}: a coroutine was never awaited:\n{stderr}");
 }
 
 fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::finding::Finding> {
@@ -139,6 +182,17 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
         checked.findings.iter().map(summary).collect::<Vec<_>>(),
         plan.findings.iter().map(summary).collect::<Vec<_>>(),
         "{name}: findings of the partial parse (left) differ from the whole file's (right)"
+    );
+    //    The same with the partial parse forced, which `check` skips when it would pick most of a small
+    //    file: fixes included, so that `diff` cannot propose what `apply` would not write.
+    let full = |f: &awaitfix::finding::Finding| (summary(f), f.fix.clone());
+    let partial = awaitfix::partial::partial_findings(engine, path, &bytes).unwrap_or_else(|| {
+        panic!("{name}: no partial parse (the scan was unsure or the statements picked do not parse)")
+    });
+    assert_eq!(
+        partial.iter().map(full).collect::<Vec<_>>(),
+        plan.findings.iter().map(full).collect::<Vec<_>>(),
+        "{name}: findings and fixes of the forced partial parse (left) differ from the whole file's (right)"
     );
     let preview = awaitfix::plan::plan(engine, path, &bytes, Want::Preview, &Selection::all())
         .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -180,20 +234,24 @@ fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     }
     if let Some(rewrite) = &plan.rewrite {
         snapshot.push('\n');
-        let whole = FileDiff::new(&name, text, &rewrite.text).text;
-        // `diff` compares only the lines around the edits: the same hunks as comparing whole texts.
-        let windowed = FileDiff::from_edits(&name, text, &rewrite.text, &rewrite.edits).text;
+        // `diff` compares only the lines around the edits, and may align a run of changed lines otherwise
+        // than a diff of the whole texts would: what matters is that it turns the text into the rewrite.
+        let encoding = awaitfix::source::Encoding::Utf8 { bom: false };
+        let windowed =
+            FileDiff::from_edits(&name, text, &rewrite.text, &rewrite.edits, encoding).text().into_owned();
         assert_eq!(
-            windowed, whole,
-            "{name}: the diff from the edits (left) differs from the whole texts' (right)"
+            support::apply_unified_diff(text, &windowed).as_deref(),
+            Some(rewrite.text.as_str()),
+            "{name}: the diff from the edits does not turn the text into the rewrite:\n{windowed}"
         );
-        snapshot.push_str(&whole);
+        snapshot.push_str(&windowed);
     }
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
         let stem = path.file_stem().unwrap().to_string_lossy();
         insta::assert_snapshot!(format!("{folder}__{stem}"), snapshot);
     });
     support::python_compiles(&name, rewritten);
+    check_runs(&name, text, rewritten);
     // 5. Every name a rewrite introduced is bound: the rewrite reads no global the original did not read
     //    unbound already.
     if plan.rewrite.is_some()

@@ -569,3 +569,45 @@ fn a_declined_site_stays_out_of_the_commit_when_the_work_tree_differs() {
     );
     assert_eq!(repo.read("a.py"), edited, "with no commit, the work tree is not touched");
 }
+
+/// All or nothing includes the index: a commit that fails at the last step (HEAD locked) must not leave the
+/// fixes staged on the current branch.
+#[test]
+fn a_locked_head_leaves_the_index_as_it_was() {
+    let repo = Repo::with(&[("a.py", BROKEN), ("b.py", BROKEN)]);
+    std::fs::write(repo.path(".git/HEAD.lock"), "").unwrap();
+    let before = repo.uncommitted();
+    let out = repo.awaitfix(&["commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the branch was not created"), "{}", stderr(&out));
+    std::fs::remove_file(repo.path(".git/HEAD.lock")).unwrap();
+    assert_eq!(repo.uncommitted(), before, "nothing staged, nothing changed");
+    assert_eq!(repo.read("a.py"), BROKEN);
+    assert!(repo.git_fails(&["rev-parse", "--verify", "awaitfix/websocket-manager"]));
+}
+
+/// A git error is one line, said once, without libgit2's class and code numbers.
+#[test]
+fn a_locked_branch_is_reported_once() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    std::fs::create_dir_all(repo.path(".git/refs/heads/awaitfix")).unwrap();
+    std::fs::write(repo.path(".git/refs/heads/awaitfix/websocket-manager.lock"), "").unwrap();
+    let out = repo.awaitfix(&["commit"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.matches("failed to lock").count(), 1, "{err}");
+    assert!(!err.contains("class="), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(repo.read("a.py"), BROKEN);
+}
+
+/// A file named twice (`a.py ./a.py`) is one file: listed once, like everywhere else.
+#[test]
+fn a_dirty_file_named_twice_is_listed_once() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    repo.write("a.py", &format!("{BROKEN}# edited\n"));
+    let out = repo.awaitfix(&["commit", "a.py", "./a.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.matches("a.py (modified)").count(), 1, "{err}");
+}

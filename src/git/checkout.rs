@@ -64,7 +64,8 @@ pub(super) fn plan(
 }
 
 /// Writes the planned work tree and index, then checks the branch out. On failure, every file written is
-/// put back as it was read, and the index and HEAD are left alone.
+/// put back as it was read, the index entries as they were, and HEAD is left alone; what could not be put
+/// back is reported with the error.
 pub(super) fn check_out(
     repo: &Repository,
     targets: &[Target],
@@ -72,6 +73,13 @@ pub(super) fn check_out(
     refname: &str,
 ) -> Result<(), CommitError> {
     let mut written: Vec<&Checkout> = Vec::new();
+    let staged_before: Vec<git2::IndexEntry> = {
+        let index = repo.index()?;
+        (checkout.iter().filter(|c| c.staged.is_some()))
+            .filter_map(|c| index.get_path(&targets[c.target].relative, 0))
+            .collect()
+    };
+    let mut index_written = false;
     let result = (|| {
         for change in checkout {
             let target = &targets[change.target];
@@ -96,21 +104,35 @@ pub(super) fn check_out(
             index.add(&entry)?;
         }
         index.write()?;
+        index_written = true;
         repo.set_head(refname)?;
         Ok(())
     })();
-    let Err(cause) = result else { return Ok(()) };
+    let Err(error) = result else { return Ok(()) };
     let mut failures = Vec::new();
     for change in written {
         let target = &targets[change.target];
-        if let Err(e) = crate::write::replace(&target.outcome.path, &change.work, target.read()) {
-            failures.push(format!("{} could not be put back: {e}", display_path(&target.outcome.path)));
+        let read = target.read();
+        if let Err(e) = crate::write::replace(&target.outcome.path, &change.work, read) {
+            failures.push(format!("{}: {e}", display_path(&target.outcome.path)));
         }
     }
-    match failures.is_empty() {
-        true => Err(cause),
-        false => Err(CommitError::Undo { cause: Box::new(cause), failures }),
+    if index_written && let Err(e) = restore_index(repo, &staged_before) {
+        failures.push(format!("the index ({}); `git reset` restores it", e.message()));
     }
+    match failures.is_empty() {
+        true => Err(error),
+        false => Err(CommitError::RollbackFailed { error: Box::new(error), failures }),
+    }
+}
+
+/// Puts the index entries `before` back (the entries of the files a failed checkout staged).
+fn restore_index(repo: &Repository, before: &[git2::IndexEntry]) -> Result<(), git2::Error> {
+    let mut index = repo.index()?;
+    for entry in before {
+        index.add(entry)?;
+    }
+    index.write()
 }
 
 /// Sets an index entry's file data from the file just written, so that git sees the file as it was

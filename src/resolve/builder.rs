@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::{Binding, BindingKind, MODULE, Scope, ScopeId, ScopeKind, Scopes};
+use super::{Binding, BindingKind, MODULE, Resolution, Scope, ScopeId, ScopeKind, Scopes, decorator_name};
 
 /// Builds `Scopes` in one pass over the tree, visiting only what mentions a tracked name.
 pub(super) struct Builder<'t, 'a> {
@@ -250,13 +250,46 @@ impl<'t, 'a> Builder<'t, 'a> {
         if let Some(name) = node.child_by_field_name("name") {
             // A decorator may return anything (`sync_to_async` makes a coroutine function), unless it is one
             // of the caches that keep a function as it is.
-            let kind = if keeps_function_kind(self.text, node) {
+            let kind = if self.keeps_function_kind(node, scope) {
                 BindingKind::FunctionDef { is_async }
             } else {
                 BindingKind::Other
             };
             self.bind(name, scope, kind);
         }
+    }
+
+    /// Whether a `def` is undecorated or decorated only by functools caches, which return a function of the
+    /// same kind: `cache`/`lru_cache` imported from functools (under any name), or an attribute of a name
+    /// `import functools [as ft]` bound. A name bound nowhere keeps the old reading of its spelling
+    /// (`functools.cache`, `cache`, for star imports). The decorators' root names are tracked names.
+    fn keeps_function_kind(&self, def: Node, scope: ScopeId) -> bool {
+        let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") else {
+            return true;
+        };
+        let mut cursor = decorated.walk();
+        let decorators: Vec<Node> =
+            decorated.named_children(&mut cursor).filter(|n| n.kind() == "decorator").collect();
+        decorators.iter().all(|&d| {
+            let Some((root, path)) = decorator_name(self.text, d) else { return false };
+            let is_functools = |kind: &BindingKind| match (kind, path.as_slice()) {
+                (BindingKind::ImportFrom { module, name }, []) => {
+                    module == "functools" && CACHES.contains(&name.as_str())
+                }
+                (BindingKind::Import { module, .. }, [attr]) => {
+                    module == "functools" && CACHES.contains(attr)
+                }
+                _ => false,
+            };
+            match self.scopes.resolve(root, scope, d.start_byte()) {
+                Resolution::Bound { bindings, .. } => bindings.iter().all(|b| is_functools(&b.kind)),
+                Resolution::Unbound { .. } => match path.as_slice() {
+                    [] => CACHES.contains(&root),
+                    [attr] => root == "functools" && CACHES.contains(attr),
+                    _ => false,
+                },
+            }
+        })
     }
 
     /// PEP 695 type parameters (`def f[T]`, `class C[T]`) bind in the new scope.
@@ -431,21 +464,8 @@ fn is_conditional(node: Node) -> bool {
     false
 }
 
-/// Whether a `def` is undecorated or decorated only by caches that return a function of the same kind.
-fn keeps_function_kind(text: &str, def: Node) -> bool {
-    let Some(decorated) = def.parent().filter(|p| p.kind() == "decorated_definition") else {
-        return true;
-    };
-    let mut cursor = decorated.walk();
-    let decorators: Vec<Node> =
-        decorated.named_children(&mut cursor).filter(|n| n.kind() == "decorator").collect();
-    decorators.iter().all(|d| {
-        let expr: String =
-            text[d.byte_range()].trim_start_matches('@').chars().filter(|c| !c.is_whitespace()).collect();
-        let name = expr.split('(').next().unwrap_or("");
-        matches!(name, "cache" | "lru_cache" | "functools.cache" | "functools.lru_cache")
-    })
-}
+/// The functools decorators that return a function of the same kind as the one they decorate.
+const CACHES: [&str; 2] = ["cache", "lru_cache"];
 
 /// A dotted name as written, without the white space Python allows around dots.
 fn dotted_text(text: &str) -> String {

@@ -68,8 +68,10 @@ pub(super) fn sites<'tree, 'f, 's>(
                 Reach::None => continue,
             };
         let context = scopes.context(scope);
+        let top = *super::sync_fix::await_chain(c.node).last().expect("the chain holds the site");
         let action = match rule {
             _ if rule == super::awf004::AWF004 => Action::Review,
+            _ if super::awf003::passed_to_api(file, scopes, scope, top) => Action::PassAsync,
             _ if context == Context::Async && file.prefer[transform] == Prefer::Async => Action::CallAsync,
             _ => Action::DropAwait,
         };
@@ -84,6 +86,9 @@ pub(super) fn sites<'tree, 'f, 's>(
             _ if shown == pair.sync => format!("`{shown}` is synchronous; awaiting it raises TypeError"),
             _ => format!("`{shown}` is the synchronous `{}`; awaiting it raises TypeError", pair.sync),
         };
+        if action == Action::PassAsync {
+            message.push_str(&format!("; the call it is passed to needs `{}(...)`", pair.async_name));
+        }
         if context != Context::Async && rule == AWF001 {
             message.push_str(" (and `await` outside `async def` is a SyntaxError)");
         }

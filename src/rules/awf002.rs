@@ -42,14 +42,16 @@ pub(super) fn sites<'tree, 'f, 's>(
     let mut out = Vec::new();
     for c in calls {
         let Some(scope) = scopes.scope_of(c.node) else { continue };
-        if !is_discarded(file.text, c.call) {
-            continue;
-        }
+        // Resolved first: whether the call is discarded can scan the whole function, so only calls of an
+        // async twin pay for it (a function of thousands of sync calls used to cost the cube of their number).
         let Reach::Pair { transform, pair, bindings } =
             callee::reach(file, scopes, scope, c.node.start_byte(), &c.callee, Twin::Async)
         else {
             continue;
         };
+        if !is_discarded(file.text, c.call) {
+            continue;
+        }
         let context = scopes.context(scope);
         let shown = callee::callee_text(file.text, c.call);
         let (action, message) = if context == Context::Async {
@@ -76,19 +78,25 @@ pub(super) fn sites<'tree, 'f, 's>(
     out
 }
 
+/// The name a candidate's coroutine is assigned to (`name = F_async(...)`): whether it is discarded depends on
+/// every later use of that name, so a partial parse must also parse the statements that spell it.
+pub(super) fn assigned_name<'t>(text: &'t str, call: Node) -> Option<&'t str> {
+    let parent = call.parent().filter(|p| p.kind() == "assignment")?;
+    (parent.child_by_field_name("right") == Some(call)).then_some(())?;
+    let target = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier")?;
+    Some(&text[target.byte_range()])
+}
+
 /// Whether the coroutine `call` creates is certainly never awaited.
 fn is_discarded(text: &str, call: Node) -> bool {
     let Some(parent) = call.parent() else { return false };
     match parent.kind() {
         "expression_statement" => true,
-        "attribute" => parent.child_by_field_name("object") == Some(call),
-        "subscript" => parent.child_by_field_name("value") == Some(call),
-        "assignment" if parent.child_by_field_name("right") == Some(call) => {
-            let Some(target) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else {
-                return false;
-            };
-            only_used_as_object(text, parent, &text[target.byte_range()])
+        "attribute" => {
+            parent.child_by_field_name("object") == Some(call) && !is_coroutine_protocol(text, parent)
         }
+        "subscript" => parent.child_by_field_name("value") == Some(call),
+        "assignment" => assigned_name(text, call).is_some_and(|name| only_used_as_object(text, parent, name)),
         _ => false,
     }
 }
@@ -111,7 +119,9 @@ fn only_used_as_object(text: &str, assignment: Node, name: &str) -> bool {
         {
             let Some(parent) = node.parent() else { return false };
             let as_object = match parent.kind() {
-                "attribute" => parent.child_by_field_name("object") == Some(node),
+                "attribute" => {
+                    parent.child_by_field_name("object") == Some(node) && !is_coroutine_protocol(text, parent)
+                }
                 "subscript" => parent.child_by_field_name("value") == Some(node),
                 _ => false,
             };
@@ -123,4 +133,61 @@ fn only_used_as_object(text: &str, assignment: Node, name: &str) -> bool {
         stack.extend(node.named_children(&mut cursor));
     }
     true
+}
+
+/// Attributes only a coroutine has, besides `send`: reading them drives or inspects the coroutine itself.
+const COROUTINE_ATTRIBUTES: &[&str] = &["throw", "close", "__await__"];
+
+/// Whether `attribute` (`coroutine.NAME`) belongs to the coroutine protocol, so that the object is used as a
+/// coroutine, not as the manager it would produce: `throw`, `close`, `__await__`, the `cr_*` attributes, and
+/// `send` when it drives the coroutine by hand: `send(None)` (the only value a coroutine that has not started
+/// accepts; any other raises TypeError, so it can only mean the manager's `send`), or any `send` inside a `try`
+/// that catches the StopIteration a finished coroutine raises.
+fn is_coroutine_protocol(text: &str, attribute: Node) -> bool {
+    let Some(name) = attribute.child_by_field_name("attribute").map(|n| &text[n.byte_range()]) else {
+        return false;
+    };
+    if COROUTINE_ATTRIBUTES.contains(&name) || name.starts_with("cr_") {
+        return true;
+    }
+    if name != "send" {
+        return false;
+    }
+    let sends_none = (attribute.parent())
+        .filter(|call| call.kind() == "call" && call.child_by_field_name("function") == Some(attribute))
+        .and_then(|call| call.child_by_field_name("arguments"))
+        .is_some_and(|args| {
+            let mut cursor = args.walk();
+            let args: Vec<Node> = args.named_children(&mut cursor).filter(|a| !a.is_extra()).collect();
+            matches!(args.as_slice(), [arg] if arg.kind() == "none")
+        });
+    sends_none || catches_stop_iteration(text, attribute)
+}
+
+/// Whether `node` stands in the body of a `try` (of its own function) with a handler that names StopIteration.
+fn catches_stop_iteration(text: &str, node: Node) -> bool {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        match parent.kind() {
+            "function_definition" | "lambda" | "class_definition" => return false,
+            "try_statement" if parent.child_by_field_name("body") == Some(child) => {
+                let mut cursor = parent.walk();
+                let handles = parent.named_children(&mut cursor).any(|clause| {
+                    matches!(clause.kind(), "except_clause" | "except_group_clause")
+                        && clause.named_child(0).filter(|c| c.kind() != "block").is_some_and(|caught| {
+                            let caught = &text[caught.byte_range()];
+                            caught
+                                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                                .any(|w| w == "StopIteration")
+                        })
+                });
+                if handles {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        child = parent;
+    }
+    false
 }

@@ -31,31 +31,77 @@ fn detect<'tree, 'f>(input: &Input<'_, 'tree, 'f>) -> Vec<Site<'tree, 'f, 'f>> {
     sites(input.file, input.scopes, input.calls, input.status)
 }
 
-/// asyncio functions that take an awaitable.
-const ASYNCIO: &[&str] = &["wait_for", "gather", "shield", "create_task", "ensure_future", "run", "timeout"];
+/// asyncio functions that take awaitables as positional arguments.
+const ASYNCIO: &[&str] = &["wait_for", "gather", "shield", "create_task", "ensure_future", "run"];
+/// asyncio functions that take an iterable of awaitables.
+const ASYNCIO_ITERABLE: &[&str] = &["as_completed"];
 /// Methods that take an awaitable whatever their object (`loop.run_until_complete`, `TaskGroup.create_task`).
 const METHODS: &[&str] = &["run_until_complete", "create_task"];
 
-/// The call a candidate is a positional argument of.
-fn receiving_call(call: Node) -> Option<Node> {
-    let mut node = call;
-    let mut parent = node.parent()?;
-    while parent.kind() == "parenthesized_expression" {
-        node = parent;
-        parent = node.parent()?;
-    }
-    (parent.kind() == "argument_list").then_some(())?;
-    parent.parent().filter(|p| p.kind() == "call")
+/// How a candidate reaches the call that receives it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Passed {
+    /// As a positional argument: `gather(F(x))`.
+    Directly,
+    /// As an element of a collection or comprehension unpacked into the arguments: `gather(*[F(c) for c in
+    /// cs])`, `gather(*(F(a), F(b)))`.
+    Unpacked,
+    /// As an element of a collection or comprehension passed whole: `as_completed([F(c) for c in cs])`.
+    InIterable,
 }
 
-/// Root names of the calls that receive a candidate, so that resolution tracks them (`asyncio`, `aio`, `gather`).
-pub(super) fn api_roots<'t>(file: &FileContext<'t>, calls: &[Candidate<'_, 't>]) -> Vec<&'t str> {
-    calls
-        .iter()
-        .filter_map(|c| receiving_call(c.call))
-        .filter_map(|receiver| callee::callee(file.text, receiver))
+/// The call a candidate is passed to (through parentheses, and as an element of a collection or of a
+/// comprehension), and how.
+fn receiving_call(call: Node) -> Option<(Node, Passed)> {
+    let mut node = call;
+    let (mut collected, mut unpacked) = (false, false);
+    loop {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "parenthesized_expression" => {}
+            "list" | "tuple" | "set" if !collected => collected = true,
+            "list_comprehension" | "set_comprehension" | "generator_expression"
+                if !collected && parent.child_by_field_name("body") == Some(node) =>
+            {
+                collected = true
+            }
+            "list_splat" if collected && !unpacked => unpacked = true,
+            // A generator expression as the only argument: `as_completed(F(c) for c in cs)`.
+            "call" if collected && !unpacked && parent.child_by_field_name("arguments") == Some(node) => {
+                return Some((parent, Passed::InIterable));
+            }
+            "argument_list" => {
+                let passed = match (collected, unpacked) {
+                    (false, _) => Passed::Directly,
+                    (true, true) => Passed::Unpacked,
+                    (true, false) => Passed::InIterable,
+                };
+                return parent.parent().filter(|p| p.kind() == "call").map(|p| (p, passed));
+            }
+            _ => return None,
+        }
+        node = parent;
+    }
+}
+
+/// Root names of the calls that receive `nodes` (candidate calls, or the awaits around awaited ones), so that
+/// resolution tracks them (`asyncio`, `aio`, `gather`).
+pub(super) fn api_roots<'t, 'tree>(
+    file: &FileContext<'t>,
+    nodes: impl Iterator<Item = Node<'tree>>,
+) -> Vec<&'t str> {
+    nodes
+        .filter_map(receiving_call)
+        .filter_map(|(receiver, _)| callee::callee(file.text, receiver))
         .map(|(callee, _)| callee.root())
         .collect()
+}
+
+/// Whether `node`'s value is handed to an API that needs an awaitable (see `receiving_call`).
+pub(super) fn passed_to_api(file: &FileContext, scopes: &Scopes, scope: usize, node: Node) -> bool {
+    let Some((receiver, passed)) = receiving_call(node) else { return false };
+    let Some((api, _)) = callee::callee(file.text, receiver) else { return false };
+    needs_awaitable(scopes, scope, receiver.start_byte(), &api, passed)
 }
 
 pub(super) fn sites<'tree, 'f, 's>(
@@ -66,10 +112,9 @@ pub(super) fn sites<'tree, 'f, 's>(
 ) -> Vec<Site<'tree, 'f, 's>> {
     let mut out = Vec::new();
     for c in calls {
-        let Some(receiver) = receiving_call(c.call) else { continue };
+        let Some((receiver, _)) = receiving_call(c.call) else { continue };
         let Some(scope) = scopes.scope_of(c.node) else { continue };
-        let Some((api, _)) = callee::callee(file.text, receiver) else { continue };
-        if !needs_awaitable(scopes, scope, receiver.start_byte(), &api) {
+        if !passed_to_api(file, scopes, scope, c.call) {
             continue;
         }
         let Reach::Pair { transform, pair, bindings } =
@@ -98,12 +143,14 @@ pub(super) fn sites<'tree, 'f, 's>(
 }
 
 /// Whether the receiving call is an asyncio function (through `import asyncio [as aio]` or
-/// `from asyncio import …`) or a method that takes an awaitable.
-fn needs_awaitable(scopes: &Scopes, scope: usize, offset: usize, api: &Callee) -> bool {
+/// `from asyncio import …`) or a method that takes awaitables passed the way the candidate is.
+fn needs_awaitable(scopes: &Scopes, scope: usize, offset: usize, api: &Callee, passed: Passed) -> bool {
+    let functions = if passed == Passed::InIterable { ASYNCIO_ITERABLE } else { ASYNCIO };
+    let methods = if passed == Passed::InIterable { &[][..] } else { METHODS };
     let from_asyncio = |kind: &BindingKind, name: &str| match kind {
         BindingKind::Import { module, .. } => module == "asyncio",
         BindingKind::ImportFrom { module, name: imported } => {
-            module == "asyncio" && ASYNCIO.contains(&imported.as_str()) && !name.is_empty()
+            module == "asyncio" && functions.contains(&imported.as_str()) && !name.is_empty()
         }
         _ => false,
     };
@@ -114,7 +161,7 @@ fn needs_awaitable(scopes: &Scopes, scope: usize, offset: usize, api: &Callee) -
     match api {
         Callee::Name(name) => bound(name),
         Callee::Attribute { root, path, attr } => {
-            METHODS.contains(attr) || (path.is_empty() && ASYNCIO.contains(attr) && bound(root))
+            methods.contains(attr) || (path.is_empty() && functions.contains(attr) && bound(root))
         }
     }
 }

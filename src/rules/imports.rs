@@ -1,10 +1,15 @@
 //! Renaming a call to the other function of its pair, with the imports that makes necessary.
-//! The import that bound the old name gains the new one in the same statement, whatever its layout, or the
-//! old name is replaced when nothing else uses it; an import from another module (`async_module`) is added
-//! right after it. A name that is already taken gets an alias. Every site that shares an import statement
-//! plans the same import edit, and `fix::apply` applies identical edits once.
+//! All renames of a file are planned together, one import statement at a time (`statement`): the statement
+//! that bound the old name gains the new one in isort order, loses the old one when the renames leave it
+//! unused, and goes away when it has nothing left to import; an import from another module
+//! (`async_module`) is added right after it. A name that is already taken gets an alias, one already
+//! imported is reused. Every site that shares a statement plans the same edits, applied once.
 
-use std::collections::HashSet;
+mod order;
+mod statement;
+mod uses;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
@@ -12,6 +17,7 @@ use super::Site;
 use super::callee::{Callee, Twin};
 use crate::edit::Edit;
 use crate::resolve::{BindingKind, Resolution, Scopes};
+use statement::names_of;
 
 /// What the renames of one file need to know about all of them.
 pub(crate) struct Renames<'a> {
@@ -21,30 +27,90 @@ pub(crate) struct Renames<'a> {
     /// Ids of the callee name nodes that the file's fixes rename away.
     renamed: HashSet<usize>,
     /// Every identifier of the file: node id, text, and whether it stands in an import statement.
-    identifiers: Vec<(usize, &'a str, bool)>,
+    identifiers: Vec<(Node<'a>, &'a str, bool)>,
+    /// The names listed in `__all__`: exported, so in use whatever the module itself does.
+    exported: HashSet<&'a str>,
+    /// For each site renamed through an import (by its callee name's node id): the name its call gets and the
+    /// start of the import statement.
+    planned: HashMap<usize, (String, usize)>,
+    /// The edits of each import statement the renames change, by its start.
+    statements: HashMap<usize, Vec<Edit>>,
+}
+
+/// What one site's rename does to the import that bound its name.
+struct SiteChange<'a> {
+    statement: Node<'a>,
+    item: Node<'a>,
+    local: String,
+    /// The name the call gets.
+    bound: String,
+    import: Import,
+}
+
+enum Import {
+    /// The name is imported already.
+    Bound,
+    /// An item to add to the statement (`name` or `name as alias`).
+    Here(String),
+    /// An item to import from another module, in a statement added after it.
+    After { module: String, item: String },
 }
 
 impl<'a> Renames<'a> {
+    /// Plans the import edits of every rename in `sites` (the open sites whose fix renames a name bound by
+    /// one `from … import`, with the function each one calls instead).
     pub(crate) fn new(
         text: &'a str,
         tree: &'a Tree,
         scopes: &'a Scopes<'a>,
-        renamed: HashSet<usize>,
+        sites: &[(&Site, Twin)],
     ) -> Self {
-        let mut identifiers = Vec::new();
-        let mut stack = vec![tree.root_node()];
-        while let Some(node) = stack.pop() {
-            if node.kind() == "identifier" {
-                if !is_attribute_or_keyword(node) {
-                    let in_import = has_ancestor(node, &["import_from_statement", "import_statement"]);
-                    identifiers.push((node.id(), &text[node.byte_range()], in_import));
-                }
-                continue;
+        let (identifiers, exported) = identifiers(text, tree);
+        let mut renames = Self {
+            text,
+            tree,
+            scopes,
+            renamed: HashSet::new(),
+            identifiers,
+            exported,
+            planned: HashMap::new(),
+            statements: HashMap::new(),
+        };
+        let changes: Vec<(usize, SiteChange)> = sites
+            .iter()
+            .filter_map(|(site, to)| Some((site.found.name_node.id(), renames.change(site, *to)?)))
+            .collect();
+        renames.renamed = changes.iter().map(|(id, _)| *id).collect();
+        let mut by_statement: BTreeMap<usize, statement::Change> = BTreeMap::new();
+        for (id, change) in &changes {
+            let start = change.statement.start_byte();
+            renames.planned.insert(*id, (change.bound.clone(), start));
+            let entry = by_statement.entry(start).or_insert_with(|| statement::Change {
+                statement: change.statement,
+                removed: Vec::new(),
+                added: Vec::new(),
+                lines: Vec::new(),
+            });
+            if !renames.used_elsewhere(&change.local, change.statement)
+                && !entry.removed.contains(&change.item)
+            {
+                entry.removed.push(change.item);
             }
-            let mut cursor = node.walk();
-            stack.extend(node.named_children(&mut cursor));
+            match &change.import {
+                Import::Bound => {}
+                Import::Here(item) if !entry.added.contains(item) => entry.added.push(item.clone()),
+                Import::After { module, item } => {
+                    let line = (module.clone(), item.clone());
+                    if !entry.lines.contains(&line) {
+                        entry.lines.push(line);
+                    }
+                }
+                Import::Here(_) => {}
+            }
         }
-        Self { text, tree, scopes, renamed, identifiers }
+        renames.statements =
+            by_statement.iter().map(|(start, change)| (*start, statement::edits(text, change))).collect();
+        renames
     }
 
     /// The edits that make `site` call `to`'s function of its pair, or `None` when no correct import can be
@@ -55,9 +121,12 @@ impl<'a> Renames<'a> {
             // `m.F_async` and `m.F` both exist only if the two functions live in one module.
             (Callee::Attribute { .. }, [_]) if site.pair.async_module.is_some() => None,
             (Callee::Attribute { .. }, [_]) => Some(vec![self.rename(site, new)]),
-            (Callee::Name(local), [binding]) => match &binding.kind {
-                BindingKind::ImportFrom { module, .. } => {
-                    self.import_edits(site, local, binding.offset, module, to)
+            (Callee::Name(_), [binding]) => match &binding.kind {
+                BindingKind::ImportFrom { .. } => {
+                    let (bound, start) = self.planned.get(&site.found.name_node.id())?;
+                    let mut edits = vec![self.rename(site, bound)];
+                    edits.extend(self.statements.get(start).into_iter().flatten().cloned());
+                    Some(edits)
                 }
                 BindingKind::FunctionDef { .. } => {
                     self.already_bound(site, new, None).map(|name| vec![self.rename(site, &name)])
@@ -74,8 +143,8 @@ impl<'a> Renames<'a> {
         Edit::replacement(site.found.name_node.byte_range(), name)
     }
 
-    /// The local name under which `name` is already imported from `module` (any module when `None`) and
-    /// visible at the site.
+    /// The local name under which `name` is already imported from `module` (or from anywhere when the pair
+    /// names no module), or defined in the file when `module` is `None`, and visible at the site.
     fn already_bound(&self, site: &Site, name: &str, module: Option<&str>) -> Option<String> {
         let Resolution::Bound { bindings, .. } =
             self.scopes.resolve(name, site.scope, site.found.node.start_byte())
@@ -83,8 +152,13 @@ impl<'a> Renames<'a> {
             return None;
         };
         let [binding] = bindings.as_slice() else { return None };
+        // A transform that names no module takes the pair's functions from anywhere: an import of the name
+        // from another module is the twin too, and importing it again would only duplicate it.
+        let any_module = site.pair.modules.is_empty() && site.pair.async_module.is_none();
         match (&binding.kind, module) {
-            (BindingKind::ImportFrom { module: m, name: n }, Some(module)) if m == module && n == name => {
+            (BindingKind::ImportFrom { module: m, name: n }, Some(module))
+                if (m == module || any_module) && n == name =>
+            {
                 Some(name.to_string())
             }
             (BindingKind::FunctionDef { is_async }, None) if *is_async == (site.pair.async_name == name) => {
@@ -94,57 +168,39 @@ impl<'a> Renames<'a> {
         }
     }
 
-    fn import_edits(
-        &self,
-        site: &Site,
-        local: &str,
-        offset: usize,
-        module: &str,
-        to: Twin,
-    ) -> Option<Vec<Edit>> {
+    /// What renaming `site` to `to`'s function does to the import that bound its name; `None` when no
+    /// correct import can be planned.
+    fn change(&self, site: &Site, to: Twin) -> Option<SiteChange<'a>> {
+        let (Callee::Name(local), [binding]) = (&site.found.callee, site.bindings.as_slice()) else {
+            return None;
+        };
+        let BindingKind::ImportFrom { module, .. } = &binding.kind else { return None };
         let new = to.name(site.pair);
         let target = match to {
-            Twin::Async => site.pair.async_module.clone().unwrap_or_else(|| module.to_string()),
+            Twin::Async => site.pair.async_module.clone().unwrap_or_else(|| module.clone()),
             Twin::Sync if site.pair.async_module.as_deref() == Some(module) => {
                 site.pair.modules.first()?.clone()
             }
-            Twin::Sync => module.to_string(),
+            Twin::Sync => module.clone(),
         };
-        if let Some(name) = self.already_bound(site, new, Some(&target)) {
-            return Some(vec![self.rename(site, &name)]);
+        let statement = self.statement_at(binding.offset)?;
+        let item = names_of(statement)
+            .into_iter()
+            .find(|n| n.start_byte() <= binding.offset && binding.offset < n.end_byte())?;
+        let local = local.to_string();
+        if let Some(bound) = self.already_bound(site, new, Some(&target)) {
+            return Some(SiteChange { statement, item, local, bound, import: Import::Bound });
         }
-        let statement = self.statement_at(offset)?;
-        let item =
-            names_of(statement).into_iter().find(|n| n.start_byte() <= offset && offset < n.end_byte())?;
         let bound = self.free_name(new);
         let imported = if bound == new { new.to_string() } else { format!("{new} as {bound}") };
-        let keep_old = self.used_elsewhere(local);
-        let same_module = target == module;
-        let mut edits = vec![self.rename(site, &bound)];
-        match (same_module, keep_old) {
-            (true, false) => edits.push(Edit::replacement(item.byte_range(), &imported)),
-            (true, true) => {
-                let last = *names_of(statement).last()?;
-                edits.push(Edit::insertion(last.end_byte(), &format!(", {imported}")));
-            }
-            (false, keep_old) => {
-                let line = format!("from {target} import {imported}");
-                let names = names_of(statement);
-                if !keep_old && names.len() == 1 {
-                    edits.push(Edit::replacement(statement.byte_range(), &line));
-                } else {
-                    if !keep_old {
-                        edits.push(remove_name(&names, item));
-                    }
-                    let (indent, newline) = self.layout(statement);
-                    edits.push(Edit::insertion(statement.end_byte(), &format!("{newline}{indent}{line}")));
-                }
-            }
-        }
-        Some(edits)
+        let import = match target == *module {
+            true => Import::Here(imported),
+            false => Import::After { module: target, item: imported },
+        };
+        Some(SiteChange { statement, item, local, bound, import })
     }
 
-    fn statement_at(&self, offset: usize) -> Option<Node<'_>> {
+    fn statement_at(&self, offset: usize) -> Option<Node<'a>> {
         let mut node = self.tree.root_node().descendant_for_byte_range(offset, offset + 1)?;
         while node.kind() != "import_from_statement" {
             node = node.parent()?;
@@ -166,38 +222,59 @@ impl<'a> Renames<'a> {
         candidate
     }
 
-    /// Whether `name` is read anywhere besides import statements and the callees the fixes rename away.
-    fn used_elsewhere(&self, name: &str) -> bool {
-        self.identifiers
-            .iter()
-            .any(|(id, text, in_import)| *text == name && !in_import && !self.renamed.contains(id))
-    }
-
-    /// The indentation of a statement's line and the file's line ending there.
-    fn layout(&self, statement: Node) -> (String, &'static str) {
-        let line_start = self.text[..statement.start_byte()].rfind('\n').map_or(0, |i| i + 1);
-        let indent: String =
-            self.text[line_start..statement.start_byte()].chars().take_while(|c| c.is_whitespace()).collect();
-        let rest = &self.text[statement.end_byte()..];
-        let newline = if rest.starts_with("\r\n") { "\r\n" } else { "\n" };
-        (indent, newline)
+    /// Whether `name`, as `statement` binds it, is read anywhere besides import statements and the callees
+    /// the fixes rename away, or exported by `__all__`.
+    fn used_elsewhere(&self, name: &str, statement: Node) -> bool {
+        self.exported.contains(name)
+            || self.identifiers.iter().any(|(node, text, in_import)| {
+                *text == name
+                    && !in_import
+                    && !self.renamed.contains(&node.id())
+                    && uses::may_read(self.text, *node, name, statement)
+            })
     }
 }
 
-/// The imported names of a `from … import …` statement, in order (`dotted_name` or `aliased_import`).
-fn names_of(statement: Node) -> Vec<Node> {
-    let mut cursor = statement.walk();
-    statement.children_by_field_name("name", &mut cursor).collect()
+/// Every identifier of the file that reads or binds a variable (node id, text, whether it stands in an
+/// import statement), and the strings listed in `__all__`.
+fn identifiers<'a>(text: &'a str, tree: &'a Tree) -> (Vec<(Node<'a>, &'a str, bool)>, HashSet<&'a str>) {
+    let mut identifiers = Vec::new();
+    let mut exported = HashSet::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "identifier" => {
+                if !is_attribute_or_keyword(node) {
+                    let in_import = has_ancestor(node, &["import_from_statement", "import_statement"]);
+                    identifiers.push((node, &text[node.byte_range()], in_import));
+                }
+                continue;
+            }
+            "assignment" | "augmented_assignment"
+                if node.child_by_field_name("left").is_some_and(|l| &text[l.byte_range()] == "__all__") =>
+            {
+                exported.extend(strings_in(text, node));
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    (identifiers, exported)
 }
 
-/// Deletes one imported name and the comma that separates it from its neighbour.
-fn remove_name(names: &[Node], item: Node) -> Edit {
-    let index = names.iter().position(|n| *n == item).expect("the item is one of the names");
-    match (names.get(index + 1), index.checked_sub(1).map(|i| names[i])) {
-        (Some(next), _) => Edit::deletion(item.start_byte()..next.start_byte()),
-        (None, Some(previous)) => Edit::deletion(previous.end_byte()..item.end_byte()),
-        (None, None) => Edit::deletion(item.byte_range()),
+/// The text of every string literal under `node`.
+fn strings_in<'a>(text: &'a str, node: Node) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "string_content" {
+            out.push(&text[node.byte_range()]);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
     }
+    out
 }
 
 /// Whether an identifier is an attribute's name (`x.NAME`) or a keyword argument's (`f(NAME=…)`): neither

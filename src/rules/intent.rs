@@ -42,10 +42,18 @@ pub(crate) fn expects_type_error(text: &str, root: Node, site: Node) -> bool {
     false
 }
 
-/// The body of the `with` statement whose item is `call` (also as `call as name`).
+/// The body of the `with` statement whose item is `call`: also `call as name`, and inside the parentheses
+/// black and ruff-format write (`with (call):`, `with (call as name):`, `with (\n    call as name,\n):`), which
+/// tree-sitter reads as a parenthesized expression or a tuple around the item, where Python sees items.
 fn with_body(call: Node) -> Option<Node> {
+    let mut node = call;
     let mut item = call.parent()?;
-    if item.kind() == "as_pattern" {
+    while match item.kind() {
+        "as_pattern" => item.named_child(0) == Some(node),
+        "parenthesized_expression" | "tuple" => true,
+        _ => false,
+    } {
+        node = item;
         item = item.parent()?;
     }
     if item.kind() != "with_item" {

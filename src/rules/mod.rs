@@ -151,6 +151,9 @@ pub(crate) enum Action {
     AddAwait,
     /// Call the sync twin instead of creating a coroutine (AWF002 outside `async def`).
     CallSync,
+    /// Drop the `await` and call the async twin, whose coroutine the receiving API needs (AWF001 on
+    /// `asyncio.create_task(await F(x))`: dropping the `await` alone still hands it no awaitable).
+    PassAsync,
     /// Report for review, never fix (AWF004).
     Review,
 }
@@ -190,6 +193,9 @@ pub(crate) struct Captured<'tree> {
     aliases: HashSet<&'tree str>,
     /// (reference, the name it spells).
     dynamic: Vec<(Node<'tree>, Node<'tree>)>,
+    /// Root names of the decorators of `def`s named like a pair's function (`ft` of `@ft.lru_cache()`):
+    /// whether such a `def` is still the pair's function depends on what they are bound to.
+    decorators: Vec<&'tree str>,
 }
 
 /// Runs `candidates.scm` around every place a pair's name is spelled, then around every place an alias of
@@ -201,7 +207,9 @@ fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
     let pair_names: Vec<&str> =
         file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]).collect();
     let spellings = |names: &[&str]| crate::parse::spellings(file.tree, file.text, names);
-    capture_around(file, &spellings(&pair_names), &mut seen, &mut out);
+    let pair_spellings = spellings(&pair_names);
+    out.decorators = decorator_roots(file, &pair_spellings);
+    capture_around(file, &pair_spellings, &mut seen, &mut out);
     if !out.aliases.is_empty() {
         let aliases: Vec<&str> = out.aliases.iter().copied().collect();
         capture_around(file, &spellings(&aliases), &mut seen, &mut out);
@@ -209,6 +217,27 @@ fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
     out.awaited.sort_by_key(|n| n.start_byte());
     out.calls.sort_by_key(|n| n.start_byte());
     out.dynamic.sort_by_key(|(n, _)| n.start_byte());
+    out
+}
+
+/// The root names of the decorators of every decorated `def` whose name is spelled at one of `spellings`.
+fn decorator_roots<'tree>(
+    file: &FileContext<'tree>,
+    spellings: &[std::ops::Range<usize>],
+) -> Vec<&'tree str> {
+    let root = file.tree.root_node();
+    let mut out = Vec::new();
+    for range in spellings {
+        let Some(name) = root.descendant_for_byte_range(range.start, range.end) else { continue };
+        let Some(def) = name.parent().filter(|d| d.kind() == "function_definition") else { continue };
+        let Some(decorated) = def.parent().filter(|d| d.kind() == "decorated_definition") else { continue };
+        if def.child_by_field_name("name") != Some(name) {
+            continue;
+        }
+        let mut cursor = decorated.walk();
+        let decorators = decorated.named_children(&mut cursor).filter(|n| n.kind() == "decorator");
+        out.extend(decorators.filter_map(|d| crate::resolve::decorator_name(file.text, d)).map(|(r, _)| r));
+    }
     out
 }
 
@@ -230,11 +259,11 @@ fn capture_around<'tree>(
     );
     let mut cursor = QueryCursor::new();
     for range in ranges {
-        // Every pattern matches inside one statement: starting there spares the query cursor the walk down
-        // the module's and the blocks' statement lists.
-        let statement = crate::parse::statement_at(file.tree.root_node(), range.start);
+        // Every pattern matches within a few levels of the name: starting there spares the query cursor the
+        // walk down the statement lists and through the expressions around the name.
+        let start = crate::parse::match_root(file.tree.root_node(), range);
         cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(query, statement, file.text.as_bytes());
+        let mut matches = cursor.matches(query, start, file.text.as_bytes());
         while let Some(m) = matches.next() {
             let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
             // A node met around two spellings is taken once; `(_)` also matches a line continuation after
@@ -269,7 +298,10 @@ fn names<'t>(
     let mut names: HashSet<&str> = awaited.iter().chain(calls).map(|c| c.callee.root()).collect();
     names.extend(file.pairs().flat_map(|(_, p)| [p.sync.as_str(), p.async_name.as_str()]));
     names.extend(captured.aliases.iter().copied());
-    names.extend(awf003::api_roots(file, calls));
+    names.extend(captured.decorators.iter().copied());
+    let awaits = awaited.iter().filter_map(|c| sync_fix::await_chain(c.node).last().copied());
+    names.extend(awf003::api_roots(file, calls.iter().map(|c| c.call).chain(awaits)));
+    names.extend(calls.iter().filter_map(|c| awf002::assigned_name(file.text, c.call)));
     names
 }
 
@@ -279,8 +311,8 @@ pub fn check(file: &FileContext) -> Vec<Finding> {
 }
 
 /// All findings in a file, in source order, and the names whose bindings and uses decide them: the pairs'
-/// names, the aliases imports give them, the roots of candidate callees, and the APIs candidates are handed
-/// to.
+/// names, the aliases imports give them, the roots of candidate callees, the APIs candidates are handed
+/// to, the names candidates' coroutines are assigned to, and the decorators of `def`s of a pair's name.
 pub fn check_tracking<'t>(file: &FileContext<'t>) -> (Vec<Finding>, HashSet<&'t str>) {
     let captured = capture(file);
     let awaited = awf001::candidates(file, &captured);
@@ -347,14 +379,13 @@ impl<'a> StatusOf<'a> {
         Self { file, index, may_expect }
     }
 
-    /// `Intentional` inside an assertion that expects the TypeError (AWF001 only: the other rules' sites do
-    /// not raise it), `Suppressed` with a comment naming the rule, else `Open`.
+    /// `Intentional` inside an assertion that expects the TypeError (AWF001, and AWF003: asyncio raises it
+    /// for a plain value where it needs an awaitable; an unawaited coroutine raises nothing), `Suppressed`
+    /// with a comment naming the rule, else `Open`.
     pub(crate) fn of(&self, rule: Rule, site: Node) -> Status {
         let (text, tree) = (self.file.text, self.file.tree);
-        if rule == awf001::AWF001
-            && self.may_expect
-            && intent::expects_type_error(text, tree.root_node(), site)
-        {
+        let raises = rule == awf001::AWF001 || rule == awf003::AWF003;
+        if raises && self.may_expect && intent::expects_type_error(text, tree.root_node(), site) {
             Status::Intentional
         } else if suppression::is_suppressed(text, tree, self.index, site.start_byte(), rule.code()) {
             Status::Suppressed

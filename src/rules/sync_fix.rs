@@ -1,30 +1,55 @@
 //! Fixes that keep the function and change the `await`: dropping it (the sync fix of AWF001) or adding it
 //! (AWF002). Pure: a node in, edits out.
 
+use std::collections::HashSet;
+
 use tree_sitter::Node;
 
 use super::callee::operand;
 use crate::edit::{Edit, Fix};
 
-/// The sync fix: delete `await` and the parentheses that only wrapped the awaited call or the await itself.
-/// Parentheses holding comments stay; a comment after `await` stays. Returns `None` if nothing can be deleted
-/// safely.
+/// The `await`s that apply to `site`'s result through parentheses only, innermost first, `site` included:
+/// `await (await F(x))` gives both. Python awaits the manager with the outer one, so a fix that drops the
+/// inner one must drop or keep them all together.
+pub(crate) fn await_chain(site: Node) -> Vec<Node> {
+    let mut chain = vec![site];
+    let mut node = site;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "parenthesized_expression" => {}
+            "await" if parent.is_named() && operand(parent) == Some(node) => chain.push(parent),
+            _ => break,
+        }
+        node = parent;
+    }
+    chain
+}
+
+/// The sync fix: delete every `await` of the site's chain (see `await_chain`) and the parentheses that only
+/// wrapped the awaited call or the awaits themselves. Parentheses holding comments stay; a comment after
+/// `await` stays. Returns `None` if nothing can be deleted safely.
 pub(crate) fn drop_await(text: &str, site: Node, call: Node) -> Option<Fix> {
-    let keyword = site.child(0).filter(|k| k.kind() == "await")?;
-    let operand = operand(site)?;
-    let mut inner = operand;
+    let chain = await_chain(site);
+    let keywords: Vec<Node> =
+        chain.iter().map(|a| a.child(0).filter(|k| k.kind() == "await")).collect::<Option<_>>()?;
+    let top = *chain.last().expect("the chain holds the site");
+    let mut inner = operand(top)?;
     while inner != call {
+        if chain.contains(&inner) {
+            inner = operand(inner)?;
+            continue;
+        }
         let Some(child) = inner.named_child(0).filter(|c| only_wraps(text, inner, *c)) else { break };
         inner = child;
     }
-    let gap = &text[keyword.end_byte()..operand.start_byte()];
+    let prefix = &text[top.start_byte()..call.start_byte()];
     // A callee that spans lines (`F  # c` then `(x)` below) may need the parentheses to stay one expression.
     let head = call.child_by_field_name("arguments").map_or(call.start_byte(), |a| a.start_byte());
     let multiline_head = text[call.start_byte()..head].contains('\n');
-    if inner != call || gap.contains('#') || multiline_head {
-        return Some(Fix::safe(vec![drop_keyword(text, keyword)]));
+    if inner != call || prefix.contains('#') || multiline_head {
+        return Some(Fix::safe(keywords.iter().map(|&k| drop_keyword(text, k)).collect()));
     }
-    let mut outer = site;
+    let mut outer = top;
     while let Some(parent) = outer.parent().filter(|p| only_wraps(text, *p, outer)) {
         outer = parent;
     }
@@ -37,6 +62,18 @@ pub(crate) fn drop_await(text: &str, site: Node, call: Node) -> Option<Fix> {
         edits.push(Edit::deletion(call.end_byte()..outer.end_byte()));
     }
     Some(Fix::safe(edits))
+}
+
+/// Deletes the `await`s of the site's chain but the outermost one, which then awaits the async twin:
+/// `await (await F(x))` becomes `await (F_async(x))` once renamed.
+pub(crate) fn drop_inner_awaits(text: &str, site: Node) -> Vec<Edit> {
+    let chain = await_chain(site);
+    let inner = &chain[..chain.len() - 1];
+    inner
+        .iter()
+        .filter_map(|a| a.child(0).filter(|k| k.kind() == "await"))
+        .map(|k| drop_keyword(text, k))
+        .collect()
 }
 
 /// Removes only the keyword and the white space up to the next token (line continuations included, so that
@@ -68,13 +105,29 @@ fn is_blank(s: &str) -> bool {
 
 /// Whether dropping the site's `await` would turn a generator expression from asynchronous into a plain one
 /// (and break the `async for` that consumes it): the site belongs to a generator expression's own scope
-/// (list, set and dict comprehensions inside it run inline and count as part of it) and nothing else there
-/// awaits.
-pub(crate) fn desyncs_generator(root: Node, site: Node) -> bool {
+/// (list, set and dict comprehensions inside it run inline and count as part of it) and every other `await`
+/// there is dropped too (`dropped`: the ids of every `await` the file's fixes delete).
+pub(crate) fn desyncs_generator(root: Node, site: Node, dropped: &HashSet<usize>) -> bool {
     for parent in super::callee::ancestors(root, site) {
         match parent.kind() {
             "generator_expression" if !in_first_iterable(parent, site) => {
-                return !awaits_besides(parent, site);
+                return !awaits_besides(parent, dropped);
+            }
+            "function_definition" | "lambda" | "class_definition" => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether adding an `await` at `site` would turn a plain generator expression into an asynchronous one,
+/// which the plain `for` or call that consumes it cannot iterate: the site belongs to a generator
+/// expression's own scope, which awaits nowhere yet.
+pub(crate) fn asyncs_generator(root: Node, site: Node) -> bool {
+    for parent in super::callee::ancestors(root, site) {
+        match parent.kind() {
+            "generator_expression" if !in_first_iterable(parent, site) => {
+                return !awaits_besides(parent, &HashSet::new());
             }
             "function_definition" | "lambda" | "class_definition" => return false,
             _ => {}
@@ -95,9 +148,10 @@ fn first_iterable(comprehension: Node) -> Option<Node> {
     clause.child_by_field_name("right")
 }
 
-/// Whether `generator` awaits anywhere but at `site` itself: another `await` or an `async for` in its own scope
-/// (not in nested functions or generator expressions, which await when they run, and not in its first iterable).
-fn awaits_besides(generator: Node, site: Node) -> bool {
+/// Whether `generator` awaits anywhere but at the `dropped` awaits: another `await` or an `async for` in its
+/// own scope (not in nested functions or generator expressions, which await when they run, and not in its
+/// first iterable).
+fn awaits_besides(generator: Node, dropped: &HashSet<usize>) -> bool {
     let first_iterable = first_iterable(generator);
     let mut stack = vec![generator];
     while let Some(n) = stack.pop() {
@@ -107,7 +161,7 @@ fn awaits_besides(generator: Node, site: Node) -> bool {
         if n != generator && matches!(n.kind(), "generator_expression" | "lambda" | "function_definition") {
             continue;
         }
-        if (n.kind() == "await" && n.is_named() && n != site)
+        if (n.kind() == "await" && n.is_named() && !dropped.contains(&n.id()))
             || (n.kind() == "for_in_clause" && n.child(0).is_some_and(|c| c.kind() == "async"))
         {
             return true;

@@ -80,3 +80,60 @@ pub fn undefined_names(name: &str, source: &str) -> Option<std::collections::BTr
     }
     Some(text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
 }
+
+/// Applies a unified diff of one file (as `FileDiff::text` renders it) to `original`; `None` when a hunk's
+/// context or removed lines do not match, or its header's line counts are wrong.
+pub fn apply_unified_diff(original: &str, diff: &str) -> Option<String> {
+    let old: Vec<&str> = original.split_inclusive('\n').collect();
+    let mut out = String::new();
+    let mut next = 0; // index into `old` of the first line not yet copied
+    let mut lines = diff.split_inclusive('\n').skip_while(|l| !l.starts_with("@@")).peekable();
+    while let Some(header) = lines.next() {
+        let counts = |prefix: char| -> Option<(usize, usize)> {
+            let part = header.split_whitespace().find(|p| p.starts_with(prefix))?;
+            let mut numbers = part[1..].split(',').map(|n| n.parse::<usize>().ok());
+            Some((numbers.next()??, numbers.next().unwrap_or(Some(1))?))
+        };
+        let ((old_start, old_len), (_, new_len)) = (counts('-')?, counts('+')?);
+        let start = if old_len == 0 { old_start } else { old_start - 1 };
+        out.extend(old.get(next..start)?.iter().copied());
+        next = start;
+        let (mut seen_old, mut seen_new) = (0, 0);
+        let mut last_tag = "-";
+        while let Some(line) = lines.next_if(|l| !l.starts_with("@@")) {
+            if line.starts_with('\\') {
+                // "\ No newline at end of file": the line before it has none; on the new side, drop it.
+                if last_tag != "-" && out.ends_with('\n') {
+                    out.pop();
+                }
+                continue;
+            }
+            let (tag, text) = line.split_at(1);
+            last_tag = tag;
+            match tag {
+                " " | "-" => {
+                    let current = old.get(next)?;
+                    if current.trim_end_matches('\n') != text.trim_end_matches('\n') {
+                        return None;
+                    }
+                    next += 1;
+                    seen_old += 1;
+                    if tag == " " {
+                        out.push_str(current);
+                        seen_new += 1;
+                    }
+                }
+                "+" => {
+                    out.push_str(text);
+                    seen_new += 1;
+                }
+                _ => return None,
+            }
+        }
+        if (seen_old, seen_new) != (old_len, new_len) {
+            return None;
+        }
+    }
+    out.extend(old.get(next..)?.iter().copied());
+    Some(out)
+}

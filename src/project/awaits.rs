@@ -1,0 +1,221 @@
+//! Awaited calls of functions whose result cannot be awaited, across modules: one parsed file and the
+//! project index in, the sites (with the resolution that condemns each) out. A callee counts only when
+//! the name, read where the `await` stands, is the module's own name (or a function-local import): a
+//! parameter or local variable of the same name is something else.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use super::awaitable::{Awaitability, Never, awaitability};
+use super::index::{ProjectIndex, Resolved, Target};
+use super::modules::absolute_module;
+use crate::resolve::{Binding, BindingKind, Resolution, ScopeKind, Scopes};
+
+/// `await f(...)` where awaiting `f`'s result raises TypeError.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AwaitedSite {
+    /// The `await` expression.
+    pub range: Range<usize>,
+    /// The call awaited.
+    pub call: Range<usize>,
+    /// The callee as written, as one dotted name.
+    pub callee: String,
+    pub resolved: Resolved,
+    pub never: Never,
+}
+
+/// The file being checked, as a module of the index.
+pub struct ModuleFile<'a> {
+    pub name: &'a str,
+    pub is_package: bool,
+    pub text: &'a str,
+    pub tree: &'a Tree,
+}
+
+/// Every awaited call in `file` whose callee the index resolves to something awaiting cannot work with.
+pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
+    let awaited = awaited_calls(file);
+    if awaited.is_empty() {
+        return Vec::new();
+    }
+    let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
+    let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
+    let scopes = Scopes::build(file.tree, file.text, &roots, &nodes);
+    let mut sites = Vec::new();
+    for (node, call, callee) in awaited {
+        let Some(scope) = scopes.scope_of(node) else { continue };
+        let resolved = match scopes.resolve(root(&callee), scope, node.start_byte()) {
+            Resolution::Unbound { .. } => index.resolve_dotted(file.name, &callee),
+            Resolution::Bound { scope: ScopeKind::Module, .. } => index.resolve_dotted(file.name, &callee),
+            Resolution::Bound { bindings, .. } => match local_import(index, file, &bindings, &callee) {
+                Some(resolved) => resolved,
+                None => continue,
+            },
+        };
+        if let Awaitability::Never(never) = awaitability(index, &resolved.target) {
+            sites.push(AwaitedSite {
+                range: node.byte_range(),
+                call: call.byte_range(),
+                callee,
+                resolved,
+                never,
+            });
+        }
+    }
+    sites
+}
+
+/// A name bound in a function by one import: where it leads.
+fn local_import(
+    index: &ProjectIndex,
+    file: &ModuleFile,
+    bindings: &[&Binding],
+    callee: &str,
+) -> Option<Resolved> {
+    let [binding] = bindings else { return None };
+    let rest = callee.split_once('.').map(|(_, rest)| rest);
+    let absolute = |module: &str| {
+        let dots = module.len() - module.trim_start_matches('.').len();
+        absolute_module(file.name, file.is_package, dots, &module[dots..])
+    };
+    match &binding.kind {
+        BindingKind::ImportFrom { module, name } => {
+            let module = absolute(module)?;
+            let dotted = match rest {
+                Some(rest) => format!("{name}.{rest}"),
+                None => name.clone(),
+            };
+            Some(index.resolve_dotted(&module, &dotted)).filter(|_| index.module(&module).is_some())
+        }
+        _ => None,
+    }
+}
+
+/// Every `await` of a call whose callee is a dotted name, in source order: (await, call, callee).
+fn awaited_calls<'t>(file: &ModuleFile<'t>) -> Vec<(Node<'t>, Node<'t>, String)> {
+    let mut found = Vec::new();
+    let root = file.tree.root_node();
+    for at in memchr::memmem::find_iter(file.text.as_bytes(), b"await") {
+        // The smallest node there is the keyword; the expression is its parent.
+        let Some(node) = root.descendant_for_byte_range(at, at + 5).and_then(|keyword| keyword.parent())
+        else {
+            continue;
+        };
+        if node.kind() != "await" || node.start_byte() != at {
+            continue;
+        }
+        let Some(call) = node.named_child(0).map(unparenthesize).filter(|c| c.kind() == "call") else {
+            continue;
+        };
+        let Some(callee) = call.child_by_field_name("function") else { continue };
+        let text = &file.text[callee.byte_range()];
+        let dotted: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect();
+        let is_dotted =
+            dotted.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c == '_' || c.is_alphanumeric()));
+        if matches!(callee.kind(), "identifier" | "attribute") && is_dotted {
+            found.push((node, call, dotted));
+        }
+    }
+    found
+}
+
+fn unparenthesize(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression"
+        && let Some(inner) = node.named_child(0)
+    {
+        node = inner;
+    }
+    node
+}
+
+fn root(callee: &str) -> &str {
+    callee.split('.').next().unwrap_or(callee)
+}
+
+/// The definition a site's callee reaches, for messages: `pkg.mod.name` and where it is defined.
+pub fn definition(resolved: &Resolved) -> Option<(String, &std::path::Path, usize)> {
+    match &resolved.target {
+        Target::Def { at, .. } => Some((format!("{}.{}", at.module, at.name), at.path.as_path(), at.line)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::ModuleMap;
+
+    fn sites(files: &[(&str, &str)], file: &str) -> Vec<(String, Never)> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let map = ModuleMap::new([dir.path().to_path_buf()]);
+        let path = dir.path().join(file);
+        let (name, is_package) = map.module_of(&path).unwrap();
+        let index = ProjectIndex::new(map);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let tree = crate::parse::parse(&text).unwrap();
+        let module = ModuleFile { name: &name, is_package, text: &text, tree: &tree };
+        find(&index, &module).into_iter().map(|s| (text[s.range].to_string(), s.never)).collect()
+    }
+
+    const FACTORY: &str = "class Context:\n    pass\n\ndef create_context(user):\n    return Context()\n";
+
+    #[test]
+    fn awaited_sync_functions_are_found_through_aliases_and_modules() {
+        let user = "\
+from app.factory import create_context as create_websocket_manager
+from app import factory
+import app.factory as f
+
+async def handler(user):
+    a = await create_websocket_manager(user)
+    b = await factory.create_context(user)
+    c = await f.create_context(user)
+    return a, b, c
+";
+        let found = sites(
+            &[("app/__init__.py", ""), ("app/factory.py", FACTORY), ("app/user.py", user)],
+            "app/user.py",
+        );
+        let texts: Vec<&str> = found.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "await create_websocket_manager(user)",
+                "await factory.create_context(user)",
+                "await f.create_context(user)"
+            ]
+        );
+    }
+
+    #[test]
+    fn locals_parameters_and_unknown_callees_are_left_alone() {
+        let user = "\
+from .factory import create_context
+import thirdparty
+
+async def handler(create_context, user):
+    return await create_context(user)
+
+async def other(user):
+    create_context = thirdparty.make
+    await create_context(user)
+    await thirdparty.make(user)
+
+async def local_import(user):
+    from .factory import create_context as make
+    await make(user)
+";
+        let found = sites(
+            &[("app/__init__.py", ""), ("app/factory.py", FACTORY), ("app/user.py", user)],
+            "app/user.py",
+        );
+        assert_eq!(found, [("await make(user)".to_string(), Never::SyncResult)]);
+    }
+}

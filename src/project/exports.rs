@@ -1,0 +1,523 @@
+//! A module's top-level bindings: one module's source in, the names it binds at run time out, in source
+//! order (the last binding wins, as when the module body runs). Imports are made absolute here, so that the
+//! index can follow them without knowing where they were written.
+
+use tree_sitter::Node;
+
+use super::modules::absolute_module;
+use super::returns::{self, Returned};
+
+/// The top level of one module.
+#[derive(Clone, Debug, Default)]
+pub struct Exports {
+    /// Every top-level binding, in source order.
+    pub bindings: Vec<TopBinding>,
+    /// `__all__`, when it is a literal list or tuple of strings (extended by `+=` and `.extend([...])`).
+    pub all: Option<Vec<String>>,
+    /// The module's text did not parse cleanly: its bindings may be missing.
+    pub has_errors: bool,
+}
+
+/// One name bound at module level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopBinding {
+    /// The local name (empty for a star import, which binds what its module exports).
+    pub name: String,
+    pub kind: TopKind,
+    /// 1-based line of the binding.
+    pub line: usize,
+    /// Inside an `if`, `try`, loop or `with` block: it may not run, so it does not hide earlier bindings.
+    pub conditional: bool,
+}
+
+/// What a top-level statement binds a name to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TopKind {
+    /// `def` or `async def`.
+    Def(Def),
+    /// `class`.
+    Class(Class),
+    /// `from module import name [as local]`, with `module` absolute.
+    ImportFrom { module: String, name: String },
+    /// `import a.b` binds `a` to module `a`; `import a.b as k` binds `k` to module `a.b`.
+    Module(String),
+    /// `from module import *`.
+    Star(String),
+    /// `local = other` or `local = mod.attr`: the dotted name it copies.
+    Alias(String),
+    /// Anything the index does not follow: other assignments, `global` rebinding, loop targets, …
+    Other,
+}
+
+/// A class definition, with what decides whether its instances can be awaited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Class {
+    /// Its body defines `__await__`.
+    pub defines_await: bool,
+    /// Its base classes as dotted names, without subscripts (`Generic[T]` → `Generic`); keyword arguments
+    /// such as `metaclass=` are left out.
+    pub bases: Vec<String>,
+    /// Its decorators' callees, as for functions.
+    pub decorators: Vec<String>,
+}
+
+/// A function definition, with what decides whether awaiting its call can work.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Def {
+    pub is_async: bool,
+    /// Each decorator's callee as a dotted name (`functools.lru_cache` for `@functools.lru_cache(8)`), or
+    /// its whole text when it is not a dotted name.
+    pub decorators: Vec<String>,
+    /// The return annotation's text.
+    pub annotation: Option<String>,
+    /// What its `return` statements return (none: it returns `None`).
+    pub returns: Vec<Returned>,
+    /// Its body holds `yield`: calling it makes a generator.
+    pub is_generator: bool,
+    /// Its parameters as written, without annotations and defaults (`*args` and `**kwargs` with their stars).
+    pub parameters: Vec<String>,
+}
+
+/// Reads the top-level bindings of `text`, the source of module `module` (`is_package` for an
+/// `__init__.py`); relative imports are made absolute from it.
+pub fn read(text: &str, module: &str, is_package: bool) -> Exports {
+    let Some(tree) = crate::parse::parse(text) else {
+        return Exports { has_errors: true, ..Exports::default() };
+    };
+    let root = tree.root_node();
+    let mut reader = Reader { text, module, is_package, out: Exports::default() };
+    reader.out.has_errors = root.has_error();
+    reader.block(root, false);
+    reader.out
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    module: &'t str,
+    is_package: bool,
+    out: Exports,
+}
+
+impl<'t> Reader<'t> {
+    fn text(&self, node: Node) -> &'t str {
+        &self.text[node.byte_range()]
+    }
+
+    fn bind(&mut self, name: &str, kind: TopKind, node: Node, conditional: bool) {
+        let line = node.start_position().row + 1;
+        self.out.bindings.push(TopBinding { name: name.to_string(), kind, line, conditional });
+    }
+
+    fn block(&mut self, block: Node, conditional: bool) {
+        let mut cursor = block.walk();
+        let statements: Vec<Node> = block.named_children(&mut cursor).collect();
+        for statement in statements {
+            self.statement(statement, conditional);
+        }
+    }
+
+    fn statement(&mut self, node: Node, conditional: bool) {
+        match node.kind() {
+            "import_statement" => self.import(node, conditional),
+            "import_from_statement" => self.import_from(node, conditional),
+            "function_definition" => self.function(node, &[], conditional),
+            "class_definition" => self.class(node, &[], conditional),
+            "decorated_definition" => {
+                let mut cursor = node.walk();
+                let decorators: Vec<String> = (node.named_children(&mut cursor))
+                    .filter(|d| d.kind() == "decorator")
+                    .filter_map(|d| d.named_child(0))
+                    .map(|d| decorator_name(self.text, d))
+                    .collect();
+                match node.child_by_field_name("definition") {
+                    Some(def) if def.kind() == "function_definition" => {
+                        self.function(def, &decorators, conditional)
+                    }
+                    Some(class) => self.class(class, &decorators, conditional),
+                    None => {}
+                }
+            }
+            "expression_statement" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    self.expression(child, conditional);
+                }
+            }
+            "if_statement" => self.if_statement(node),
+            "try_statement" | "with_statement" | "for_statement" | "while_statement" | "match_statement" => {
+                self.nested(node)
+            }
+            "global_statement" | "nonlocal_statement" | "future_import_statement" => {}
+            _ => {}
+        }
+    }
+
+    /// The blocks of a compound statement: every binding in them is conditional. A `for` target is bound
+    /// too, to something the index does not follow.
+    fn nested(&mut self, node: Node) {
+        if node.kind() == "for_statement"
+            && let Some(left) = node.child_by_field_name("left")
+        {
+            self.targets(left, true);
+        }
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            let mut cursor = n.walk();
+            let children: Vec<Node> = n.named_children(&mut cursor).collect();
+            for child in children.into_iter().rev() {
+                match child.kind() {
+                    "block" => self.block(child, true),
+                    "except_clause"
+                    | "else_clause"
+                    | "finally_clause"
+                    | "except_group_clause"
+                    | "case_clause"
+                    | "elif_clause" => stack.push(child),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// `if TYPE_CHECKING:` binds nothing at run time (its `else` does); other `if`s bind conditionally.
+    fn if_statement(&mut self, node: Node) {
+        let condition = node.child_by_field_name("condition").map(|c| self.text(c));
+        if matches!(condition, Some("TYPE_CHECKING" | "typing.TYPE_CHECKING")) {
+            let mut cursor = node.walk();
+            let alternatives: Vec<Node> = node.children_by_field_name("alternative", &mut cursor).collect();
+            for alternative in alternatives {
+                self.nested(alternative);
+            }
+            return;
+        }
+        self.nested(node);
+    }
+
+    fn import(&mut self, node: Node, conditional: bool) {
+        let mut cursor = node.walk();
+        let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
+        for name in names {
+            if name.kind() == "aliased_import" {
+                let (Some(original), Some(alias)) =
+                    (name.child_by_field_name("name"), name.child_by_field_name("alias"))
+                else {
+                    continue;
+                };
+                let module = dotted(self.text(original));
+                self.bind(self.text(alias), TopKind::Module(module), name, conditional);
+            } else if let Some(first) = name.named_child(0) {
+                let first = self.text(first).to_string();
+                self.bind(&first, TopKind::Module(first.clone()), name, conditional);
+            }
+        }
+    }
+
+    fn import_from(&mut self, node: Node, conditional: bool) {
+        let Some(module_node) = node.child_by_field_name("module_name") else { return };
+        let written = dotted(self.text(module_node));
+        let dots = written.len() - written.trim_start_matches('.').len();
+        let Some(module) = absolute_module(self.module, self.is_package, dots, &written[dots..]) else {
+            return;
+        };
+        let mut cursor = node.walk();
+        if node.named_children(&mut cursor).any(|c| c.kind() == "wildcard_import") {
+            self.bind("", TopKind::Star(module), node, conditional);
+            return;
+        }
+        let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
+        for name in names {
+            let (original, local) = match name.kind() {
+                "aliased_import" => (name.child_by_field_name("name"), name.child_by_field_name("alias")),
+                _ => (Some(name), Some(name)),
+            };
+            let (Some(original), Some(local)) = (original, local) else { continue };
+            let kind = TopKind::ImportFrom { module: module.clone(), name: dotted(self.text(original)) };
+            self.bind(self.text(local), kind, name, conditional);
+        }
+    }
+
+    fn function(&mut self, node: Node, decorators: &[String], conditional: bool) {
+        let Some(name) = node.child_by_field_name("name") else { return };
+        let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
+        let body = node.child_by_field_name("body");
+        let def = Def {
+            is_async,
+            decorators: decorators.to_vec(),
+            annotation: node.child_by_field_name("return_type").map(|t| self.text(t).to_string()),
+            returns: returns::of(self.text, node),
+            is_generator: body.is_some_and(|b| returns::yields(b)),
+            parameters: node
+                .child_by_field_name("parameters")
+                .map(|p| parameters(self.text, p))
+                .unwrap_or_default(),
+        };
+        self.bind(self.text(name), TopKind::Def(def), node, conditional);
+    }
+
+    fn class(&mut self, node: Node, decorators: &[String], conditional: bool) {
+        let Some(name) = node.child_by_field_name("name") else { return };
+        let defines_await = node.child_by_field_name("body").is_some_and(|body| {
+            let mut cursor = body.walk();
+            body.named_children(&mut cursor).any(|s| {
+                let def = if s.kind() == "decorated_definition" {
+                    s.child_by_field_name("definition")
+                } else {
+                    Some(s)
+                };
+                def.and_then(|d| d.child_by_field_name("name")).is_some_and(|n| self.text(n) == "__await__")
+            })
+        });
+        let bases = node
+            .child_by_field_name("superclasses")
+            .map(|list| {
+                let mut cursor = list.walk();
+                list.named_children(&mut cursor)
+                    .filter(|b| b.kind() != "keyword_argument")
+                    .map(|b| {
+                        let base = if b.kind() == "subscript" {
+                            b.child_by_field_name("value").unwrap_or(b)
+                        } else {
+                            b
+                        };
+                        dotted(self.text(base))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let class = Class { defines_await, bases, decorators: decorators.to_vec() };
+        self.bind(self.text(name), TopKind::Class(class), node, conditional);
+    }
+
+    fn expression(&mut self, node: Node, conditional: bool) {
+        match node.kind() {
+            "assignment" => {
+                let (Some(left), right) =
+                    (node.child_by_field_name("left"), node.child_by_field_name("right"))
+                else {
+                    return;
+                };
+                // `F: Callable` binds nothing at module level.
+                let Some(right) = right else { return };
+                if self.text(left) == "__all__" {
+                    self.out.all = strings(self.text, right);
+                }
+                match (left.kind(), right.kind()) {
+                    ("identifier", "identifier" | "attribute") if is_dotted(self.text(right)) => {
+                        let alias = TopKind::Alias(self.text(right).to_string());
+                        self.bind(self.text(left), alias, node, conditional);
+                    }
+                    // `a = b = f` binds both names to what the innermost right side is.
+                    ("identifier", "assignment") => {
+                        self.expression(right, conditional);
+                        let copied =
+                            self.out.bindings.last().map(|b| b.kind.clone()).unwrap_or(TopKind::Other);
+                        self.bind(self.text(left), copied, node, conditional);
+                    }
+                    _ => self.targets(left, conditional),
+                }
+            }
+            "augmented_assignment" => {
+                let (Some(left), Some(right)) =
+                    (node.child_by_field_name("left"), node.child_by_field_name("right"))
+                else {
+                    return;
+                };
+                if self.text(left) == "__all__" {
+                    self.extend_all(right);
+                } else {
+                    self.targets(left, conditional);
+                }
+            }
+            "call" => {
+                // `__all__.extend([...])` and `__all__.append("x")`.
+                let callee = node.child_by_field_name("function").map(|f| self.text(f));
+                let argument = node.child_by_field_name("arguments").and_then(|a| a.named_child(0));
+                match (callee, argument) {
+                    (Some("__all__.extend"), Some(list)) => self.extend_all(list),
+                    (Some("__all__.append"), Some(item)) => {
+                        if let (Some(all), Some(name)) = (self.out.all.as_mut(), string(self.text, item)) {
+                            all.push(name);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn extend_all(&mut self, list: Node) {
+        match (self.out.all.as_mut(), strings(self.text, list)) {
+            (Some(all), Some(more)) => all.extend(more),
+            // `__all__` extended with something that is not a literal: what it holds is unknown.
+            _ => self.out.all = None,
+        }
+    }
+
+    /// Names bound by an assignment target, to something the index does not follow.
+    fn targets(&mut self, node: Node, conditional: bool) {
+        match node.kind() {
+            "identifier" => self.bind(self.text(node), TopKind::Other, node, conditional),
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "tuple"
+            | "list"
+            | "list_splat_pattern"
+            | "parenthesized_expression" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    self.targets(child, conditional);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Parameter names with their stars (`*args`, `**kwargs`), and `*` and `/` markers.
+fn parameters(text: &str, list: Node) -> Vec<String> {
+    let mut cursor = list.walk();
+    list.named_children(&mut cursor)
+        .filter_map(|p| {
+            let name = match p.kind() {
+                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name")?,
+                "typed_parameter" => p.named_child(0)?,
+                "keyword_separator" => return Some("*".to_string()),
+                "positional_separator" => return Some("/".to_string()),
+                _ => p,
+            };
+            Some(text[name.byte_range()].to_string())
+        })
+        .collect()
+}
+
+/// A decorator's callee as a dotted name: `@a.b(…)` → `a.b`.
+fn decorator_name(text: &str, node: Node) -> String {
+    let callee =
+        if node.kind() == "call" { node.child_by_field_name("function").unwrap_or(node) } else { node };
+    dotted(&text[callee.byte_range()])
+}
+
+/// A dotted name written with spaces or line breaks around its dots, as one word.
+fn dotted(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+}
+
+fn is_dotted(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c == '_' || c.is_alphanumeric()))
+}
+
+/// The strings of a literal list or tuple.
+fn strings(text: &str, node: Node) -> Option<Vec<String>> {
+    if !matches!(node.kind(), "list" | "tuple" | "parenthesized_expression") {
+        return None;
+    }
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).map(|item| string(text, item)).collect()
+}
+
+/// The value of a plain string literal (no prefix, no interpolation).
+fn string(text: &str, node: Node) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let raw = &text[node.byte_range()];
+    let quote = raw.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = raw.trim_start_matches(quote).trim_end_matches(quote);
+    (!inner.contains('\\') && !inner.contains('{')).then(|| inner.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(exports: &Exports) -> Vec<(String, TopKind, bool)> {
+        exports.bindings.iter().map(|b| (b.name.clone(), b.kind.clone(), b.conditional)).collect()
+    }
+
+    #[test]
+    fn imports_are_made_absolute() {
+        let text =
+            "import os.path\nimport a.b as k\nfrom . import x\nfrom ..c import d as e\nfrom .m import *\n";
+        let exports = read(text, "pkg.sub.mod", false);
+        let import =
+            |module: &str, name: &str| TopKind::ImportFrom { module: module.into(), name: name.into() };
+        assert_eq!(
+            names(&exports),
+            vec![
+                ("os".into(), TopKind::Module("os".into()), false),
+                ("k".into(), TopKind::Module("a.b".into()), false),
+                ("x".into(), import("pkg.sub", "x"), false),
+                ("e".into(), import("pkg.c", "d"), false),
+                (String::new(), TopKind::Star("pkg.sub.m".into()), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn definitions_aliases_and_all_are_read_in_order() {
+        let text = "\
+from contextlib import asynccontextmanager
+def f(x) -> int:
+    return 1
+@asynccontextmanager
+async def g():
+    yield 1
+class C:
+    def __await__(self):
+        yield
+h = f
+i = mod.attr
+__all__ = ['f', \"g\"]
+__all__ += ['h']
+def f():
+    pass
+";
+        let exports = read(text, "m", false);
+        let kinds: Vec<_> = exports.bindings.iter().map(|b| (b.name.as_str(), b.line)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("asynccontextmanager", 1),
+                ("f", 2),
+                ("g", 5),
+                ("C", 7),
+                ("h", 10),
+                ("i", 11),
+                ("__all__", 12),
+                ("f", 14)
+            ]
+        );
+        let TopKind::Def(g) = &exports.bindings[2].kind else { panic!("g is a def") };
+        assert!(g.is_async && g.is_generator);
+        assert_eq!(g.decorators, ["asynccontextmanager"]);
+        let TopKind::Class(class) = &exports.bindings[3].kind else { panic!("C is a class") };
+        assert!(class.defines_await && class.bases.is_empty());
+        assert_eq!(exports.bindings[4].kind, TopKind::Alias("f".into()));
+        assert_eq!(exports.bindings[5].kind, TopKind::Alias("mod.attr".into()));
+        assert_eq!(exports.all, Some(vec!["f".into(), "g".into(), "h".into()]));
+    }
+
+    #[test]
+    fn type_checking_imports_bind_nothing_and_fallbacks_are_conditional() {
+        let text = "\
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from a import F
+else:
+    F = None
+try:
+    from fast import g
+except ImportError:
+    from slow import g
+";
+        let exports = read(text, "m", false);
+        let bound: Vec<_> = exports.bindings.iter().map(|b| (b.name.as_str(), b.conditional)).collect();
+        assert_eq!(bound, [("TYPE_CHECKING", false), ("F", true), ("g", true), ("g", true)]);
+        assert_eq!(exports.bindings[1].kind, TopKind::Other, "the else branch's assignment, not the import");
+    }
+}

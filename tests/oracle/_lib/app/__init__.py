@@ -1,0 +1,1 @@
+"""A package whose module is imported as `from app import websocket`."""

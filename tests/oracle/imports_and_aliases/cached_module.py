@@ -1,0 +1,13 @@
+"""A module defining its own sync factory, and awaiting it."""
+import functools
+
+import ws
+
+
+@functools.cache
+def get_websocket_manager(ctx):
+    return ws.Manager(ctx)
+
+
+async def use(ctx):
+    return (await get_websocket_manager(ctx)).ctx

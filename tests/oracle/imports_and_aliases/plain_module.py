@@ -1,0 +1,10 @@
+"""A module defining its own sync factory, and awaiting it."""
+import ws
+
+
+def get_websocket_manager(ctx):
+    return ws.Manager(ctx)
+
+
+async def use(ctx):
+    return (await get_websocket_manager(ctx)).ctx
