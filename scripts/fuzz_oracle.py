@@ -26,7 +26,7 @@ from fuzz_mutate import ASYNC, SYNC
 
 PENDING: dict[str, str] = {}
 
-ASYNCIO = {"wait_for", "gather", "shield", "create_task", "ensure_future", "run", "timeout"}
+ASYNCIO = {"wait_for", "gather", "shield", "create_task", "ensure_future", "run"}
 METHODS = {"run_until_complete", "create_task"}
 ASSERTIONS = {"raises", "assertRaises", "assertRaisesRegex"}
 EXCEPTIONS = {"TypeError", "Exception", "BaseException"}

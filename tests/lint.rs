@@ -1,5 +1,5 @@
-//! What linters say of `--prefer async` rewrites: ruff (`F401` unused import, `F811` redefinition, `I001`
-//! unsorted or unformatted imports, `E9` syntax errors, with its default settings) must report nothing on a
+//! What linters say of `--prefer async` rewrites: ruff (`F401` unused import, `F811` redefinition, `F821`
+//! undefined name, `I001` unsorted or unformatted imports, `E9` syntax errors, with its default settings) must report nothing on a
 //! rewrite that it did not already report on the input. Run on the rewrite of every fixture in async mode and
 //! on `examples/backend` after `apply --prefer async` (whose tests `e2e.rs` runs after the same command).
 
@@ -14,7 +14,7 @@ use awaitfix::transform::{self, Prefer};
 
 mod support;
 
-const RULES: &str = "F401,F811,I001,E9";
+const RULES: &str = "F401,F811,F821,I001,E9";
 
 fn ruff() -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();

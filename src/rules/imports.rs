@@ -81,6 +81,14 @@ impl<'a> Renames<'a> {
             .filter_map(|(site, to)| Some((site.found.name_node.id(), renames.change(site, *to)?)))
             .collect();
         renames.renamed = changes.iter().map(|(id, _)| *id).collect();
+        // The names renamed calls read through an import they find in place: a rename to the other function
+        // reads the name another rename leaves (each name of the pair used once and renamed to the other),
+        // so that import stays.
+        let read_again: HashSet<&str> = changes
+            .iter()
+            .filter(|(_, c)| matches!(c.import, Import::Bound))
+            .map(|(_, c)| c.bound.as_str())
+            .collect();
         let mut by_statement: BTreeMap<usize, statement::Change> = BTreeMap::new();
         for (id, change) in &changes {
             let start = change.statement.start_byte();
@@ -92,6 +100,7 @@ impl<'a> Renames<'a> {
                 lines: Vec::new(),
             });
             if !renames.used_elsewhere(&change.local, change.statement)
+                && !read_again.contains(change.local.as_str())
                 && !entry.removed.contains(&change.item)
             {
                 entry.removed.push(change.item);
