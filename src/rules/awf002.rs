@@ -93,7 +93,7 @@ fn is_discarded(text: &str, call: Node) -> bool {
     match parent.kind() {
         "expression_statement" => true,
         "attribute" => {
-            parent.child_by_field_name("object") == Some(call) && !is_coroutine_protocol(text, parent)
+            parent.child_by_field_name("object") == Some(call) && !is_coroutine_protocol(text, parent, true)
         }
         "subscript" => parent.child_by_field_name("value") == Some(call),
         "assignment" => assigned_name(text, call).is_some_and(|name| only_used_as_object(text, parent, name)),
@@ -120,7 +120,7 @@ fn only_used_as_object(text: &str, assignment: Node, name: &str) -> bool {
             let Some(parent) = node.parent() else { return false };
             let as_object = match parent.kind() {
                 "attribute" => {
-                    parent.child_by_field_name("object") == Some(node) && !is_coroutine_protocol(text, parent)
+                    parent.child_by_field_name("object") == Some(node) && !is_coroutine_protocol(text, parent, false)
                 }
                 "subscript" => parent.child_by_field_name("value") == Some(node),
                 _ => false,
@@ -141,9 +141,10 @@ const COROUTINE_ATTRIBUTES: &[&str] = &["throw", "close", "__await__"];
 /// Whether `attribute` (`coroutine.NAME`) belongs to the coroutine protocol, so that the object is used as a
 /// coroutine, not as the manager it would produce: `throw`, `close`, `__await__`, the `cr_*` attributes, and
 /// `send` when it drives the coroutine by hand: `send(None)` (the only value a coroutine that has not started
-/// accepts; any other raises TypeError, so it can only mean the manager's `send`), or any `send` inside a `try`
-/// that catches the StopIteration a finished coroutine raises.
-fn is_coroutine_protocol(text: &str, attribute: Node) -> bool {
+/// accepts; any other raises TypeError, so it can only mean the manager's `send`), or, on a coroutine kept in
+/// a name (not `fresh` from the call), any `send` inside a `try` that catches the StopIteration a finished
+/// coroutine raises: an earlier `send(None)` may have started it.
+fn is_coroutine_protocol(text: &str, attribute: Node, fresh: bool) -> bool {
     let Some(name) = attribute.child_by_field_name("attribute").map(|n| &text[n.byte_range()]) else {
         return false;
     };
@@ -161,7 +162,7 @@ fn is_coroutine_protocol(text: &str, attribute: Node) -> bool {
             let args: Vec<Node> = args.named_children(&mut cursor).filter(|a| !a.is_extra()).collect();
             matches!(args.as_slice(), [arg] if arg.kind() == "none")
         });
-    sends_none || catches_stop_iteration(text, attribute)
+    sends_none || !fresh && catches_stop_iteration(text, attribute)
 }
 
 /// Whether `node` stands in the body of a `try` (of its own function) with a handler that names StopIteration.
