@@ -224,18 +224,8 @@ impl ConfigError {
 
     /// A YAML or schema error from serde, positioned where the parser stopped.
     fn from_yaml(path: &str, e: &serde_norway::Error) -> Self {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let text = e.to_string();
-        // serde_norway appends " at line L column C"; the position is already in front.
-        let message = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]).to_string();
-        let hint = if message.contains("unknown field") {
-            "remove the key or fix its spelling"
-        } else if message.contains("missing field") {
-            "add the key"
-        } else {
-            "see the configuration keys in the README"
-        };
-        Self::new(path, line, column, message).hint(hint)
+        let yaml = crate::transform::YamlError::of(e, "see the configuration keys in the README");
+        Self::new(path, yaml.line, yaml.column, yaml.message).hint(yaml.hint)
     }
 }
 

@@ -208,16 +208,9 @@ impl Judge<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::ModuleMap;
 
     fn judge(files: &[(&str, &str)], module: &str, name: &str) -> Awaitability {
-        let dir = tempfile::tempdir().unwrap();
-        for (file, text) in files {
-            let path = dir.path().join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let index = ProjectIndex::new(ModuleMap::new([dir.path().to_path_buf()]));
+        let (_dir, index) = crate::project::test_project(files);
         let resolved = index.resolve(module, name);
         awaitability(&index, &resolved.target)
     }

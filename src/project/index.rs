@@ -326,16 +326,7 @@ impl Walk<'_> {
 mod tests {
     use super::*;
 
-    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, ProjectIndex) {
-        let dir = tempfile::tempdir().unwrap();
-        for (file, text) in files {
-            let path = dir.path().join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let index = ProjectIndex::new(ModuleMap::new([dir.path().to_path_buf()]));
-        (dir, index)
-    }
+    use crate::project::test_project as project;
 
     fn def_of(resolved: &Resolved) -> (&str, bool, usize) {
         match &resolved.target {

@@ -15,3 +15,16 @@ pub mod stale;
 pub use awaitable::{Awaitability, awaitability};
 pub use index::{Hop, ProjectIndex, Resolved, Target};
 pub use modules::ModuleMap;
+
+/// A project of `files` (path, text) in a temporary folder, with its index, for tests.
+#[cfg(test)]
+pub(crate) fn test_project(files: &[(&str, &str)]) -> (tempfile::TempDir, ProjectIndex) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (file, text) in files {
+        let path = dir.path().join(file);
+        std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("the folder is made");
+        std::fs::write(path, text).expect("the file is written");
+    }
+    let index = ProjectIndex::new(ModuleMap::new([dir.path().to_path_buf()]));
+    (dir, index)
+}

@@ -24,18 +24,8 @@ impl TransformError {
 
     /// A YAML or schema error from serde, positioned where the parser stopped.
     pub(crate) fn from_yaml(path: &str, e: &serde_norway::Error) -> Self {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let text = e.to_string();
-        // serde_norway appends " at line L column C"; the position is already in front.
-        let message = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]).to_string();
-        let hint = if message.contains("unknown field") {
-            "remove the key or fix its spelling"
-        } else if message.contains("missing field") {
-            "add the key"
-        } else {
-            "see the transform format in the README"
-        };
-        Self::new(path, line, column, message).hint(hint)
+        let yaml = YamlError::of(e, "see the transform format in the README");
+        Self::new(path, yaml.line, yaml.column, yaml.message).hint(yaml.hint)
     }
 }
 
@@ -101,4 +91,31 @@ pub(crate) fn locate(text: &str, value: &str) -> (usize, usize) {
         }
     }
     fallback.unwrap_or((1, 1))
+}
+
+/// A serde YAML error taken apart: where the parser stopped, the message without the position serde_norway
+/// appends, and a hint (`other` when the error is not about a key). Shared by transform and configuration
+/// files.
+pub(crate) struct YamlError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+impl YamlError {
+    pub(crate) fn of(e: &serde_norway::Error, other: &'static str) -> Self {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let text = e.to_string();
+        // serde_norway appends " at line L column C"; the position is already in front.
+        let message = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]).to_string();
+        let hint = if message.contains("unknown field") {
+            "remove the key or fix its spelling"
+        } else if message.contains("missing field") {
+            "add the key"
+        } else {
+            other
+        };
+        Self { line, column, message, hint }
+    }
 }

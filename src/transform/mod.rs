@@ -7,6 +7,7 @@ mod raw;
 
 use std::path::Path;
 
+pub(crate) use error::YamlError;
 pub use error::{TransformError, TransformErrors};
 use raw::{RawPair, RawTransform};
 
