@@ -11,7 +11,9 @@ use tree_sitter::{Node, Tree};
 use super::awaitable::{Awaitability, Never, awaitability};
 use super::index::{ProjectIndex, Resolved, Target};
 use super::modules::absolute_module;
+use super::{is_dotted, squeeze};
 use crate::resolve::{Binding, BindingKind, Resolution, ScopeKind, Scopes};
+use crate::rules::callee::unparenthesize;
 
 /// `await f(...)` where awaiting `f`'s result raises TypeError.
 #[derive(Clone, Debug, PartialEq)]
@@ -110,24 +112,12 @@ fn awaited_calls<'t>(file: &ModuleFile<'t>) -> Vec<(Node<'t>, Node<'t>, String)>
             continue;
         };
         let Some(callee) = call.child_by_field_name("function") else { continue };
-        let text = &file.text[callee.byte_range()];
-        let dotted: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect();
-        let is_dotted =
-            dotted.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c == '_' || c.is_alphanumeric()));
-        if matches!(callee.kind(), "identifier" | "attribute") && is_dotted {
+        let dotted = squeeze(&file.text[callee.byte_range()]);
+        if matches!(callee.kind(), "identifier" | "attribute") && is_dotted(&dotted) {
             found.push((node, call, dotted));
         }
     }
     found
-}
-
-fn unparenthesize(mut node: Node) -> Node {
-    while node.kind() == "parenthesized_expression"
-        && let Some(inner) = node.named_child(0)
-    {
-        node = inner;
-    }
-    node
 }
 
 fn root(callee: &str) -> &str {

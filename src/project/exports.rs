@@ -6,6 +6,7 @@ use tree_sitter::Node;
 
 use super::modules::absolute_module;
 use super::returns::{self, Returned};
+use super::{is_dotted, squeeze as dotted};
 
 /// The top level of one module.
 #[derive(Clone, Debug, Default)]
@@ -399,16 +400,6 @@ fn decorator_name(text: &str, node: Node) -> String {
     let callee =
         if node.kind() == "call" { node.child_by_field_name("function").unwrap_or(node) } else { node };
     dotted(&text[callee.byte_range()])
-}
-
-/// A dotted name written with spaces or line breaks around its dots, as one word.
-fn dotted(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
-}
-
-fn is_dotted(text: &str) -> bool {
-    !text.is_empty()
-        && text.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c == '_' || c.is_alphanumeric()))
 }
 
 /// The strings of a literal list or tuple.

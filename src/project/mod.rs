@@ -16,6 +16,17 @@ pub use awaitable::{Awaitability, awaitability};
 pub use index::{Hop, ProjectIndex, Resolved, Target};
 pub use modules::ModuleMap;
 
+/// A dotted name written with spaces or line continuations around its dots, as one word.
+pub(crate) fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+}
+
+/// Whether `text` is a dotted name: identifiers joined by dots.
+pub(crate) fn is_dotted(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c == '_' || c.is_alphanumeric()))
+}
+
 /// A project of `files` (path, text) in a temporary folder, with its index, for tests.
 #[cfg(test)]
 pub(crate) fn test_project(files: &[(&str, &str)]) -> (tempfile::TempDir, ProjectIndex) {

@@ -3,6 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::is_dotted;
+use crate::rules::callee::unparenthesize;
+
 /// What one `return` statement hands back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Returned {
@@ -144,19 +147,6 @@ fn classify(text: &str, node: Node) -> Returned {
 
 fn is_plain_constant(name: &str) -> bool {
     matches!(name, "None" | "True" | "False" | "NotImplemented" | "Ellipsis")
-}
-
-fn is_dotted(text: &str) -> bool {
-    text.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c == '_' || c.is_alphanumeric()))
-}
-
-fn unparenthesize(mut node: Node) -> Node {
-    while node.kind() == "parenthesized_expression"
-        && let Some(inner) = node.named_child(0)
-    {
-        node = inner;
-    }
-    node
 }
 
 /// Parameter names, without their defaults and annotations.

@@ -3,7 +3,7 @@
 //! Each rule turns candidate nodes (from queries compiled once per process) into `Site`s by name resolution;
 //! `plan` then turns sites into findings with fixes, imports included.
 
-mod callee;
+pub(crate) mod callee;
 mod imports;
 mod intent;
 mod plan;
