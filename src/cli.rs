@@ -65,6 +65,11 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Also run the project-wide rule AWF005: awaited calls of any synchronous function of the project,
+    /// followed across modules (same as `project = true` in the configuration).
+    #[arg(long)]
+    pub project: bool,
+
     /// Worker threads. Default: the number of cores.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,

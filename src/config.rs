@@ -21,6 +21,11 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Per-path `prefer`; the first whose glob matches wins.
     pub overrides: Vec<(globset::GlobSet, Prefer)>,
+    /// Import roots of the project index (folders resolved against `root`), in `sys.path` order; empty:
+    /// found from the paths scanned.
+    pub roots: Vec<PathBuf>,
+    /// Run the project-wide rule (AWF005) as `--project` does.
+    pub project: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +39,10 @@ struct RawConfig {
     exclude: Vec<String>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    roots: Vec<PathBuf>,
+    #[serde(default)]
+    project: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +181,7 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         let set = set.build().map_err(|e| ConfigError::new(&shown, 1, 1, format!("overrides: {e}")))?;
         overrides.push((set, o.prefer));
     }
+    let roots = raw.roots.iter().map(|r| root.join(r)).collect();
     Ok(Config {
         path: path.to_path_buf(),
         root,
@@ -179,6 +189,8 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         prefer: raw.prefer,
         exclude: raw.exclude,
         overrides,
+        roots,
+        project: raw.project,
     })
 }
 
@@ -247,6 +259,19 @@ mod tests {
         std::fs::write(&path, "[tool.awaitfix]\nprefered = 'async'\n").unwrap();
         let err = discover(dir.path()).unwrap_err().to_string();
         assert!(err.contains("pyproject.toml:2:1: unknown field `prefered`"), "{err}");
+    }
+
+    #[test]
+    fn roots_are_relative_to_the_configuration_and_project_is_off_by_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("awaitfix.yaml");
+        std::fs::write(&path, "prefer: sync\n").unwrap();
+        let config = load(&path).unwrap();
+        assert!(config.roots.is_empty() && !config.project);
+        std::fs::write(&path, "roots: [src, ../shared]\nproject: true\n").unwrap();
+        let config = load(&path).unwrap();
+        assert_eq!(config.roots, [dir.path().join("src"), dir.path().join("../shared")]);
+        assert!(config.project);
     }
 
     #[test]

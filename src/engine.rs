@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use memchr::memmem;
 
 use crate::config::Config;
+use crate::project::{ModuleMap, ProjectIndex};
 use crate::transform::{Prefer, Transform};
 
 /// Everything shared by the workers: validated transforms, the prefilter built from their names, and what
@@ -21,6 +22,10 @@ pub struct Engine {
     /// Paths are matched against override globs relative to this folder (the configuration's, else the
     /// working directory).
     root: PathBuf,
+    /// The modules of the scanned tree, read only when a rule asks about one.
+    index: ProjectIndex,
+    /// Whether the project-wide rule (AWF005) runs.
+    project: bool,
 }
 
 impl Engine {
@@ -32,7 +37,8 @@ impl Engine {
             .map(|(_, n)| memmem::Finder::new(n).into_owned())
             .collect();
         let root = std::env::current_dir().unwrap_or_default();
-        Self { transforms, prefilter, prefer: None, config: None, root }
+        let index = ProjectIndex::new(ModuleMap::default());
+        Self { transforms, prefilter, prefer: None, config: None, root, index, project: false }
     }
 
     /// The ids of the active transforms, in order.
@@ -48,6 +54,27 @@ impl Engine {
         self.prefer = prefer;
         self.config = config;
         self
+    }
+
+    /// Sets the project the files belong to: the import roots of its index (the configuration's `roots`,
+    /// else those that make the scanned `paths` import), and whether AWF005 runs (`--project`, or the
+    /// configuration's `project`).
+    pub fn with_project(mut self, paths: &[PathBuf], project: bool) -> Self {
+        let roots = self.config.as_ref().map_or(&[][..], |c| &c.roots[..]);
+        let map = ModuleMap::configured(roots, paths);
+        self.project = project || self.config.as_ref().is_some_and(|c| c.project);
+        self.index = ProjectIndex::new(map);
+        self
+    }
+
+    /// The project index of the scanned tree.
+    pub fn index(&self) -> &ProjectIndex {
+        &self.index
+    }
+
+    /// Whether the project-wide rule (AWF005) runs.
+    pub fn project(&self) -> bool {
+        self.project
     }
 
     /// `prefer` for one transform and file: `--prefer`, else the configuration's override or setting for the

@@ -102,7 +102,8 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
     if let Some(c) = &config {
         excludes.push(walk::excludes(&c.root, &c.exclude)?);
     }
-    let engine = Engine::new(transforms).with_settings(common.prefer, config);
+    let engine =
+        Engine::new(transforms).with_settings(common.prefer, config).with_project(&paths, common.project);
     rules::compile_queries_in_background();
     let walked = walk::walk(&paths, &excludes);
     let mut status = ExitStatus::Success;
@@ -307,7 +308,8 @@ fn verify_transforms(
     };
     let transforms = transform::load(&specs)?;
     let walked = walk::walk(&paths, &[]);
-    let index = project::ProjectIndex::new(project::ModuleMap::discover(&paths));
+    let roots = config.as_ref().map_or(&[][..], |c| &c.roots[..]);
+    let index = project::ProjectIndex::new(project::ModuleMap::configured(roots, &paths));
     let stale = project::stale::check(&index, &walked.files, &transforms);
     let mut text = String::new();
     for t in &transforms {

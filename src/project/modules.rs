@@ -57,6 +57,14 @@ impl ModuleMap {
         Self::new(roots)
     }
 
+    /// The configured `roots` when there are any, else the roots found from `paths`.
+    pub fn configured(roots: &[PathBuf], paths: &[PathBuf]) -> Self {
+        match roots.is_empty() {
+            true => Self::discover(paths),
+            false => Self::new(roots.iter().cloned()),
+        }
+    }
+
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
     }
