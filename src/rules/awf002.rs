@@ -1,7 +1,9 @@
 //! AWF002: `F_async(...)` whose coroutine is thrown away — a bare statement, or a result used as the object it
 //! would produce (`F_async(x).send(m)`, or a name assigned from it and then only used that way). In an
-//! `async def` the fix awaits it; elsewhere it calls the sync `F` instead. A coroutine that is awaited,
-//! returned, passed to any call (`create_task`, `gather`, a helper) or stored in a collection is left alone.
+//! `async def` the fix awaits it; elsewhere it calls the sync `F` instead. A coroutine returned from an
+//! `async def` (directly or through a name), or kept in a name then stored in an attribute or item, is reported
+//! for review. A coroutine that is awaited, returned from a plain function, passed to any call (`create_task`,
+//! `gather`, a helper) or stored in a collection is left alone.
 
 use tree_sitter::Node;
 
@@ -49,12 +51,14 @@ pub(super) fn sites<'tree, 'f, 's>(
         else {
             continue;
         };
-        if !is_discarded(file.text, c.call) {
-            continue;
-        }
         let context = scopes.context(scope);
         let shown = callee::callee_text(file.text, c.call);
-        let (action, message) = if context == Context::Async {
+        let (action, message) = if !is_discarded(file.text, c.call) {
+            match escape(file.text, c.call, context) {
+                Some(message) => (Action::Review, format!("`{shown}(...)` {message}")),
+                None => continue,
+            }
+        } else if context == Context::Async {
             (Action::AddAwait, format!("`{shown}(...)` returns a coroutine that is never awaited; await it"))
         } else {
             let message = format!(
@@ -104,6 +108,21 @@ fn is_discarded(text: &str, call: Node) -> bool {
 /// Whether every later read of `name` in the enclosing function is the object of an attribute or subscript
 /// (`m.send(...)`, `m[0]`): the coroutine is then used as if it were the manager.
 fn only_used_as_object(text: &str, assignment: Node, name: &str) -> bool {
+    later_uses(text, assignment, name).into_iter().all(|node| {
+        let Some(parent) = node.parent() else { return false };
+        match parent.kind() {
+            "attribute" => {
+                parent.child_by_field_name("object") == Some(node) && !is_coroutine_protocol(text, parent, false)
+            }
+            "subscript" => parent.child_by_field_name("value") == Some(node),
+            _ => false,
+        }
+    })
+}
+
+/// The reads of `name` after `assignment`, in the function (or lambda, or module) that holds it, nested
+/// functions included.
+pub(super) fn later_uses<'tree>(text: &str, assignment: Node<'tree>, name: &str) -> Vec<Node<'tree>> {
     let mut scope = assignment;
     while let Some(parent) = scope.parent() {
         scope = parent;
@@ -111,28 +130,72 @@ fn only_used_as_object(text: &str, assignment: Node, name: &str) -> bool {
             break;
         }
     }
+    let mut uses = Vec::new();
     let mut stack = vec![scope];
     while let Some(node) = stack.pop() {
         if node.kind() == "identifier"
             && node.start_byte() > assignment.end_byte()
             && &text[node.byte_range()] == name
         {
-            let Some(parent) = node.parent() else { return false };
-            let as_object = match parent.kind() {
-                "attribute" => {
-                    parent.child_by_field_name("object") == Some(node) && !is_coroutine_protocol(text, parent, false)
-                }
-                "subscript" => parent.child_by_field_name("value") == Some(node),
-                _ => false,
-            };
-            if !as_object {
-                return false;
-            }
+            uses.push(node);
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
-    true
+    uses
+}
+
+/// What surrounds an expression once its parentheses are looked through.
+pub(super) fn enclosing(node: Node) -> Option<Node> {
+    let mut parent = node.parent()?;
+    while parent.kind() == "parenthesized_expression" {
+        parent = parent.parent()?;
+    }
+    Some(parent)
+}
+
+/// Why the coroutine `call` creates, though not discarded, reaches code that expects what it would produce:
+/// it is returned from an `async def` (whose caller awaits the function and gets a coroutine, not the
+/// manager), directly or through a name, or a name holding it is stored in an attribute or item. A name that
+/// is awaited or handed to a call anywhere after is left alone: the coroutine is then driven somewhere.
+fn escape(text: &str, call: Node, context: Context) -> Option<&'static str> {
+    const RETURNED: &str = "returns a coroutine that this `async def` returns un-awaited: its caller gets a \
+         coroutine where it expects the result; review";
+    const STORED: &str = "returns a coroutine that is stored without being awaited; review whether it is \
+         awaited later";
+    let parent = enclosing(call)?;
+    if parent.kind() == "return_statement" {
+        return (context == Context::Async).then_some(RETURNED);
+    }
+    let name = assigned_name(text, call)?;
+    let mut escape = None;
+    for node in later_uses(text, parent, name) {
+        let Some(user) = enclosing(node) else { continue };
+        match user.kind() {
+            "await" | "argument_list" | "keyword_argument" => return None,
+            "return_statement" if context == Context::Async && function_of(user) == function_of(parent) => {
+                escape = Some(RETURNED)
+            }
+            "assignment"
+                if (user.child_by_field_name("left")).is_some_and(|left| {
+                    matches!(left.kind(), "attribute" | "subscript") && left.end_byte() <= node.start_byte()
+                }) =>
+            {
+                escape = escape.or(Some(STORED));
+            }
+            _ => {}
+        }
+    }
+    escape
+}
+
+/// The function or lambda `node` is in, if any.
+fn function_of(node: Node) -> Option<Node> {
+    let mut node = node.parent()?;
+    while !matches!(node.kind(), "function_definition" | "lambda") {
+        node = node.parent()?;
+    }
+    Some(node)
 }
 
 /// Attributes only a coroutine has, besides `send`: reading them drives or inspects the coroutine itself.

@@ -1,10 +1,10 @@
 //! AWF004: references to a pair's sync function that the resolver cannot follow — `getattr(m, "F")`,
-//! `importlib.import_module(…).F` — reported for review, never fixed. (Awaited names bound in ways the
-//! resolver cannot follow become AWF004 sites in `awf001`.)
+//! `importlib.import_module(…).F` — reported for review, never fixed, unless what they fetch is only ever
+//! called plainly. (Awaited names bound in ways the resolver cannot follow become AWF004 sites in `awf001`.)
 
 use tree_sitter::Node;
 
-use super::{Captured, Entry, FileContext, Input, StatusOf};
+use super::{Captured, Entry, FileContext, Input, StatusOf, awf002};
 use crate::edit::Applicability;
 use crate::finding::{Finding, Level, Rule, RuleSpec};
 
@@ -44,11 +44,54 @@ pub(super) fn candidates<'tree>(
     let mut out = Vec::new();
     for &(node, name) in &captured.dynamic {
         let spelled = &file.text[name.byte_range()];
-        if let Some((transform, pair)) = file.pairs().find(|(_, p)| p.sync == spelled) {
+        if let Some((transform, pair)) = file.pairs().find(|(_, p)| p.sync == spelled)
+            && !only_called_plainly(file.text, node)
+        {
             out.push(Dynamic { node, transform, name: pair.sync.clone() });
         }
     }
     out
+}
+
+/// Whether the function a dynamic `reference` fetches is only ever called, never awaited nor handed on: called
+/// on the spot (`getattr(m, "F")(ctx)`), or assigned to a name of a function whose later reads call it that
+/// way or only test it (`factory = getattr(…)`, `if factory is None: …`, `return factory(ctx)`). Such a reference calls the sync function as
+/// it should be called; anything else — an `await`, an argument, a return, a module-level name others may
+/// import — may misuse it and is reported.
+fn only_called_plainly(text: &str, reference: Node) -> bool {
+    if let Some(name) = awf002::assigned_name(text, reference) {
+        let Some(assignment) = reference.parent() else { return false };
+        let in_function = std::iter::successors(assignment.parent(), |n| n.parent())
+            .any(|n| matches!(n.kind(), "function_definition" | "lambda"));
+        let uses = awf002::later_uses(text, assignment, name);
+        return in_function && !uses.is_empty() && uses.iter().any(|&u| called_plainly(u))
+            && uses.into_iter().all(|u| called_plainly(u) || only_tested(u));
+    }
+    called_plainly(reference)
+}
+
+/// Whether a read only tests the value (`factory is None`, `not factory`, `if factory:`), handing it nowhere.
+fn only_tested(read: Node) -> bool {
+    let Some(parent) = awf002::enclosing(read) else { return false };
+    match parent.kind() {
+        "comparison_operator" | "not_operator" => true,
+        "if_statement" | "elif_clause" | "while_statement" => {
+            parent.child_by_field_name("condition").map(crate::rules::callee::unparenthesize) == Some(read)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `function` is the callee of a call whose result is neither awaited nor handed to another call.
+fn called_plainly(function: Node) -> bool {
+    let Some(call) = awf002::enclosing(function).filter(|c| c.kind() == "call") else { return false };
+    if call.child_by_field_name("function").map(crate::rules::callee::unparenthesize) != Some(function) {
+        return false;
+    }
+    !matches!(
+        awf002::enclosing(call).map(|n| n.kind()),
+        Some("await" | "argument_list" | "keyword_argument") | None
+    )
 }
 
 pub(super) fn findings(file: &FileContext, dynamic: &[Dynamic], status: &StatusOf) -> Vec<Finding> {

@@ -302,6 +302,7 @@ fn names<'t>(
     let awaits = awaited.iter().filter_map(|c| sync_fix::await_chain(c.node).last().copied());
     names.extend(awf003::api_roots(file, calls.iter().map(|c| c.call).chain(awaits)));
     names.extend(calls.iter().filter_map(|c| awf002::assigned_name(file.text, c.call)));
+    names.extend(captured.dynamic.iter().filter_map(|&(r, _)| awf002::assigned_name(file.text, r)));
     names
 }
 
