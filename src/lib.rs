@@ -51,6 +51,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => {
             let outcomes = process(&args.common, Mode::Check, &out)?;
+            if outcomes.files.is_empty()
+                && outcomes.status == ExitStatus::Error
+                && args.format == cli::Format::Text
+            {
+                // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
+                return Ok(outcomes.status);
+            }
             Ok(report::check(&outcomes.files, args.format, &out).max(outcomes.status))
         }
         Command::Diff(args) => {

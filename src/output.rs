@@ -22,8 +22,14 @@ pub struct Output {
 }
 
 impl Output {
-    /// Prints with colour as `choice` says (`Auto`: on a terminal, unless `NO_COLOR` and the like say no).
+    /// Prints with colour as `choice` says (`Auto`: on a terminal, unless `NO_COLOR` and the like say no;
+    /// also off a terminal when `FORCE_COLOR` is set, as CI logs that render colour ask, and `NO_COLOR` is not).
     pub fn new(choice: ColorChoice, quiet: bool, verbose: bool) -> Self {
+        let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        let choice = match choice {
+            ColorChoice::Auto if set("FORCE_COLOR") && !set("NO_COLOR") => ColorChoice::Always,
+            other => other,
+        };
         Self { choice, quiet, verbose }
     }
 

@@ -24,9 +24,9 @@ pub struct Walked {
     pub problems: Vec<Problem>,
 }
 
-/// Whether a walked file is Python source.
+/// Whether a walked file is Python source: a module, or a stub (`.pyi`, which may hold code too).
 fn is_python(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "py")
+    path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
 /// Compiles exclude globs (gitignore syntax) relative to `root`.
@@ -178,6 +178,12 @@ fn problem(err: &ignore::Error) -> Option<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modules_and_stubs_are_python() {
+        assert!(is_python(Path::new("pkg/a.py")) && is_python(Path::new("pkg/a.pyi")));
+        assert!(!is_python(Path::new("pkg/a.pyc")) && !is_python(Path::new("pkg/py")));
+    }
 
     #[test]
     fn excludes_match_files_and_their_folders() {

@@ -132,6 +132,24 @@ fn diff_colours_only_when_asked() {
     assert!(coloured.contains("\x1b[31m-    manager = await"), "{coloured:?}");
 }
 
+/// `FORCE_COLOR` colours output off a terminal (CI logs); `NO_COLOR` wins over it; `--color never` over both.
+#[test]
+fn force_color_colours_piped_output_unless_no_color() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let coloured = |cmd: &mut Command| stdout(cmd).1.contains('\x1b');
+    let mut forced = Command::cargo_bin("awaitfix").unwrap();
+    forced.current_dir(dir.path()).env_remove("NO_COLOR").env("FORCE_COLOR", "1").arg("check");
+    assert!(coloured(&mut forced));
+    assert!(!coloured(awaitfix(dir.path()).env("FORCE_COLOR", "1").arg("check")), "NO_COLOR wins");
+    let mut never = Command::cargo_bin("awaitfix").unwrap();
+    never
+        .current_dir(dir.path())
+        .env_remove("NO_COLOR")
+        .env("FORCE_COLOR", "1")
+        .args(["--color", "never", "check"]);
+    assert!(!coloured(&mut never));
+}
+
 #[test]
 fn nothing_to_change_exits_0() {
     let dir = tree(&[("a.py", GOOD.as_bytes())]);
@@ -269,6 +287,33 @@ fn invalid_transform_fails_before_reading_python() {
     let (code, _, err) = stdout(awaitfix(dir.path()).args(["transforms", "validate", "bad.yaml"]));
     assert_eq!(code, 2);
     assert!(err.contains("bad.yaml:4:5:"), "{err}");
+}
+
+/// A mistyped built-in id is said to be one, with the closest id; a missing file has no made-up position.
+#[test]
+fn a_mistyped_transform_id_suggests_the_built_in_one() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "--transform", "websocket-manger"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "awaitfix: error: websocket-manger: no built-in transform of this id, and no such file \
+         (hint: did you mean `websocket-manager`?)\n"
+    );
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["check", "--transform", "rules/db.yaml"]));
+    assert_eq!(code, 2);
+    assert!(err.starts_with("awaitfix: error: rules/db.yaml: cannot read transform: "), "{err}");
+}
+
+/// A PATH that does not exist is an error, and no summary follows it as if the check had been clean.
+#[test]
+fn a_missing_path_is_an_error_without_a_clean_summary() {
+    let dir = tree(&[("a.py", GOOD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "nonexistent/"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(err, "error: nonexistent/: no such file or directory\n");
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "nonexistent/", "a.py"]));
+    assert_eq!((code, out.as_str()), (2, "No sites to fix in 1 file.\n"));
 }
 
 #[test]

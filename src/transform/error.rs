@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// One problem in one transform file.
+/// One problem in one transform file; `line` 0 when it is about the file as a whole.
 #[derive(Debug, Clone)]
 pub struct TransformError {
     pub path: String,
@@ -31,7 +31,11 @@ impl TransformError {
 
 impl fmt::Display for TransformError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)?;
+        match self.line {
+            // Line 0: the problem is the file as a whole (it cannot be read), not a place in it.
+            0 => write!(f, "{}: {}", self.path, self.message)?,
+            _ => write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)?,
+        }
         if let Some(hint) = &self.hint {
             write!(f, " (hint: {hint})")?;
         }

@@ -126,6 +126,9 @@ pub fn load(specs: &[String]) -> Result<Vec<Transform>, TransformErrors> {
         }
         match load_file(Path::new(spec)) {
             Ok(t) => out.push(t),
+            Err(_) if !Path::new(spec).exists() && !names_a_file(spec) => {
+                errors.push(unknown_id(spec, &builtin))
+            }
             Err(e) => errors.extend(e),
         }
     }
@@ -141,6 +144,26 @@ pub fn load(specs: &[String]) -> Result<Vec<Transform>, TransformErrors> {
     Ok(out)
 }
 
+/// Whether `spec` can only be meant as a file: it has a folder or a YAML extension.
+fn names_a_file(spec: &str) -> bool {
+    spec.contains(['/', std::path::MAIN_SEPARATOR]) || spec.ends_with(".yaml") || spec.ends_with(".yml")
+}
+
+/// The error for `spec`, neither a built-in id nor a file: the closest built-in id, when one is close.
+fn unknown_id(spec: &str, builtin: &[Transform]) -> TransformError {
+    let closest = (builtin.iter())
+        .map(|t| (strsim::jaro_winkler(spec, &t.id), &t.id))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let ids: Vec<&str> = builtin.iter().map(|t| t.id.as_str()).collect();
+    let hint = match closest {
+        Some((_, id)) => format!("did you mean `{id}`?"),
+        None => format!("built-in ids: {}; or pass the path of a YAML file", ids.join(", ")),
+    };
+    TransformError::new(spec, 0, 0, "no built-in transform of this id, and no such file".to_string())
+        .hint(&hint)
+}
+
 /// Reads and validates one transform file.
 pub fn load_file(path: &Path) -> Result<Transform, Vec<TransformError>> {
     let origin = path.display().to_string();
@@ -150,7 +173,7 @@ pub fn load_file(path: &Path) -> Result<Transform, Vec<TransformError>> {
         } else {
             "pass a built-in id (see `awaitfix transforms list`) or the path of a YAML file"
         };
-        vec![TransformError::new(&origin, 1, 1, format!("cannot read transform: {e}")).hint(hint)]
+        vec![TransformError::new(&origin, 0, 0, format!("cannot read transform: {e}")).hint(hint)]
     })?;
     parse(&origin, &text)
 }
