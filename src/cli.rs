@@ -39,6 +39,8 @@ pub enum Command {
     Transforms(TransformsCommand),
     /// List the sync/async pairs the project defines, with their misuse, and a transform for them.
     Discover(DiscoverArgs),
+    /// Explain a rule (`awaitfix rule AWF001`), or every rule with `--all`.
+    Rule(RuleArgs),
 }
 
 /// Options shared by the commands that read Python files.
@@ -168,6 +170,25 @@ pub struct DiscoverArgs {
     /// `text`: each pair with its misuse, then the transform; `yaml`: the transform alone, for `--transform`.
     #[arg(long, value_enum, default_value_t = DiscoverFormat::Text)]
     pub format: DiscoverFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The rule's code (`AWF001`, any case).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub code: Option<String>,
+    /// Explain every rule.
+    #[arg(long)]
+    pub all: bool,
+    /// `text`: Markdown, as `ruff rule` prints it; `json`: the rule's fields (an array with `--all`).
+    #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+    pub format: RuleFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -83,7 +83,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Commit(args) => commit(&args, &out),
         Command::Transforms(command) => transforms(command, &out),
         Command::Discover(args) => discover(&args, &out),
+        Command::Rule(args) => explain_rule(&args, &out),
     }
+}
+
+/// `rule`: a rule's documentation (every rule's with `--all`).
+fn explain_rule(args: &cli::RuleArgs, out: &Output) -> anyhow::Result<ExitStatus> {
+    let rules: Vec<finding::Rule> = match &args.code {
+        Some(code) => {
+            let rule = rules::by_code(&code.to_ascii_uppercase()).with_context(|| {
+                let codes: Vec<&str> = rules::all().map(|r| r.code()).collect();
+                format!("no rule {code}; the rules are {}", codes.join(", "))
+            })?;
+            vec![rule]
+        }
+        None => rules::all().collect(),
+    };
+    let text = match args.format {
+        cli::RuleFormat::Json => render::rule::json(&rules),
+        cli::RuleFormat::Text => rules.iter().map(|&r| render::rule::text(r)).collect::<Vec<_>>().join("\n"),
+    };
+    out.print(&text);
+    Ok(ExitStatus::Success)
 }
 
 /// The outcomes of every file in path order, and `Error` if anything went wrong on the way.

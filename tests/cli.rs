@@ -316,6 +316,28 @@ fn a_missing_path_is_an_error_without_a_clean_summary() {
     assert_eq!((code, out.as_str()), (2, "No sites to fix in 1 file.\n"));
 }
 
+/// `awaitfix rule CODE` prints the registry's documentation of one rule; an unknown code lists the codes.
+#[test]
+fn rule_explains_a_rule_from_the_registry() {
+    let dir = tree(&[]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["rule", "awf001"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("# AwaitOnSyncFunction (AWF001)\n\n`await F(...)` where F is the sync function"),
+        "{out}"
+    );
+    assert!(out.contains("Level: error. Fix: Drop the `await`"), "{out}");
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["rule", "--all", "--format", "json"]));
+    assert_eq!(code, 0);
+    let rules: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    assert_eq!(codes[..4], ["AWF001", "AWF002", "AWF003", "AWF004"]);
+    assert_eq!(rules[3]["fix"], serde_json::Value::Null);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["rule", "AWF099"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.starts_with("awaitfix: error: no rule AWF099; the rules are AWF001, AWF002"), "{err}");
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";

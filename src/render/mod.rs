@@ -4,6 +4,7 @@ pub mod diff;
 pub mod github;
 pub mod json;
 pub mod pr_body;
+pub mod rule;
 pub mod sarif;
 pub mod text;
 

@@ -22,7 +22,9 @@ const SPEC: RuleSpec = RuleSpec {
     title: "coroutine never awaited",
     summary: "`F_async(...)` whose coroutine is never awaited",
     docs: "`F_async(...)` whose coroutine is never awaited: the call does nothing. Fix: await it, or call \
-             the synchronous function outside `async def`.",
+             the synchronous function outside `async def`. A coroutine that an `async def` returns, or that \
+             is kept in a name and stored in an attribute or item, reaches code that expects the result: it \
+             is reported for review, without a fix.",
     fix_title: Some("Await the coroutine, or call the synchronous function outside `async def`"),
     level: Level::Error,
     applicability: Applicability::Safe,

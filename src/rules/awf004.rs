@@ -17,7 +17,9 @@ const SPEC: RuleSpec = RuleSpec {
     title: "reference that cannot be followed",
     summary: "A reference to a pair's sync function that the resolver cannot follow",
     docs: "A reference to a pair's synchronous function that awaitfix cannot follow (`getattr`, \
-             `importlib`, a re-bound alias). No fix: review how it is called.",
+             `importlib`, a re-bound alias): review how it is called. A reference whose function is only \
+             called plainly (on the spot, or through a local name that is only called and tested) is not \
+             reported.",
     fix_title: None,
     level: Level::Warning,
     applicability: Applicability::DisplayOnly,
