@@ -12,6 +12,7 @@ pub mod finding;
 pub mod fix;
 pub mod git;
 pub mod interactive;
+pub mod misuse;
 pub mod output;
 pub mod parse;
 pub mod partial;
@@ -276,7 +277,7 @@ fn discover(args: &cli::DiscoverArgs, out: &Output) -> anyhow::Result<ExitStatus
     let walked = walk::walk(&paths, &[]);
     let index = project::ProjectIndex::new(project::ModuleMap::discover(&paths));
     let pairs = project::discover::pairs(&index, &walked.files, &patterns);
-    let counts = project::misuse::count(&index, &walked.files, &pairs);
+    let counts = misuse::count(&index, &walked.files, &pairs);
     let mut ranked: Vec<_> = pairs.iter().zip(&counts).collect();
     ranked.sort_by_key(|(_, c)| std::cmp::Reverse(c.values().sum::<usize>()));
     let ordered: Vec<_> = ranked.iter().map(|(p, _)| (*p).clone()).collect();

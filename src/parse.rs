@@ -181,6 +181,16 @@ fn advance(at: tree_sitter::Point, content: &str) -> tree_sitter::Point {
     }
 }
 
+/// The expression inside any number of parentheses (comments inside them do not count).
+pub fn unparenthesize(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        let mut cursor = node.walk();
+        let Some(inner) = node.named_children(&mut cursor).find(|n| !n.is_extra()) else { break };
+        node = inner;
+    }
+    node
+}
+
 /// The innermost statement (a child of the module or of a block) that holds byte `at`; `root` when none does.
 pub fn statement_at(root: Node, at: usize) -> Node {
     let mut cursor = root.walk();

@@ -12,8 +12,8 @@ use super::awaitable::{Awaitability, Never, awaitability};
 use super::index::{ProjectIndex, Resolved, Target};
 use super::modules::absolute_module;
 use super::{is_dotted, squeeze};
+use crate::parse::unparenthesize;
 use crate::resolve::{Binding, BindingKind, Resolution, ScopeKind, Scopes};
-use crate::rules::callee::unparenthesize;
 
 /// `await f(...)` where awaiting `f`'s result raises TypeError.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,6 @@ pub mod awaits;
 pub mod discover;
 pub mod exports;
 pub mod index;
-pub mod misuse;
 pub mod modules;
 pub mod returns;
 pub mod stale;

@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::is_dotted;
-use crate::rules::callee::unparenthesize;
+use crate::parse::unparenthesize;
 
 /// What one `return` statement hands back.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -110,15 +110,7 @@ pub(crate) fn awaited_call(operand: Node) -> Option<Node> {
     (node.kind() == "call").then_some(node)
 }
 
-/// The expression inside any number of parentheses (comments inside them do not count).
-pub(crate) fn unparenthesize(mut node: Node) -> Node {
-    while node.kind() == "parenthesized_expression" {
-        let mut cursor = node.walk();
-        let Some(inner) = node.named_children(&mut cursor).find(|n| !n.is_extra()) else { break };
-        node = inner;
-    }
-    node
-}
+pub(crate) use crate::parse::unparenthesize;
 
 /// The callee of `call` and the identifier node that names the function (the one a rename replaces).
 pub(crate) fn callee<'t, 'tree>(text: &'t str, call: Node<'tree>) -> Option<(Callee<'t>, Node<'tree>)> {

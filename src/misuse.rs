@@ -7,12 +7,12 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::awaits::{self, ModuleFile};
-use super::discover::Discovered;
-use super::index::{ProjectIndex, Target};
 use crate::engine::Engine;
 use crate::finding::Status;
 use crate::pipeline::Mode;
+use crate::project::awaits::{self, ModuleFile};
+use crate::project::discover::Discovered;
+use crate::project::{ProjectIndex, Target};
 
 /// Open findings per rule code, for one pair.
 pub type Counts = BTreeMap<&'static str, usize>;
