@@ -201,9 +201,12 @@ pub enum DiscoverFormat {
 pub enum TransformsCommand {
     /// List the active transforms and their pairs.
     List {
-        /// A built-in id or YAML file (repeatable). Default: the built-in set.
+        /// A built-in id or YAML file (repeatable). Default: the configured ones, else the built-in set.
         #[arg(long = "transform", value_name = "ID|FILE")]
         transforms: Vec<String>,
+        /// A configuration file. Default: found from the working directory upward.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Print a transform's YAML.
     Show {

@@ -26,6 +26,8 @@ pub struct Config {
     pub roots: Vec<PathBuf>,
     /// Run the project-wide rule (AWF005) as `--project` does.
     pub project: bool,
+    /// A `pyproject.toml` with a `[tool.awaitfix]` table beside the `awaitfix.yaml` read, which it ignores.
+    pub shadowed: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,10 +71,15 @@ pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
     let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
     while let Some(d) = dir {
         let yaml = d.join("awaitfix.yaml");
-        if yaml.is_file() {
-            return load(&yaml).map(Some);
-        }
         let pyproject = d.join("pyproject.toml");
+        if yaml.is_file() {
+            let mut config = load(&yaml)?;
+            let has_table = |text: String| text.lines().any(|l| l.trim_start().starts_with("[tool.awaitfix"));
+            if std::fs::read_to_string(&pyproject).is_ok_and(has_table) {
+                config.shadowed = Some(pyproject);
+            }
+            return Ok(Some(config));
+        }
         if pyproject.is_file() {
             let text = read(&pyproject)?;
             if text.contains("awaitfix")
@@ -191,6 +198,7 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         overrides,
         roots,
         project: raw.project,
+        shadowed: None,
     })
 }
 

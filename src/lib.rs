@@ -108,6 +108,36 @@ fn explain_rule(args: &cli::RuleArgs, out: &Output) -> anyhow::Result<ExitStatus
     Ok(ExitStatus::Success)
 }
 
+/// The configuration in effect: the `--config` file, else the one found from `start` upward. `-v` names it;
+/// a `pyproject.toml` table that an `awaitfix.yaml` beside it overrides is warned about.
+fn configuration(
+    file: Option<&std::path::Path>,
+    start: &std::path::Path,
+    out: &Output,
+) -> anyhow::Result<Option<config::Config>> {
+    let config = match file {
+        Some(file) => Some(config::load(file)?),
+        None => config::discover(start)?,
+    };
+    if let Some(c) = &config {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown = |path: &std::path::Path| render::display_path(path.strip_prefix(&cwd).unwrap_or(path));
+        if let Some(shadowed) = &c.shadowed {
+            out.warning(&format!(
+                "{} is read; the [tool.awaitfix] table of {} beside it is ignored",
+                shown(&c.path),
+                shown(shadowed)
+            ));
+        }
+        if out.verbose {
+            out.note(&format!("configuration: {}", shown(&c.path)));
+        }
+    } else if out.verbose {
+        out.note("configuration: none (defaults)");
+    }
+    Ok(config)
+}
+
 /// The outcomes of every file in path order, and `Error` if anything went wrong on the way.
 struct Processed {
     files: Vec<FileOutcome>,
@@ -117,10 +147,7 @@ struct Processed {
 
 fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
     let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
-    let config = match &common.config {
-        Some(file) => Some(config::load(file)?),
-        None => config::discover(&paths[0])?,
-    };
+    let config = configuration(common.config.as_deref(), &paths[0], out)?;
     // Every transform is validated before any Python file is read; `--transform` replaces the configured ones.
     let specs = match &config {
         Some(c) if common.transforms.is_empty() => c.transforms.clone(),
@@ -327,10 +354,7 @@ fn verify_transforms(
     out: &Output,
 ) -> anyhow::Result<ExitStatus> {
     let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
-    let config = match &config_file {
-        Some(file) => Some(config::load(file)?),
-        None => config::discover(&paths[0])?,
-    };
+    let config = configuration(config_file.as_deref(), &paths[0], out)?;
     let specs = match &config {
         Some(c) if specs.is_empty() => c.transforms.clone(),
         _ => specs,
@@ -357,9 +381,14 @@ fn verify_transforms(
 /// `transforms list|show|validate|test`.
 fn transforms(command: TransformsCommand, out: &Output) -> anyhow::Result<ExitStatus> {
     match command {
-        TransformsCommand::List { transforms } => {
+        TransformsCommand::List { transforms, config } => {
+            let config = configuration(config.as_deref(), std::path::Path::new("."), out)?;
+            let specs = match &config {
+                Some(c) if transforms.is_empty() => c.transforms.clone(),
+                _ => transforms,
+            };
             let mut text = String::new();
-            for t in transform::load(&transforms)? {
+            for t in transform::load(&specs)? {
                 text.push_str(&format!("{}  ({}, prefer {:?})\n", t.id, t.origin, t.prefer).to_lowercase());
                 if !t.description.is_empty() {
                     text.push_str(&format!("  {}\n", t.description));

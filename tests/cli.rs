@@ -338,6 +338,37 @@ fn rule_explains_a_rule_from_the_registry() {
     assert!(err.starts_with("awaitfix: error: no rule AWF099; the rules are AWF001, AWF002"), "{err}");
 }
 
+/// Which configuration is in effect can be seen: `-v` names it, `transforms list` lists its transforms, and an
+/// `awaitfix.yaml` that overrides a `[tool.awaitfix]` table beside it says so.
+#[test]
+fn the_configuration_in_effect_is_shown() {
+    let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n";
+    let dir = tree(&[
+        ("tools/http.yaml", transform.as_bytes()),
+        ("pyproject.toml", b"[tool.awaitfix]\ntransforms = ['tools/http.yaml']\n"),
+        ("a.py", GOOD.as_bytes()),
+    ]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["transforms", "list"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("http-client  ("), "{out}");
+    assert!(!out.contains("websocket-manager"), "{out}");
+    let (_, _, err) = stdout(awaitfix(dir.path()).args(["-v", "check"]));
+    assert!(err.contains("configuration: pyproject.toml\n"), "{err}");
+
+    std::fs::write(dir.path().join("awaitfix.yaml"), "prefer: sync\n").unwrap();
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["transforms", "list"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("websocket-manager  ("), "awaitfix.yaml names no transforms: {out}");
+    assert_eq!(
+        err,
+        "warning: awaitfix.yaml is read; the [tool.awaitfix] table of pyproject.toml beside it is ignored\n"
+    );
+    let (code, out, _) =
+        stdout(awaitfix(dir.path()).args(["transforms", "list", "--config", "pyproject.toml"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("http-client  ("), "{out}");
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
