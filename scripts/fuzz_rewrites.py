@@ -135,7 +135,7 @@ class Runner:
         prefer = ["--prefer", "async"] if mode == "async" else []
         run = subprocess.run([self.binary, "apply", "-q", "--no-progress", *prefer, folder],
                              capture_output=True, text=True)
-        if run.returncode not in (0, 2):
+        if run.returncode not in (0, 1, 2):
             raise SystemExit(f"awaitfix apply failed ({run.returncode}): {run.stderr}")
         refused = {}
         for line in run.stderr.splitlines():

@@ -30,7 +30,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Show a unified diff of every fix; writes nothing. Exit 0: nothing to change; 1: changes shown; 2: error.
     Diff(DiffArgs),
-    /// Write the fixes in place. Exit 0: done; 2: error.
+    /// Write the fixes in place. Exit 0: no site left; 1: sites left to review; 2: error.
     Apply(ApplyArgs),
     /// Commit the fixes on a new branch from HEAD and check it out. Exit 0: done, or nothing to fix; 2: error.
     Commit(CommitArgs),
@@ -80,6 +80,10 @@ pub struct Common {
     /// moment).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Exit 0 even when sites are found or left (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +118,11 @@ pub struct ApplyArgs {
     /// Show each site's fix and ask whether to apply it (y/n/a/q), reading answers from stdin.
     #[arg(long, short)]
     pub interactive: bool,
+
+    /// Exit 1 when a file was rewritten, even if no site is left (as pyupgrade does, for hooks that must
+    /// stop the commit to show what changed).
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
 }
 
 #[derive(Debug, Args)]

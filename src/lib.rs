@@ -59,7 +59,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
                 return Ok(outcomes.status);
             }
-            Ok(report::check(&outcomes.files, args.format, &out).max(outcomes.status))
+            let status = report::check(&outcomes.files, args.format, &out).max(outcomes.status);
+            Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Diff(args) => {
             let mode = Mode::Diff { changes: args.pr_body.is_some() };
@@ -73,13 +74,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                     .collect();
                 write_pr_body(file, &reports)?;
             }
-            Ok(report::diff(&outcomes.files, args.stat, &out).max(outcomes.status))
+            let status = report::diff(&outcomes.files, args.stat, &out).max(outcomes.status);
+            Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
             let outcomes = process(&args.common, Mode::Apply, &out)?;
-            report::apply(&outcomes.files, &out);
-            Ok(outcomes.status)
+            let status = report::apply(&outcomes.files, args.exit_non_zero_on_fix, &out).max(outcomes.status);
+            Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Commit(args) => commit(&args, &out),
         Command::Transforms(command) => transforms(command, &out),
@@ -219,8 +221,8 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
             }
         }
     }
-    report::apply(&processed.files, out);
-    Ok(processed.status)
+    let status = report::apply(&processed.files, args.exit_non_zero_on_fix, out).max(processed.status);
+    Ok(status.unless_exit_zero(args.common.exit_zero))
 }
 
 /// `commit`: plans every file, asks about each site with `--interactive`, then commits on a new branch.

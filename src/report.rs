@@ -19,6 +19,16 @@ pub enum ExitStatus {
     Error = 2,
 }
 
+impl ExitStatus {
+    /// `Findings` read as `Success` when `--exit-zero` asks; an error stays one.
+    pub fn unless_exit_zero(self, exit_zero: bool) -> Self {
+        match (self, exit_zero) {
+            (Self::Findings, true) => Self::Success,
+            (status, _) => status,
+        }
+    }
+}
+
 impl PartialOrd for ExitStatus {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
@@ -91,8 +101,9 @@ pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
     if diffs.is_empty() { ExitStatus::Success } else { ExitStatus::Findings }
 }
 
-/// Prints `apply`'s note: the sites fixed and those left to review.
-pub fn apply(files: &[FileOutcome], out: &Output) {
+/// Prints `apply`'s note (the sites fixed and those left to review); `Findings` when open sites are left (to review, or not written), or, with
+/// `fixes_count`, when a site was fixed.
+pub fn apply(files: &[FileOutcome], fixes_count: bool, out: &Output) -> ExitStatus {
     let fixed: usize = files.iter().map(|f| f.fixed()).sum();
     let changed = files.iter().filter(|f| f.fixed() > 0).count();
     // A file with an error was not written: its fixable sites are not for review, they wait for the error.
@@ -111,6 +122,10 @@ pub fn apply(files: &[FileOutcome], out: &Output) {
         summary.push_str(&format!("; {} to review (see `awaitfix check`)", plural(review, "site")));
     }
     out.note(&summary);
+    match review + not_written > 0 || fixes_count && fixed > 0 {
+        true => ExitStatus::Findings,
+        false => ExitStatus::Success,
+    }
 }
 
 /// Open findings that the run did not rewrite: no safe fix, or their file could not be rewritten.

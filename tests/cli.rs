@@ -369,6 +369,32 @@ fn the_configuration_in_effect_is_shown() {
     assert!(out.starts_with("http-client  ("), "{out}");
 }
 
+/// `apply` exits 1 while sites are left, as `ruff check --fix` does, so a fix hook does not pass on code that
+/// still raises; `--exit-non-zero-on-fix` also exits 1 when it rewrote a file; `--exit-zero` exits 0.
+#[test]
+fn apply_exits_1_while_sites_are_left() {
+    const REVIEW: &str = "import importlib\n\n\nasync def handler(ctx):\n    m = importlib.import_module('ws')\n    return await m.get_websocket_manager(ctx)\n";
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("b.py", REVIEW.as_bytes())]);
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
+    assert_eq!(
+        (code, err.as_str()),
+        (1, "fixed 1 site in 1 file; 1 site to review (see `awaitfix check`)\n")
+    );
+    let (code, _, _) = stdout(awaitfix(dir.path()).args(["apply", "--exit-zero"]));
+    assert_eq!(code, 0);
+    let (code, _, _) = stdout(awaitfix(dir.path()).args(["check", "--exit-zero"]));
+    assert_eq!(code, 0);
+
+    std::fs::remove_file(dir.path().join("b.py")).unwrap();
+    std::fs::write(dir.path().join("a.py"), BAD).unwrap();
+    let (code, _, _) = stdout(awaitfix(dir.path()).args(["apply", "--exit-non-zero-on-fix"]));
+    assert_eq!(code, 1, "a file was rewritten");
+    let (code, _, _) = stdout(awaitfix(dir.path()).args(["apply", "--exit-non-zero-on-fix"]));
+    assert_eq!(code, 0, "nothing left, nothing rewritten");
+    let (code, _, _) = stdout(awaitfix(dir.path()).args(["check", "--exit-zero", "missing.py"]));
+    assert_eq!(code, 2, "an error is still one");
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";

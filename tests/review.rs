@@ -188,7 +188,7 @@ fn interactive_apply_asks_per_site() {
     std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
     std::fs::write(dir.path().join("b.py"), BROKEN).unwrap();
     let out = awaitfix(dir.path(), &["apply", "--interactive"], "n\nwhat\ny\nq\n");
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "declined sites are left: {}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "", "prompts and hunks go to stderr");
     let shown = text(&out.stderr);
     assert!(shown.contains("a.py:5:12: AWF001"), "{shown}");
@@ -216,7 +216,7 @@ fn interactive_apply_all_and_end_of_input() {
     assert!(!std::fs::read_to_string(dir.path().join("b.py")).unwrap().contains("await"));
     std::fs::write(dir.path().join("a.py"), BROKEN).unwrap();
     let out = awaitfix(dir.path(), &["apply", "-i", "a.py"], "");
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1), "the sites are left");
     assert_eq!(std::fs::read_to_string(dir.path().join("a.py")).unwrap(), BROKEN, "no answer is no");
 }
 
