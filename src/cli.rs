@@ -94,6 +94,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Not a `check` option (`ruff check --fix` habit): said so, pointing at `apply`.
+    #[arg(long, hide = true)]
+    pub fix: bool,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,11 @@ use selection::Selection;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let out = Output::new(cli.color.into(), cli.quiet, cli.verbose);
     match cli.command {
+        Command::Check(args) if args.fix => {
+            anyhow::bail!(
+                "`check` only reports; `awaitfix apply` writes the fixes (`awaitfix diff` shows them)"
+            )
+        }
         Command::Check(args) => {
             let outcomes = process(&args.common, Mode::Check, &out)?;
             if outcomes.files.is_empty()

@@ -395,6 +395,19 @@ fn apply_exits_1_while_sites_are_left() {
     assert_eq!(code, 2, "an error is still one");
 }
 
+/// `check --fix` (a ruff habit) points at `apply` instead of clap's "to pass '--fix' as a value" tip.
+#[test]
+fn check_fix_points_at_apply() {
+    let dir = tree(&[("a.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "--fix"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "awaitfix: error: `check` only reports; `awaitfix apply` writes the fixes (`awaitfix diff` shows them)\n"
+    );
+    assert_eq!(read(dir.path(), "a.py"), BAD.as_bytes());
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
