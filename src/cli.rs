@@ -49,6 +49,11 @@ pub struct Common {
     /// Files or directories; directories are walked respecting .gitignore. Default: `.`.
     pub paths: Vec<PathBuf>,
 
+    /// Also read the paths listed in FILE, one per line (`-`: stdin), e.g. from `git ls-files`; an empty
+    /// list checks nothing.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
     /// A built-in transform id or a transform YAML file (repeatable). Default: the built-in set.
     #[arg(long = "transform", value_name = "ID|FILE")]
     pub transforms: Vec<String>,
@@ -94,6 +99,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Print the files that would be checked (after the walk and the excludes), and nothing else.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
+
+    /// Print the settings in effect (configuration file, transforms, prefer, excludes, roots, project).
+    #[arg(long)]
+    pub show_settings: bool,
 
     /// Not a `check` option (`ruff check --fix` habit): said so, pointing at `apply`.
     #[arg(long, hide = true)]

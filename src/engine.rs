@@ -67,6 +67,39 @@ impl Engine {
         self
     }
 
+    /// The settings in effect, one `key: value` per line (`check --show-settings`).
+    pub fn settings(&self) -> String {
+        let config = self.config.as_ref();
+        let path = config.map_or("none (defaults)".to_string(), |c| c.path.display().to_string());
+        let prefer = match (self.prefer, config.and_then(|c| c.prefer)) {
+            (Some(p), _) => format!("{p:?} (--prefer)"),
+            (None, Some(p)) => {
+                format!("{p:?} (configuration; overrides and transforms may say otherwise per path)")
+            }
+            (None, None) => "per transform".to_string(),
+        };
+        let mut out = format!("configuration: {path}\n");
+        out.push_str("transforms:\n");
+        for t in &self.transforms {
+            out.push_str(&format!(
+                "  {} ({}, prefer {})\n",
+                t.id,
+                t.origin,
+                format!("{:?}", t.prefer).to_lowercase()
+            ));
+        }
+        out.push_str(&format!("prefer: {}\n", prefer.to_lowercase()));
+        let exclude = config.map(|c| c.exclude.join(", ")).unwrap_or_default();
+        out.push_str(&format!("exclude (configuration): {exclude}\n"));
+        out.push_str(&format!("overrides: {}\n", config.map_or(0, |c| c.overrides.len())));
+        out.push_str("roots:\n");
+        for root in self.index.map().roots() {
+            out.push_str(&format!("  {}\n", root.display()));
+        }
+        out.push_str(&format!("project (AWF005): {}\n", self.project));
+        out
+    }
+
     /// The project index of the scanned tree.
     pub fn index(&self) -> &ProjectIndex {
         &self.index

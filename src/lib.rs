@@ -55,6 +55,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 "`check` only reports; `awaitfix apply` writes the fixes (`awaitfix diff` shows them)"
             )
         }
+        Command::Check(args) if args.show_files || args.show_settings => {
+            let setup = setup(&args.common, &out)?;
+            match args.show_files {
+                true => out.print(
+                    &setup.files.iter().map(|f| format!("{}\n", render::display_path(f))).collect::<String>(),
+                ),
+                false => out.print(&setup.engine.settings()),
+            }
+            Ok(setup.status)
+        }
         Command::Check(args) => {
             let outcomes = process(&args.common, Mode::Check, &out)?;
             if outcomes.files.is_empty()
@@ -152,9 +162,40 @@ struct Processed {
     engine: Engine,
 }
 
-fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
-    let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
-    let config = configuration(common.config.as_deref(), &paths[0], out)?;
+/// The PATHs to scan: those given, those listed by `--files-from`, else `.`.
+fn paths(common: &Common) -> anyhow::Result<Vec<PathBuf>> {
+    let mut paths = common.paths.clone();
+    if let Some(list) = &common.files_from {
+        let text = match list.as_os_str() == "-" {
+            true => {
+                std::io::read_to_string(std::io::stdin()).context("cannot read the file list from stdin")?
+            }
+            false => std::fs::read_to_string(list)
+                .with_context(|| format!("cannot read the file list {}", list.display()))?,
+        };
+        paths.extend(text.lines().map(str::trim_end).filter(|l| !l.is_empty()).map(PathBuf::from));
+        if paths.is_empty() {
+            // An empty list (no staged Python file) means nothing to check, not the whole folder.
+            return Ok(paths);
+        }
+    }
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    Ok(paths)
+}
+
+/// What a run works on: the engine, the files found, and `Error` when the walk met a problem (printed).
+struct Setup {
+    engine: Engine,
+    files: Vec<PathBuf>,
+    status: ExitStatus,
+}
+
+fn setup(common: &Common, out: &Output) -> anyhow::Result<Setup> {
+    let paths = paths(common)?;
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let config = configuration(common.config.as_deref(), &start, out)?;
     // Every transform is validated before any Python file is read; `--transform` replaces the configured ones.
     let specs = match &config {
         Some(c) if common.transforms.is_empty() => c.transforms.clone(),
@@ -179,13 +220,18 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
             out.warning(&message);
         }
     }
+    Ok(Setup { engine, files: walked.files, status })
+}
+
+fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
+    let Setup { engine, files: walked, mut status } = setup(common, out)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(common.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    let progress = out.progress(walked.files.len(), !common.no_progress);
+    let progress = out.progress(walked.len(), !common.no_progress);
     let files: Vec<FileOutcome> = pool.install(|| {
-        (walked.files.par_iter())
+        (walked.par_iter())
             .map(|path| {
                 let outcome = pipeline::process(&engine, path, mode);
                 progress.file_done(outcome.diagnostics.iter().filter(|d| d.is_open()).count());

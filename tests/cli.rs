@@ -408,6 +408,42 @@ fn check_fix_points_at_apply() {
     assert_eq!(read(dir.path(), "a.py"), BAD.as_bytes());
 }
 
+/// `--files-from` reads the paths to check from a file or stdin, in one run (one JSON array), and an empty
+/// list checks nothing; `--show-files` and `--show-settings` print what a run would use.
+#[test]
+fn files_from_a_list_and_what_a_run_would_use() {
+    let dir = tree(&[
+        ("a.py", BAD.as_bytes()),
+        ("b.py", BAD.as_bytes()),
+        ("gen/c.py", BAD.as_bytes()),
+        ("awaitfix.yaml", b"exclude: ['gen/']\nprefer: async\n"),
+    ]);
+    std::fs::write(dir.path().join("list.txt"), "a.py\n\ngen/c.py\n").unwrap();
+    let (code, out, _) =
+        stdout(awaitfix(dir.path()).args(["check", "--format", "json", "--files-from", "list.txt"]));
+    assert_eq!(code, 1);
+    let findings: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a.py"], "gen/ is excluded even when listed");
+    let (code, out, _) =
+        stdout(awaitfix(dir.path()).args(["check", "-q", "--files-from", "-"]).write_stdin("b.py\n"));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("b.py:5:15: AWF001") && !out.contains("a.py"), "{out}");
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--files-from", "-"]).write_stdin(""));
+    assert_eq!((code, out.as_str()), (0, "No sites to fix in 0 files.\n"), "an empty list is no file");
+
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--show-files"]));
+    assert_eq!((code, out.as_str()), (0, "a.py\nb.py\n"));
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--show-settings"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("awaitfix.yaml\ntransforms:\n  websocket-manager (builtin:"), "{out}");
+    assert!(
+        out.contains("prefer: async (configuration;") && out.contains("exclude (configuration): gen/\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("project (AWF005): false\n"), "{out}");
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
