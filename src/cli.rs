@@ -41,6 +41,11 @@ pub enum Command {
     Discover(DiscoverArgs),
     /// Explain a rule (`awaitfix rule AWF001`), or every rule with `--all`.
     Rule(RuleArgs),
+    /// Print a shell completion script: `awaitfix completions bash > ~/.local/share/bash-completion/completions/awaitfix`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Options shared by the commands that read Python files.

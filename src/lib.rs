@@ -102,6 +102,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Transforms(command) => transforms(command, &out),
         Command::Discover(args) => discover(&args, &out),
         Command::Rule(args) => explain_rule(&args, &out),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "awaitfix",
+                &mut script,
+            );
+            out.print(&String::from_utf8_lossy(&script));
+            Ok(ExitStatus::Success)
+        }
     }
 }
 

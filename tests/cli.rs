@@ -444,6 +444,26 @@ fn files_from_a_list_and_what_a_run_would_use() {
     assert!(out.ends_with("project (AWF005): false\n"), "{out}");
 }
 
+/// `completions SHELL` prints a script the shell accepts, naming the subcommands and their flags.
+#[test]
+fn completions_for_bash_load_in_bash() {
+    let dir = tree(&[]);
+    let (code, script, _) = stdout(awaitfix(dir.path()).args(["completions", "bash"]));
+    assert_eq!(code, 0);
+    assert!(script.contains("--exit-non-zero-on-fix") && script.contains("discover"), "{script}");
+    std::fs::write(dir.path().join("awaitfix.bash"), &script).unwrap();
+    let bash = std::process::Command::new("bash")
+        .args(["-c", "source ./awaitfix.bash && complete -p awaitfix"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(bash.status.success(), "{}", String::from_utf8_lossy(&bash.stderr));
+    assert!(String::from_utf8_lossy(&bash.stdout).contains("awaitfix"));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        assert_eq!(stdout(awaitfix(dir.path()).args(["completions", shell])).0, 0, "{shell}");
+    }
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
