@@ -14,6 +14,8 @@ pub struct Failure {
     pub index: usize,
     pub expected: String,
     pub actual: String,
+    /// Why, when a common cause can be named: no site found, or `prefer: async` fell back to the sync fix.
+    pub why: Option<String>,
 }
 
 /// Runs every example of `transform`; returns the ones that fail.
@@ -23,10 +25,51 @@ pub fn run(transform: &Transform) -> anyhow::Result<Vec<Failure>> {
     for (index, example) in transform.examples.iter().enumerate() {
         let actual = rewrite(&engine, &example.before).unwrap_or_else(|e| format!("<error: {e}>"));
         if actual.trim_end() != example.after.trim_end() {
-            failures.push(Failure { index, expected: example.after.clone(), actual });
+            let why = explain(transform, &example.before, &example.after, &actual);
+            failures.push(Failure { index, expected: example.after.clone(), actual, why });
         }
     }
     Ok(failures)
+}
+
+/// The usual causes of a failing example, in words: no site was found (no pair's sync name is called, or the
+/// pair lists `modules` and the example does not import the name from one of them), or `prefer: async` could
+/// not name the async twin and used the sync fix.
+fn explain(transform: &Transform, before: &str, after: &str, actual: &str) -> Option<String> {
+    let calls = |text: &str, name: &str| {
+        text.match_indices(name).any(|(at, _)| {
+            let word_start = !text[..at].ends_with(|c: char| c == '_' || c.is_alphanumeric());
+            word_start && text[at + name.len()..].trim_start().starts_with('(')
+        })
+    };
+    if actual.trim_end() == before.trim_end() {
+        let Some(pair) = transform.pairs.iter().find(|p| calls(before, &p.sync)) else {
+            let names: Vec<String> = transform.pairs.iter().map(|p| format!("`{}`", p.sync)).collect();
+            return Some(format!("no site: the example calls none of {}", names.join(", ")));
+        };
+        let imported = pair.modules.iter().any(|m| before.contains(&format!("from {m} import")));
+        if !pair.modules.is_empty() && !pair.unbound && !imported {
+            return Some(format!(
+                "no site: the pair lists `modules` ({}), so only `{}` imported from one of them counts; begin \
+                 the example with `from {} import {}` (or set `unbound: true` to count a name the file never \
+                 binds)",
+                pair.modules.join(", "),
+                pair.sync,
+                pair.modules[0],
+                pair.sync
+            ));
+        }
+        return None;
+    }
+    let twin =
+        transform.pairs.iter().find(|p| calls(after, &p.async_name) && !calls(actual, &p.async_name))?;
+    (transform.prefer == crate::transform::Prefer::Async).then(|| {
+        format!(
+            "`prefer: async` used the sync fix: awaitfix could not tell where to import `{}` from here (put it \
+             beside an import of `{}`, or set the pair's `async_module`)",
+            twin.async_name, twin.sync
+        )
+    })
 }
 
 /// The snippet as `apply` would leave it inside an `async def`.
@@ -63,7 +106,24 @@ mod tests {
         let failures = run(&t).unwrap();
         assert_eq!(
             failures,
-            [Failure { index: 0, expected: "x = await f()".into(), actual: "x = f()".into() }]
+            [Failure { index: 0, expected: "x = await f()".into(), actual: "x = f()".into(), why: None }]
         );
+    }
+
+    #[test]
+    fn the_usual_causes_of_a_failing_example_are_named() {
+        let yaml = |pair: &str, prefer: &str| {
+            format!(
+                "id: t\npairs:\n  - sync: connect\n    async: connect_async\n{pair}prefer: {prefer}\nexamples:\n  - before: 'c = await connect()'\n    after: 'c = await connect_async()'\n"
+            )
+        };
+        let why =
+            |text: String| run(&crate::transform::parse("t.yaml", &text).unwrap()).unwrap()[0].why.clone();
+        let modules = why(yaml("    modules: [db.sync_api]\n", "async")).unwrap();
+        assert!(modules.contains("begin the example with `from db.sync_api import connect`"), "{modules}");
+        let unbound = why(yaml("    modules: [db.sync_api]\n    unbound: true\n", "async")).unwrap();
+        assert!(unbound.starts_with("`prefer: async` used the sync fix"), "{unbound}");
+        let none = "id: t\npairs:\n  - sync: f\n    async: f_async\nexamples:\n  - before: 'x = g()'\n    after: 'x = f()'\n";
+        assert_eq!(why(none.to_string()).unwrap(), "no site: the example calls none of `f`");
     }
 }

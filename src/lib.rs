@@ -506,6 +506,9 @@ fn test_transforms(files: &[PathBuf], out: &Output) -> anyhow::Result<ExitStatus
                 f.expected.trim_end().replace('\n', "\n            "),
                 f.actual.trim_end().replace('\n', "\n            ")
             ));
+            if let Some(why) = &f.why {
+                out.print(&format!("  why:      {why}\n"));
+            }
         }
         failed += failures.len();
         out.note(&format!(

@@ -464,6 +464,17 @@ fn completions_for_bash_load_in_bash() {
     }
 }
 
+/// The transform the README shows as the user's own passes its own `transforms test`.
+#[test]
+fn the_readme_transform_example_passes_its_test() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```yaml\nid: db-connect").expect("the README shows the db-connect transform") + 8;
+    let yaml = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = tree(&[("db.yaml", yaml.as_bytes())]);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["transforms", "test", "db.yaml"]));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", "db.yaml: 1 of 1 examples pass\n"));
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
