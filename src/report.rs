@@ -47,7 +47,9 @@ pub fn check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus 
     let failures: Vec<&Failure> = files.iter().filter_map(|f| f.error.as_ref()).collect();
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
     match format {
-        Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        Format::Json => {
+            out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
+        }
         // Code scanning shows suppressed results as open alerts: the sites left alone go in with -v only.
         Format::Sarif => out.print(&render::sarif::render(
             &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),

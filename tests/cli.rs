@@ -167,6 +167,17 @@ fn syntax_error_beside_a_fixable_file() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("error: a_broken.py:3:"), "{err}");
     assert!(err.contains("syntax error"), "{err}");
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--format", "json"]));
+    assert_eq!(code, 2);
+    let entries: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let failure =
+        entries.as_array().unwrap().iter().find(|e| e["status"] == "error").expect("the failure is listed");
+    assert_eq!(
+        (&failure["path"], &failure["line"], &failure["code"]),
+        (&"a_broken.py".into(), &3.into(), &serde_json::Value::Null)
+    );
+    assert_eq!(failure["error"], "syntax");
+    assert_eq!(entries.as_array().unwrap().len(), 2, "the finding of b.py and the failure of a_broken.py");
     let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
     assert_eq!(code, 2);
     assert!(err.contains("fixed 1 site in 1 file"), "{err}");
@@ -468,7 +479,8 @@ fn completions_for_bash_load_in_bash() {
 #[test]
 fn the_readme_transform_example_passes_its_test() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme.find("```yaml\nid: db-connect").expect("the README shows the db-connect transform") + 8;
+    let start =
+        readme.find("```yaml\nid: db-connect").expect("the README shows the db-connect transform") + 8;
     let yaml = &readme[start..start + readme[start..].find("```").unwrap()];
     let dir = tree(&[("db.yaml", yaml.as_bytes())]);
     let (code, out, err) = stdout(awaitfix(dir.path()).args(["transforms", "test", "db.yaml"]));
