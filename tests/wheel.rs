@@ -81,4 +81,69 @@ fn wheel_installs_a_working_command() {
     let out = run(Command::new(&awaitfix).arg("check").arg(project.path()).env("NO_COLOR", "1"), 1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("a.py:3:12: AWF001"), "{stdout}");
+
+    pre_commit_mirror_installs_the_wheel(wheels.path());
+}
+
+/// The pre-commit mirror (`scripts/pre-commit-mirror`) installs the prebuilt wheel, with no Rust build: here
+/// from the wheel just built (`PIP_FIND_LINKS`, no index), through `pre-commit try-repo`, as a user's
+/// `.pre-commit-config.yaml` would.
+fn pre_commit_mirror_installs_the_wheel(wheels: &Path) {
+    let pre_commit = on_path("pre-commit").expect(
+        "pre-commit not found: run the tests through scripts/test, which installs tests/requirements.txt",
+    );
+    // The mirror package is built with setuptools; it comes from the index once, then from the folder.
+    run(
+        Command::new("python3")
+            .args(["-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--dest"])
+            .arg(wheels)
+            .arg("setuptools>=61"),
+        0,
+    );
+    let mirror = tempfile::tempdir().unwrap();
+    let git_identity = [
+        ("GIT_AUTHOR_NAME", "awaitfix"),
+        ("GIT_AUTHOR_EMAIL", "awaitfix@example.com"),
+        ("GIT_COMMITTER_NAME", "awaitfix"),
+        ("GIT_COMMITTER_EMAIL", "awaitfix@example.com"),
+    ];
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/pre-commit-mirror");
+    run(Command::new("python3").arg(script).arg(mirror.path()).arg("--commit").envs(git_identity), 0);
+    let hooks = std::fs::read_to_string(mirror.path().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(hooks.contains("id: awaitfix-fix"), "{hooks}");
+
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("a.py"), SOURCE).unwrap();
+    run(Command::new("git").args(["init", "--quiet"]).current_dir(project.path()), 0);
+    run(Command::new("git").args(["add", "a.py"]).current_dir(project.path()), 0);
+    let home = tempfile::tempdir().unwrap();
+    let try_repo = |hook: &str, expected: i32| {
+        let out = run(
+            Command::new(&pre_commit)
+                .arg("try-repo")
+                .arg(mirror.path())
+                .args([hook, "--files", "a.py", "--color", "never"])
+                .current_dir(project.path())
+                .env("PRE_COMMIT_HOME", home.path())
+                .env("PIP_FIND_LINKS", wheels)
+                .env("PIP_NO_INDEX", "1")
+                .env("PATH", without_cargo())
+                .envs(git_identity),
+            expected,
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let checked = try_repo("awaitfix", 1);
+    assert!(checked.contains("a.py:3:12: AWF001"), "{checked}");
+    let fixed = try_repo("awaitfix-fix", 1);
+    assert!(fixed.contains("files were modified by this hook"), "{fixed}");
+    assert!(!std::fs::read_to_string(project.path().join("a.py")).unwrap().contains("await"));
+}
+
+/// PATH without the folders that hold `cargo` or `rustc`: the mirror must install without a Rust toolchain.
+fn without_cargo() -> std::ffi::OsString {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let kept =
+        std::env::split_paths(&path).filter(|dir| !dir.join("cargo").exists() && !dir.join("rustc").exists());
+    std::env::join_paths(kept).unwrap()
 }
