@@ -92,6 +92,16 @@ typedef struct {
     uint16_t comment_run_next_indent;
 } Scanner;
 
+// Patched: leave the next call the measurement of the comment run ahead (`next_indent`, the indentation of the
+// line after it), but only where it matters: when some comment of the run, the least indented one, is less
+// indented than the current block, which is where a DEDENT can depend on the line after the run. Comments as
+// deep as the block hold any DEDENT back; those runs cost linear time without a measurement (see below).
+static inline void leave_run_measurement(Scanner *scanner, bool measured, uint16_t next_indent,
+                                         int32_t least_comment_indent) {
+    scanner->comment_run_measured = measured && least_comment_indent < (int32_t)*array_back(&scanner->indents);
+    scanner->comment_run_next_indent = next_indent;
+}
+
 static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
 
 static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
@@ -222,6 +232,7 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
     bool found_end_of_line = false;
     uint16_t indent_length = 0;
     int32_t first_comment_indent_length = -1;
+    int32_t least_comment_indent_length = INT32_MAX;
     bool run_skipped = false;
     bool line_continued = false;
     for (;;) {
@@ -247,6 +258,9 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
             // token.
             if (!found_end_of_line) {
                 return false;
+            }
+            if ((int32_t)indent_length < least_comment_indent_length) {
+                least_comment_indent_length = (int32_t)indent_length;
             }
             if (first_comment_indent_length == -1) {
                 first_comment_indent_length = (int32_t)indent_length;
@@ -294,12 +308,14 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
 
     if (found_end_of_line) {
         // Patched: a zero-width token returned here leaves the next call, at the same place, the measurement
-        // of the comment run ahead; not past a line continuation, which is a token of its own. A NEWLINE
-        // leaves only one made by this call: a NEWLINE that changes no state may be dropped by the parser,
-        // and the measurement would then outlive the run.
-        if (first_comment_indent_length != -1 && !run_skipped && !line_continued && scanner->delimiters.size == 0) {
-            scanner->comment_run_measured = true;
-            scanner->comment_run_next_indent = indent_length;
+        // of the comment run ahead; not past a line continuation, which is a token of its own. One handed on
+        // from the last token covers the rest of its run, whose least indented comment is not known here.
+        // A NEWLINE leaves only one made by this call: a NEWLINE that changes no state may be dropped by the
+        // parser, and the measurement would then outlive the run.
+        bool run_known = first_comment_indent_length != -1 && !run_skipped && !line_continued &&
+                         scanner->delimiters.size == 0;
+        if (run_measured) {
+            least_comment_indent_length = -1;
         }
 
         if (scanner->indents.size > 0) {
@@ -307,6 +323,7 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
 
             if (valid_symbols[INDENT] && indent_length > current_indent_length) {
                 array_push(&scanner->indents, indent_length);
+                leave_run_measurement(scanner, run_known, indent_length, least_comment_indent_length);
                 lexer->result_symbol = INDENT;
                 return true;
             }
@@ -330,13 +347,14 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
                 // whose indentation matches the current block.
                 first_comment_indent_length < (int32_t)current_indent_length) {
                 array_pop(&scanner->indents);
+                leave_run_measurement(scanner, run_known, indent_length, least_comment_indent_length);
                 lexer->result_symbol = DEDENT;
                 return true;
             }
         }
 
         if (valid_symbols[NEWLINE] && !error_recovery_mode) {
-            scanner->comment_run_measured = scanner->comment_run_measured && !run_measured;
+            leave_run_measurement(scanner, run_known && !run_measured, indent_length, least_comment_indent_length);
             lexer->result_symbol = NEWLINE;
             return true;
         }
