@@ -5,9 +5,10 @@
 
 Reads from RESULTS_DIR (written by run.sh): the hyperfine exports clean.json, injected.json,
 apply.json, worst.json; rss.tsv (peak RSS from /usr/bin/time -v); correctness.json (verify.py);
-env.txt, corpus.json, manifest.json and awaitfix-stderr.txt. Writes a Markdown report with the
-targets (PASS/FAIL), every measurement, the correctness counts and peak RSS, and a bar chart of
-the medians (matplotlib; the chart is skipped with a warning if matplotlib is missing).
+env.txt, corpus.json, manifest.json and awaitfix-stderr.txt; scaling.json (bench/scaling.py), when
+present. Writes a Markdown report with the targets (PASS/FAIL), every measurement, the correctness
+counts, peak RSS and the scaling rows, and a bar chart of the medians (matplotlib; the chart is
+skipped with a warning if matplotlib is missing).
 Exit 0 when every target passes, 2 when one fails, 1 when an input is missing.
 """
 
@@ -35,6 +36,11 @@ TARGETS = [
 ]
 RSS_LIMIT_KB = 100_000_000 / 1024  # 100 MB (10^8 bytes), in KiB as /usr/bin/time reports them
 RSS_TARGETS = ["awaitfix check injected", "awaitfix diff injected"]
+# A scaling row is marked when its time ratio passes this multiple of the size ratio: at 4× the input, linear
+# cost gives about 4× (noise on a shared machine moves it by half that), n^1.5 gives 8×, n^2 16×. Not under
+# SCALING_FLOOR seconds, where start-up and noise make the ratio.
+SUPERLINEAR = 2.0
+SCALING_FLOOR = 0.5
 # Full command lines, for the Markdown (run from the corpus root).
 PAT = "'await get_websocket_manager($$$A)'"
 COMMAND_LINES = {
@@ -68,6 +74,40 @@ def load_rss(results):
     return rows
 
 
+def load_scaling(results):
+    """The rows of bench/scaling.py's --json output, or None when the step did not run."""
+    path = results / "scaling.json"
+    return json.loads(path.read_text())["rows"] if path.is_file() else None
+
+
+def superlinear(row):
+    return row["ratio"] > SUPERLINEAR * row["scale"] and row["large"]["seconds"] >= SCALING_FLOOR
+
+
+def scaling_section(rows):
+    """The "Scaling" section of results.md: every shape × command at two sizes, and the time ratio."""
+    out = ["## Scaling (`bench/scaling.py`)", ""]
+    if rows is None:
+        return out + ["Not run (`BENCH_SCALING=0`).", ""]
+    scales = sorted({r["scale"] for r in rows})
+    intro = (f"Each shape is generated at two sizes, the second {' or '.join(f'{s}×' for s in scales)} the "
+             "first, and every command runs on both (`apply` on a fresh copy); time is wall clock, RSS the peak. "
+             "**Linear cost gives a time ratio near the size ratio**; lower ratios come from fixed start-up "
+             f"costs, and ratios above {SUPERLINEAR:g}× the size ratio are marked superlinear (not when the larger "
+             f"run takes under {SCALING_FLOOR:g} s: start-up and noise make those ratios). Single runs on a "
+             "shared machine: read the ratios, not the times. Shapes are described in bench/scaling.py.")
+    out += [intro, "",
+            "| shape | command | n | time, peak RSS | n × scale | time, peak RSS | time ratio | linear? |",
+            "|---|---|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        small, large = r["small"], r["large"]
+        out.append(f"| {r['shape']} | `{r['command']}` | {small['n']:,} ({small['mb']:.1f} MB) | "
+                   f"{small['seconds']:.2f} s, {small['rss_mb']:.0f} MB | {large['n']:,} ({large['mb']:.1f} MB) | "
+                   f"{large['seconds']:.2f} s, {large['rss_mb']:.0f} MB | {r['ratio']:.1f}× (size {r['scale']}×) | "
+                   f"{'**superlinear**' if superlinear(r) else 'yes'} |")
+    return out + [""]
+
+
 def exit_codes(r):
     codes = sorted(set(r.get("exit_codes") or []))
     return ",".join(str(c) for c in codes) if codes else "?"
@@ -96,7 +136,7 @@ def limit_text(limit, strict):
     return f"{op} {limit:.2f}" if limit >= 0.1 else f"{op} {limit:.3f} (1/{round(1 / limit)})"
 
 
-def write_md(args, data, targets, rss):
+def write_md(args, data, targets, rss, scaling):
     res = args.results
     env = (res / "env.txt").read_text().strip() if (res / "env.txt").is_file() else ""
     corr = json.loads((res / "correctness.json").read_text()) if (res / "correctness.json").is_file() else None
@@ -187,6 +227,8 @@ def write_md(args, data, targets, rss):
         out.append(f"| {name} | {kb * 1024 / 1e6:.1f} | {rc} |" if kb else f"| {name} | — | {rc} |")
     out.append("")
 
+    out += scaling_section(scaling)
+
     if stderr:
         out += ["## What awaitfix printed on stderr (first lines per command)", "", "```", stderr, "```", ""]
     if args.png:
@@ -240,8 +282,9 @@ def main():
     args = ap.parse_args()
     data = load_hyperfine(args.results)
     rss = load_rss(args.results)
+    scaling = load_scaling(args.results)
     targets = evaluate(data)
-    failed = write_md(args, data, targets, rss)
+    failed = write_md(args, data, targets, rss, scaling)
     write_png(args.png, data)
     print(f"report: wrote {args.md}")
     for scenario, ours, peer, a, b, ratio, limit, strict, wording, verdict in targets:
@@ -250,6 +293,9 @@ def main():
         kb, _ = rss.get(name, (None, None))
         print(f"  {'PASS' if kb and kb <= RSS_LIMIT_KB else 'FAIL'}  peak RSS of {name}: "
               + (f"{kb * 1024 / 1e6:.1f} MB" if kb else "missing"))
+    for r in scaling or []:
+        if superlinear(r):
+            print(f"  note  {r['shape']} `{r['command']}`: {r['ratio']:.1f}× the time at {r['scale']}× the size")
     return 2 if failed else 0
 
 

@@ -2,12 +2,13 @@
 # The awaitfix benchmark, end to end: bench/run.sh [PACKAGES.txt]
 #
 #   setup -> build corpus -> inject -> worst case -> cargo build --release
-#   -> hyperfine (clean, injected, apply, worst) -> correctness -> peak RSS -> report
+#   -> hyperfine (clean, injected, apply, worst) -> correctness -> peak RSS -> scaling -> report
 #
 # Writes bench/results/*.json|tsv|txt, bench/results.md and bench/results.png.
 # Data (downloads, corpora, scratch copies) go to $BENCH_DATA (default /work/bench-data).
 # Environment: BENCH_DATA, BENCH_CACHE (default $BENCH_DATA/cache), BENCH_RUNS (5), BENCH_WARMUP (1),
-#              BENCH_STRICT=1 to also exit 1 when a performance target fails.
+#              BENCH_STRICT=1 to also exit 1 when a performance target fails,
+#              BENCH_SCALING=0 to skip the scaling rows (bench/scaling.py, about 2 minutes).
 # Exit: 0 when the run completed and the correctness checks passed; 1 otherwise.
 set -euo pipefail
 
@@ -156,6 +157,15 @@ rss "ast-grep run injected" ast-grep run -p "$PAT" injected
 rss "ruff --select ASYNC injected" ruff check --select ASYNC --no-cache --exit-zero injected
 
 rm -rf "$SCRATCH/verify" "$SCRATCH/patch"
+
+if [ "${BENCH_SCALING:-1}" != 0 ]; then
+    step "scaling (bench/scaling.py)"
+    # Generated inputs at two sizes per shape (half of scaling.py's own, to stay near a minute), in
+    # scratch space; the same private binary as above.
+    TMPDIR=$SCRATCH "$PY" "$BENCH_DIR/scaling.py" --awaitfix "$AWF" --shrink 2 \
+        --out "$RESULTS/scaling.md" --json "$RESULTS/scaling.json"
+fi
+
 ELAPSED=$(($(date +%s) - START))
 step "report (bench/report.py)"
 report_rc=0

@@ -5,7 +5,8 @@ For every shape below, generates its input at two sizes (the second SCALE times 
 folder, runs `awaitfix check`, `diff` and `apply` on each (apply on a fresh copy), and records the wall time and
 the peak RSS. A linear command takes about SCALE times as long on the larger input; the `ratio` column is the
 measured one. Times on a shared machine are noisy, so the two sizes of a shape run back to back and only their
-ratio is read. Writes a Markdown table (stdout, or --out). Standard library only.
+ratio is read. Writes a Markdown table (stdout, and --out), and the same rows as JSON (--json, read by
+bench/report.py). Standard library only.
 
 Shapes (n is the size knob):
   sites-one-function  one async function holding n awaited sites
@@ -19,6 +20,7 @@ Shapes (n is the size knob):
 """
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -130,10 +132,19 @@ def measure(awaitfix, name, make, size, scale, commands):
                     shutil.copytree(tree, work)
                 results[(n, command)] = run(awaitfix, command, work) + (megabytes,)
         for command in commands:
-            (t1, r1, mb1), (t2, r2, mb2) = results[(size, command)], results[(size * scale, command)]
-            rows.append(f"| {name} | `{command}` | {size:,} ({mb1:.1f} MB) | {t1:.2f} s, {r1:.0f} MB "
-                        f"| {size * scale:,} ({mb2:.1f} MB) | {t2:.2f} s, {r2:.0f} MB | {t2 / max(t1, 1e-3):.1f}× |")
+            sizes = [dict(zip(("n", "seconds", "rss_mb", "mb"), (n,) + results[(n, command)]))
+                     for n in (size, size * scale)]
+            rows.append({"shape": name, "command": command, "scale": scale, "small": sizes[0], "large": sizes[1],
+                         "ratio": sizes[1]["seconds"] / max(sizes[0]["seconds"], 1e-3)})
     return rows
+
+
+def table_row(row):
+    """One row of the Markdown table."""
+    small, large = row["small"], row["large"]
+    return (f"| {row['shape']} | `{row['command']}` | {small['n']:,} ({small['mb']:.1f} MB) | "
+            f"{small['seconds']:.2f} s, {small['rss_mb']:.0f} MB | {large['n']:,} ({large['mb']:.1f} MB) | "
+            f"{large['seconds']:.2f} s, {large['rss_mb']:.0f} MB | {row['ratio']:.1f}× |")
 
 
 def main():
@@ -142,6 +153,9 @@ def main():
     ap.add_argument("--only", action="append", help="run only this shape (repeatable)")
     ap.add_argument("--commands", default="check,diff,apply")
     ap.add_argument("--out", type=Path, help="write the table here too")
+    ap.add_argument("--json", type=Path, help="write the rows here as JSON")
+    ap.add_argument("--shrink", type=int, default=1,
+                    help="divide every first size by this (bench/run.sh uses 2, to stay near a minute)")
     args = ap.parse_args()
     if not os.access(args.awaitfix, os.X_OK):
         sys.exit(f"{args.awaitfix}: not found; run `cargo build --release` first")
@@ -151,14 +165,18 @@ def main():
         "|---|---|---|---|---|---|---|",
     ]
     print("\n".join(lines), flush=True)
+    rows = []
     for name, make, size, scale in SHAPES:
         if args.only and name not in args.only:
             continue
-        for row in measure(args.awaitfix, name, make, size, scale, commands):
-            print(row, flush=True)
-            lines.append(row)
+        for row in measure(args.awaitfix, name, make, max(1, size // args.shrink), scale, commands):
+            print(table_row(row), flush=True)
+            lines.append(table_row(row))
+            rows.append(row)
     if args.out:
         args.out.write_text("\n".join(lines) + "\n")
+    if args.json:
+        args.json.write_text(json.dumps({"awaitfix": args.awaitfix, "rows": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

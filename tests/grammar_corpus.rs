@@ -73,6 +73,11 @@ fn has_fields(sexp: &str) -> bool {
 
 /// The names of the cases of `dir` whose tree differs from the expected one, with both trees.
 fn failures(dir: &Path) -> (usize, Vec<String>) {
+    failures_of(dir, |source| source.to_string())
+}
+
+/// `failures`, each case's source first rewritten by `edit`.
+fn failures_of(dir: &Path, edit: impl Fn(&str) -> String) -> (usize, Vec<String>) {
     let mut parser = tree_sitter::Parser::new();
     parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
@@ -82,7 +87,18 @@ fn failures(dir: &Path) -> (usize, Vec<String>) {
     for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "txt")) {
         for case in cases(&std::fs::read_to_string(file).unwrap()) {
             count += 1;
-            let tree = parser.parse(&case.source, None).unwrap();
+            let source = edit(&case.source);
+            let tree = parser.parse(&source, None).unwrap();
+            if let Some(end) = comment_ends(tree.root_node())
+                .into_iter()
+                .find(|&e| e < source.len() && !source[e..].starts_with('\n'))
+            {
+                failed.push(format!(
+                    "{}: {}: a comment ends at {end}, before its line does",
+                    file.display(),
+                    case.name
+                ));
+            }
             let Some(expected) = &case.expected else {
                 if !tree.root_node().has_error() {
                     failed.push(format!(
@@ -115,6 +131,28 @@ fn vendored_grammar_passes_its_corpus() {
     assert!(failed.is_empty(), "{} of {count} cases differ:\n{}", failed.len(), failed.join("\n"));
 }
 
+/// Where each comment of the tree ends: a comment is `#` up to the line break, a `\r` included.
+fn comment_ends(node: tree_sitter::Node) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        if child.kind() == "comment" {
+            ends.push(child.end_byte());
+        }
+        ends.extend(comment_ends(child));
+    }
+    ends
+}
+
+/// Line ends do not change the tree: every case again with CRLF line ends and without its final line break,
+/// which the comment-run cases need most (a comment runs over its `\r`, a run may end the file).
+#[test]
+fn vendored_grammar_parses_its_corpus_alike_with_crlf_and_no_final_line_break() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("vendor/tree-sitter-python/test/corpus");
+    let (count, failed) = failures_of(&dir, |source| source.trim_end_matches('\n').replace('\n', "\r\n"));
+    assert!(failed.is_empty(), "{} of {count} cases differ:\n{}", failed.len(), failed.join("\n"));
+}
+
 /// The grammar repository's own corpus, when a copy is named: `TREE_SITTER_PYTHON_CORPUS=…/test/corpus`.
 #[test]
 fn vendored_grammar_passes_the_upstream_corpus_when_given() {
@@ -134,4 +172,46 @@ fn corpus_cases_are_split_at_their_rules() {
     assert_eq!(normalise(found[0].expected.as_deref().unwrap()), "(module (expression_statement))");
     assert_eq!((found[1].name.as_str(), found[1].expected.as_deref()), ("third", None));
     assert_eq!(without_fields("(a left: (b) right: (c))"), "(a (b) (c))");
+}
+
+/// How many bytes the parser reads to parse `source`, served in 64-byte chunks: every chunk the lexer asks
+/// for is counted, so text the external scanner looks ahead over again and again is counted again each time.
+fn bytes_read(source: &str) -> usize {
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+    let mut read = 0;
+    let mut chunk = |offset: usize, _| {
+        let piece = source.as_bytes().get(offset..(offset + 64).min(source.len())).unwrap_or_default();
+        read += piece.len();
+        piece
+    };
+    let tree = parser.parse_with_options(&mut chunk, None, None).unwrap();
+    assert!(!tree.root_node().has_error(), "valid source parses: {}", &source[..200.min(source.len())]);
+    read
+}
+
+/// Runs of comment lines are read a bounded number of times, whatever their indentation and whatever follows
+/// them: the scanner once measured the indentation after the run again from each of its lines, O(n^2).
+#[test]
+fn comment_runs_are_read_a_bounded_number_of_times() {
+    let run =
+        |indent: &str, eol: &str| -> String { (0..4000).map(|i| format!("{indent}# c {i}{eol}")).collect() };
+    let shapes = [
+        ("column 0 inside a block", format!("def f():\n    x = 1\n{}    y = 2\n", run("", "\n"))),
+        (
+            "column 0 inside a block, CRLF",
+            format!("def f():\r\n    x = 1\r\n{}    y = 2\r\n", run("", "\r\n")),
+        ),
+        ("column 2 inside a block", format!("def f():\n    x = 1\n{}    y = 2\n", run("  ", "\n"))),
+        ("block indentation", format!("def f():\n    x = 1\n{}    y = 2\n", run("    ", "\n"))),
+        ("after a block", format!("def f():\n    x = 1\n{}y = 2\n", run("", "\n"))),
+        ("after a nested block", format!("def f():\n    if x:\n        pass\n{}    y = 2\n", run("", "\n"))),
+        ("end of file", format!("def f():\n    x = 1\n{}", run("", "\n"))),
+        ("start of file", format!("{}x = 1\n", run("", "\n"))),
+        ("before a block's first line", format!("if x:\n{}    y = 2\n", run("", "\n"))),
+    ];
+    for (name, source) in shapes {
+        let read = bytes_read(&source);
+        assert!(read <= 4 * source.len(), "{name}: {read} bytes read for {} bytes", source.len());
+    }
 }

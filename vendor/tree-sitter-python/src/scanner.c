@@ -86,7 +86,21 @@ typedef struct {
     Array(uint16_t) indents;
     Array(Delimiter) delimiters;
     bool inside_interpolated_string;
+    // Patched: the indentation of the line after the run of comment lines that starts at the next line, when the
+    // token that left this state measured it (see the scan function). It holds for the next call only.
+    bool comment_run_measured;
+    uint16_t comment_run_next_indent;
 } Scanner;
+
+// Patched: leave the next call the measurement of the comment run ahead (`next_indent`, the indentation of the
+// line after it), but only where it matters: when some comment of the run, the least indented one, is less
+// indented than the current block, which is where a DEDENT can depend on the line after the run. Comments as
+// deep as the block hold any DEDENT back; those runs cost linear time without a measurement (see below).
+static inline void leave_run_measurement(Scanner *scanner, bool measured, uint16_t next_indent,
+                                         int32_t least_comment_indent) {
+    scanner->comment_run_measured = measured && least_comment_indent < (int32_t)*array_back(&scanner->indents);
+    scanner->comment_run_next_indent = next_indent;
+}
 
 static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
 
@@ -94,6 +108,11 @@ static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 
 bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
     Scanner *scanner = (Scanner *)payload;
+
+    // Patched: a measurement left by the last token is for this call only; any token returned below drops it
+    // unless it sets it again.
+    bool run_measured = scanner->comment_run_measured;
+    scanner->comment_run_measured = false;
 
     bool error_recovery_mode = valid_symbols[STRING_CONTENT] && valid_symbols[INDENT];
     bool within_brackets = valid_symbols[CLOSE_BRACE] || valid_symbols[CLOSE_PAREN] || valid_symbols[CLOSE_BRACKET];
@@ -213,6 +232,9 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
     bool found_end_of_line = false;
     uint16_t indent_length = 0;
     int32_t first_comment_indent_length = -1;
+    int32_t least_comment_indent_length = INT32_MAX;
+    bool run_skipped = false;
+    bool line_continued = false;
     for (;;) {
         if (lexer->lookahead == '\n') {
             found_end_of_line = true;
@@ -227,7 +249,7 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
         } else if (lexer->lookahead == '\t') {
             indent_length += 8;
             skip(lexer);
-        } else if (lexer->lookahead == '#' && (valid_symbols[INDENT] || valid_symbols[DEDENT] ||
+        } else if (lexer->lookahead == '#' && (run_measured || valid_symbols[INDENT] || valid_symbols[DEDENT] ||
                                                valid_symbols[NEWLINE] || valid_symbols[EXCEPT])) {
             // If we haven't found an EOL yet,
             // then this is a comment after an expression:
@@ -237,16 +259,25 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
             if (!found_end_of_line) {
                 return false;
             }
+            if ((int32_t)indent_length < least_comment_indent_length) {
+                least_comment_indent_length = (int32_t)indent_length;
+            }
             if (first_comment_indent_length == -1) {
                 first_comment_indent_length = (int32_t)indent_length;
-                // Patched: stop at the first comment of a run when the lines after it cannot change the
-                // outcome. Without an INDENT to measure, the indentation of the line after the run only
-                // matters to a DEDENT, and a comment as deep as the current block holds that DEDENT back
-                // (below); so the result is already known here. Scanning to the end of the run on every
-                // call, once from each of its lines, made n comment lines after a block cost O(n^2).
+                // Patched: the answer at a comment line depends on the indentation of the line after its run of
+                // comment lines, and this function is called again at each line of the run, so measuring the
+                // run every time made n comment lines cost O(n^2). The token before this call measured it.
+                if (run_measured) {
+                    indent_length = scanner->comment_run_next_indent;
+                    break;
+                }
+                // Patched: nor is the run measured when nothing depends on it: no INDENT is valid, no NEWLINE
+                // (which would carry the measurement on, below), and no DEDENT, or the comment is as deep as
+                // the current block, which holds the DEDENT back.
                 bool dedent_held = scanner->indents.size > 0 &&
                                    first_comment_indent_length >= (int32_t)*array_back(&scanner->indents);
-                if (!valid_symbols[INDENT] && (!valid_symbols[DEDENT] || dedent_held)) {
+                if (!valid_symbols[INDENT] && !valid_symbols[NEWLINE] && (!valid_symbols[DEDENT] || dedent_held)) {
+                    run_skipped = true;
                     break;
                 }
             }
@@ -256,6 +287,7 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
             skip(lexer);
             indent_length = 0;
         } else if (lexer->lookahead == '\\') {
+            line_continued = true;
             skip(lexer);
             if (lexer->lookahead == '\r') {
                 skip(lexer);
@@ -275,11 +307,23 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
     }
 
     if (found_end_of_line) {
+        // Patched: a zero-width token returned here leaves the next call, at the same place, the measurement
+        // of the comment run ahead; not past a line continuation, which is a token of its own. One handed on
+        // from the last token covers the rest of its run, whose least indented comment is not known here.
+        // A NEWLINE leaves only one made by this call: a NEWLINE that changes no state may be dropped by the
+        // parser, and the measurement would then outlive the run.
+        bool run_known = first_comment_indent_length != -1 && !run_skipped && !line_continued &&
+                         scanner->delimiters.size == 0;
+        if (run_measured) {
+            least_comment_indent_length = -1;
+        }
+
         if (scanner->indents.size > 0) {
             uint16_t current_indent_length = *array_back(&scanner->indents);
 
             if (valid_symbols[INDENT] && indent_length > current_indent_length) {
                 array_push(&scanner->indents, indent_length);
+                leave_run_measurement(scanner, run_known, indent_length, least_comment_indent_length);
                 lexer->result_symbol = INDENT;
                 return true;
             }
@@ -303,13 +347,35 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
                 // whose indentation matches the current block.
                 first_comment_indent_length < (int32_t)current_indent_length) {
                 array_pop(&scanner->indents);
+                leave_run_measurement(scanner, run_known, indent_length, least_comment_indent_length);
                 lexer->result_symbol = DEDENT;
                 return true;
             }
         }
 
         if (valid_symbols[NEWLINE] && !error_recovery_mode) {
+            leave_run_measurement(scanner, run_known && !run_measured, indent_length, least_comment_indent_length);
             lexer->result_symbol = NEWLINE;
+            return true;
+        }
+
+        // Patched: at a comment of a measured run that takes no INDENT, DEDENT or NEWLINE, return the comment
+        // itself (the same token the grammar's own rule reads, `#` up to the end of the line), so that the
+        // measurement can be left to the call at the next line when that line is a comment of the same run.
+        if (run_measured && first_comment_indent_length != -1) {
+            while (lexer->lookahead != 0 && lexer->lookahead != '\n') {
+                advance(lexer);
+            }
+            lexer->mark_end(lexer);
+            bool next_line = false;
+            while (lexer->lookahead == '\n' || lexer->lookahead == '\r' || lexer->lookahead == ' ' ||
+                   lexer->lookahead == '\t' || lexer->lookahead == '\f') {
+                next_line = next_line || lexer->lookahead == '\n';
+                advance(lexer);
+            }
+            scanner->comment_run_measured = next_line && lexer->lookahead == '#';
+            scanner->comment_run_next_indent = (uint16_t)indent_length;
+            lexer->result_symbol = COMMENT;
             return true;
         }
     }
@@ -383,6 +449,9 @@ unsigned tree_sitter_python_external_scanner_serialize(void *payload, char *buff
     size_t size = 0;
 
     buffer[size++] = (char)scanner->inside_interpolated_string;
+    buffer[size++] = (char)scanner->comment_run_measured;
+    buffer[size++] = (char)(scanner->comment_run_next_indent & 0xFF);
+    buffer[size++] = (char)((scanner->comment_run_next_indent >> 8) & 0xFF);
 
     size_t delimiter_count = scanner->delimiters.size;
     if (delimiter_count > UINT8_MAX) {
@@ -396,7 +465,9 @@ unsigned tree_sitter_python_external_scanner_serialize(void *payload, char *buff
     size += delimiter_count;
 
     uint32_t iter = 1;
-    for (; iter < scanner->indents.size && size < TREE_SITTER_SERIALIZATION_BUFFER_SIZE; ++iter) {
+    // Patched: room for both bytes of an indent (the bound was `size <`, which let the second byte of the
+    // last indent overflow the buffer at an odd size).
+    for (; iter < scanner->indents.size && size + 1 < TREE_SITTER_SERIALIZATION_BUFFER_SIZE; ++iter) {
         uint16_t indent_value = *array_get(&scanner->indents, iter);
         buffer[size++] = (char)(indent_value & 0xFF);
         buffer[size++] = (char)((indent_value >> 8) & 0xFF);
@@ -411,11 +482,16 @@ void tree_sitter_python_external_scanner_deserialize(void *payload, const char *
     array_delete(&scanner->delimiters);
     array_delete(&scanner->indents);
     array_push(&scanner->indents, 0);
+    scanner->comment_run_measured = false;
+    scanner->comment_run_next_indent = 0;
 
     if (length > 0) {
         size_t size = 0;
 
         scanner->inside_interpolated_string = (bool)buffer[size++];
+        scanner->comment_run_measured = (bool)buffer[size++];
+        scanner->comment_run_next_indent = (unsigned char)buffer[size] | ((unsigned char)buffer[size + 1] << 8);
+        size += 2;
 
         size_t delimiter_count = (uint8_t)buffer[size++];
         if (delimiter_count > 0) {
