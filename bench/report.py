@@ -5,7 +5,8 @@
 
 Reads from RESULTS_DIR (written by run.sh): the hyperfine exports clean.json, injected.json,
 apply.json, worst.json; rss.tsv (peak RSS from /usr/bin/time -v); correctness.json (verify.py);
-env.txt, corpus.json, manifest.json and awaitfix-stderr.txt. Writes a Markdown report with the
+env.txt, corpus.json, manifest.json, awaitfix-stderr.txt and, when present, project.json
+(project_peers.py: the project-wide AWF005 table). Writes a Markdown report with the
 targets (PASS/FAIL), every measurement, the correctness counts and peak RSS, and a bar chart of
 the medians (matplotlib; the chart is skipped with a warning if matplotlib is missing).
 Exit 0 when every target passes, 2 when one fails, 1 when an input is missing.
@@ -35,6 +36,8 @@ TARGETS = [
 ]
 RSS_LIMIT_KB = 100_000_000 / 1024  # 100 MB (10^8 bytes), in KiB as /usr/bin/time reports them
 RSS_TARGETS = ["awaitfix check injected", "awaitfix diff injected"]
+# Project-wide rule: the CPU ratio (awaitfix / peer) the issue asks for, reported, not enforced.
+PROJECT_CPU_TARGETS = {"pyrefly": 0.1, "ty": 0.1, "pyright": 0.01}
 # Full command lines, for the Markdown (run from the corpus root).
 PAT = "'await get_websocket_manager($$$A)'"
 COMMAND_LINES = {
@@ -187,12 +190,63 @@ def write_md(args, data, targets, rss):
         out.append(f"| {name} | {kb * 1024 / 1e6:.1f} | {rc} |" if kb else f"| {name} | — | {rc} |")
     out.append("")
 
+    out += project_table(res)
+
     if stderr:
         out += ["## What awaitfix printed on stderr (first lines per command)", "", "```", stderr, "```", ""]
     if args.png:
         out += [f"![medians]({Path(args.png).name})", ""]
     args.md.write_text("\n".join(out))
     return failed
+
+
+def project_table(res):
+    """The "Project-wide (AWF005)" section, from project.json; nothing when it is missing."""
+    path = res / "project.json"
+    if not path.is_file():
+        return []
+    project = json.loads(path.read_text())
+    rows = project["results"]
+    ours = next((r for r in rows if r["tool"] == "awaitfix" and r["status"] == "ok"), None)
+    out = ["## Project-wide (AWF005)", "",
+           f"`project/`: the clean corpus plus {project['sites']} planted AWF005 sites (awaited sync functions "
+           f"reached through a package re-export, `import … as`, `g = f`, `import pkg.mod as m`, a redefinition, "
+           f"and awaited `@asynccontextmanager` functions) and {project['decoys']} decoys that work at run time "
+           f"(bench/plant_project.py; "
+           + ("every site checked to raise the TypeError and every decoy to run, with python3" if project["runtime_checked"]
+              else "**the python3 run of the planted sites FAILED**")
+           + "). One run per command (awaitfix: median of 3), from the corpus root, import roots given to each "
+           "tool, an empty interpreter; **found** = planted lines reported, **false** = decoy lines reported, "
+           "**other** = any other line reported (in brackets: of them, in the planted files). "
+           f"Ratio = awaitfix CPU / tool CPU (target: ≤ 0.1 against pyrefly and ty, ≤ 0.01 against pyright). "
+           f"Timeout {project['timeout_s']} s per command.", "",
+           "| tool | found/planted | false | other | wall (s) | CPU (s) | peak RSS (MB) | ratio vs awaitfix (CPU) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        name = f"{r['tool']} {r.get('version') or ''}".strip()
+        if r["status"] != "ok":
+            measured = "wall_s" in r and not r["status"].startswith("n/a")
+            cost = (f"{r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['max_rss_kb'] * 1024 / 1e6:.0f}" if measured
+                    else "— | — | —")
+            out.append(f"| {name} | {r['status']} | — | — | {cost} | n/a |")
+            continue
+        ratio = "—" if r["tool"] == "awaitfix" else "n/a"
+        if ours and r["tool"] != "awaitfix" and r["cpu_s"] > 0:
+            value = ours["cpu_s"] / r["cpu_s"]
+            limit = PROJECT_CPU_TARGETS.get(r["tool"])
+            verdict = f" ({'PASS' if value <= limit else 'FAIL'}: ≤ {limit})" if limit else ""
+            ratio = f"{value:.3f}{verdict}"
+        out.append(f"| {name} | {r['found']}/{r['planted']} | {r['false']} | {r['other']} "
+                   f"({r['other_in_planted_files']}) | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | "
+                   f"{r['max_rss_kb'] * 1024 / 1e6:.0f} | {ratio} |")
+    out.append("")
+    for r in rows:
+        if r["status"] == "ok":
+            missed = {k: n - r["found_by_kind"].get(k, 0) for k, n in project["sites_by_kind"].items()}
+            out.append(f"- {r['tool']}: missed by kind {missed}; false by kind {r['false_by_kind']}; "
+                       f"{r['diagnostics']} diagnostics in all")
+    out += ["", "Commands: " + "; ".join(f"`{r['command']}`" for r in rows if r.get("command")), ""]
+    return out
 
 
 def write_png(path, data):
