@@ -2,13 +2,14 @@
 """Plant project-wide AWF005 sites (awaited sync functions, across modules) into a copy of the clean corpus.
 
 From CORPUS/clean/ this writes, deterministically (sorted lists, one seeded RNG):
-  CORPUS/project/               the corpus, plus planted modules and re-export lines (below)
+  CORPUS/project/               the corpus (or the distributions named by --packages), plus planted
+                                modules and re-export lines (below)
   CORPUS/project.json           the manifest: import roots, every planted site and every decoy
                                 (path relative to the corpus root, line of the `await`, kind)
   CORPUS/project/awaitfix.yaml  and CORPUS/project/pyrightconfig.json: the import roots, for awaitfix
                                 and pyright (the other type checkers get them as flags)
 
-Each of the 12 distributions of the corpus gets one host: a package under its import root whose
+Each distribution of the tree (12 in the whole corpus) gets one host: a package under its import root whose
 `__init__.py` is trivial (docstrings, constants: no import, no call), chosen with the RNG (a new
 package `<top>/awf_planted/` where there is none). The host gains
 `awf_planted_defs.py` (sync functions, an `@asynccontextmanager` function, decoys) and two re-export lines
@@ -262,12 +263,24 @@ def append_reexport(init, i):
     init.write_bytes(data + reexport_lines(i, eol))
 
 
-def plant(corpus, rng):
-    """Copies clean/ to project/ and plants; returns the manifest."""
-    clean, project = corpus / "clean", corpus / "project"
+def copy_tree(clean, project, packages):
+    """Copies the distributions `packages` (all when empty) of clean/ to project/; returns (files, lines)."""
     if project.exists():
         shutil.rmtree(project)
-    shutil.copytree(clean, project)
+    project.mkdir()
+    names = packages or sorted(p.name for p in clean.iterdir() if p.is_dir())
+    for name in names:
+        if not (clean / name).is_dir():
+            sys.exit(f"plant_project: no distribution {name} in {clean}")
+        shutil.copytree(clean / name, project / name)
+    files = list(project.rglob("*.py"))
+    return len(files), sum(f.read_bytes().count(b"\n") for f in files)
+
+
+def plant(corpus, rng, packages):
+    """Copies clean/ (or `packages` of it) to project/ and plants; returns the manifest."""
+    clean, project = corpus / "clean", corpus / "project"
+    files, lines = copy_tree(clean, project, packages)
     hosts = []
     for dist in sorted(p for p in project.iterdir() if p.is_dir()):
         found = import_root(dist)
@@ -293,7 +306,8 @@ def plant(corpus, rng):
                 sites.append(dict(entry, annotated=annotated))
             else:
                 decoys.append(entry)
-    return {"roots": roots, "hosts": [".".join(h.parts) for _, h in hosts], "modules": modules,
+    return {"packages": sorted(p.name for p in project.iterdir()), "corpus_files": files, "corpus_lines": lines,
+            "roots": roots, "hosts": [".".join(h.parts) for _, h in hosts], "modules": modules,
             "sites": sites, "decoys": decoys}
 
 
@@ -375,11 +389,14 @@ def main():
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                     help="corpus root holding clean/ (default: $BENCH_CORPUS or /work/bench-data/corpus)")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--packages", default="",
+                    help="comma-separated distribution folders of clean/ to copy (default: all)")
     args = ap.parse_args()
     if not (args.corpus / "clean").is_dir():
         sys.exit(f"{args.corpus / 'clean'}: not found; run build_corpus.py first")
 
-    manifest = plant(args.corpus, random.Random(args.seed))
+    packages = [p for p in args.packages.split(",") if p]
+    manifest = plant(args.corpus, random.Random(args.seed), packages)
     project = args.corpus / "project"
     write_configs(project, manifest["roots"])
     planted = {m["path"] for m in manifest["modules"]}
@@ -394,7 +411,8 @@ def main():
     manifest.update(seed=args.seed, sites_by_kind=count(manifest["sites"]), decoys_by_kind=count(manifest["decoys"]),
                     runtime_checked=not failures)
     (args.corpus / "project.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    print(f"plant_project: {len(manifest['sites'])} sites {manifest['sites_by_kind']}, "
+    print(f"plant_project: {manifest['corpus_files']} files, {manifest['corpus_lines']:,} lines "
+          f"({', '.join(manifest['packages'])}); {len(manifest['sites'])} sites {manifest['sites_by_kind']}, "
           f"{len(manifest['decoys'])} decoys, in {len(manifest['modules'])} modules of {len(manifest['hosts'])} "
           f"hosts ({', '.join(manifest['hosts'])}); run with python3: "
           + ("every site raises TypeError, every decoy runs" if not failures else f"{len(failures)} FAILED"))

@@ -3,10 +3,12 @@
 and score each against the planted sites and decoys of CORPUS/project.json (bench/plant_project.py).
 
   project_peers.py --awaitfix BIN --out RESULTS/project.json [--corpus DIR] [--scratch DIR]
-                   [--timeout SECONDS] [--repeat N] [--tools awaitfix,pyrefly,ty,pyright]
+                   [--cpu-limit SECONDS] [--timeout SECONDS] [--repeat N] [--tools awaitfix,pyrefly,ty,pyright]
 
 Every command runs once from the corpus root on `project`, under `/usr/bin/time` (wall, user + sys CPU of
-the process and its children, peak RSS) and `timeout`; awaitfix runs --repeat times (default 3) and its
+the process and its children, peak RSS), bounded by a CPU-time limit per process (RLIMIT_CPU, default
+900 s: on a shared machine a wall-clock limit would depend on the load) and a wall-clock `timeout`
+(default 3600 s); awaitfix runs --repeat times (default 3) and its
 median-wall run is kept. Configured as a user would, each with the tree's import roots and an empty
 interpreter (a `venv --without-pip`: no third-party package):
   awaitfix  check --project --format json project           (roots from project/awaitfix.yaml)
@@ -25,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -75,12 +78,17 @@ def findings(tool, stdout, corpus):
     raise ValueError(tool)
 
 
-def timed(cmd, cwd, scratch, name, timeout):
-    """Runs `cmd` under /usr/bin/time and timeout; returns (exit code, wall, cpu, peak RSS KB, stdout, stderr)."""
+def timed(cmd, cwd, scratch, name, timeout, cpu_limit):
+    """Runs `cmd` under /usr/bin/time, timeout and a CPU-time limit; returns (exit code, wall, cpu, peak RSS KB,
+    stdout, stderr)."""
     out, err, times = (scratch / f"{name}.{ext}" for ext in ("out", "err", "time"))
+
+    def limit_cpu():
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_limit, cpu_limit + 10))
+
     with open(out, "wb") as stdout, open(err, "wb") as stderr:
         rc = subprocess.run(["/usr/bin/time", "-f", TIME_FORMAT, "-o", str(times), "timeout", str(timeout), *cmd],
-                            cwd=cwd, stdout=stdout, stderr=stderr).returncode
+                            cwd=cwd, stdout=stdout, stderr=stderr, preexec_fn=limit_cpu).returncode
     fields = times.read_text().split()[-4:]
     wall, user, system, rss = (float(f) for f in fields)
     return rc, wall, user + system, int(rss), out.read_text(errors="replace"), err.read_text(errors="replace")
@@ -125,12 +133,14 @@ def run_tool(tool, args, manifest, empty_venv):
             return {"tool": tool, "status": "not installed"}
         cmd, repeat = commands(tool, manifest["roots_from_corpus"], empty_venv), 1
         record = {"tool": tool, "version": version(tool), "command": " ".join(cmd)}
-    runs = [timed(cmd, args.corpus, args.scratch, tool, args.timeout) for _ in range(repeat)]
+    runs = [timed(cmd, args.corpus, args.scratch, tool, args.timeout, args.cpu_limit) for _ in range(repeat)]
     rc, wall, cpu, rss, stdout, stderr = sorted(runs, key=lambda r: r[1])[len(runs) // 2]
     record.update(exit=rc, wall_s=wall, cpu_s=cpu, max_rss_kb=rss, runs=len(runs),
                   stderr_tail=stderr.strip().splitlines()[-5:])
     if rc == 124:
-        return dict(record, status=f"timeout ({args.timeout} s)")
+        return dict(record, status=f"timeout ({args.timeout} s wall)")
+    if rc in (128 + 24, 128 + 9, 128 + 15) or "Command terminated by signal" in (args.scratch / f"{tool}.time").read_text():
+        return dict(record, status=f"stopped (CPU limit {args.cpu_limit} s, exit {rc})")
     if tool == "awaitfix" and rc == 2 and re.search(r"unexpected argument|unknown|unrecognized", stderr):
         return dict(record, status="n/a (no --project)")
     if rc not in (0, 1) and not stdout.strip():
@@ -148,7 +158,8 @@ def main():
     ap.add_argument("--awaitfix", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--scratch", type=Path, default=None, help="outputs of the tools (default: CORPUS/../scratch/project)")
-    ap.add_argument("--timeout", type=int, default=900, help="per command, seconds (default 900)")
+    ap.add_argument("--cpu-limit", type=int, default=900, help="CPU seconds per process (default 900)")
+    ap.add_argument("--timeout", type=int, default=3600, help="wall seconds per command (default 3600)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of awaitfix (the median wall one is kept)")
     ap.add_argument("--tools", default="awaitfix,pyrefly,ty,pyright")
     args = ap.parse_args()
@@ -173,9 +184,10 @@ def main():
                   f"peak RSS {result['max_rss_kb'] / 1024:.0f} MiB", flush=True)
         else:
             print(f"  {result['status']}", flush=True)
-    out = {"sites": len(manifest["sites"]), "decoys": len(manifest["decoys"]), "sites_by_kind": manifest["sites_by_kind"],
+    out = {"packages": manifest["packages"], "corpus_files": manifest["corpus_files"],
+           "corpus_lines": manifest["corpus_lines"], "sites": len(manifest["sites"]), "decoys": len(manifest["decoys"]), "sites_by_kind": manifest["sites_by_kind"],
            "decoys_by_kind": manifest["decoys_by_kind"], "runtime_checked": manifest["runtime_checked"],
-           "timeout_s": args.timeout, "results": results}
+           "timeout_s": args.timeout, "cpu_limit_s": args.cpu_limit, "results": results}
     args.out.write_text(json.dumps(out, indent=1) + "\n")
     print(f"project_peers: wrote {args.out}")
 

@@ -209,7 +209,8 @@ def project_table(res):
     rows = project["results"]
     ours = next((r for r in rows if r["tool"] == "awaitfix" and r["status"] == "ok"), None)
     out = ["## Project-wide (AWF005)", "",
-           f"`project/`: the clean corpus plus {project['sites']} planted AWF005 sites (awaited sync functions "
+           f"`project/`: {project.get('corpus_files', 0):,} files, {project.get('corpus_lines', 0):,} lines of the "
+           f"corpus ({', '.join(project.get('packages', []))}) plus {project['sites']} planted AWF005 sites (awaited sync functions "
            f"reached through a package re-export, `import … as`, `g = f`, `import pkg.mod as m`, a redefinition, "
            f"and awaited `@asynccontextmanager` functions) and {project['decoys']} decoys that work at run time "
            f"(bench/plant_project.py; "
@@ -219,11 +220,12 @@ def project_table(res):
            "tool, an empty interpreter; **found** = planted lines reported, **false** = decoy lines reported, "
            "**other** = any other line reported (in brackets: of them, in the planted files). "
            f"Ratio = awaitfix CPU / tool CPU (target: ≤ 0.1 against pyrefly and ty, ≤ 0.01 against pyright). "
-           f"Timeout {project['timeout_s']} s per command.", "",
+           f"Bounds per command: {project.get('cpu_limit_s', '—')} s of CPU per process, "
+           f"{project['timeout_s']} s wall.", "",
            "| tool | found/planted | false | other | wall (s) | CPU (s) | peak RSS (MB) | ratio vs awaitfix (CPU) |",
            "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        name = f"{r['tool']} {r.get('version') or ''}".strip()
+        name = r.get("version") or r["tool"]
         if r["status"] != "ok":
             measured = "wall_s" in r and not r["status"].startswith("n/a")
             cost = (f"{r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['max_rss_kb'] * 1024 / 1e6:.0f}" if measured
@@ -245,7 +247,7 @@ def project_table(res):
             missed = {k: n - r["found_by_kind"].get(k, 0) for k, n in project["sites_by_kind"].items()}
             out.append(f"- {r['tool']}: missed by kind {missed}; false by kind {r['false_by_kind']}; "
                        f"{r['diagnostics']} diagnostics in all")
-    out += ["", "Commands: " + "; ".join(f"`{r['command']}`" for r in rows if r.get("command")), ""]
+    out += ["", "Command lines: bench/README.md (Project-wide); as run: results/project.json.", ""]
     return out
 
 
