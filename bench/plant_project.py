@@ -364,7 +364,7 @@ def run_planted(corpus, manifest):
             "modules": [dict(m, root=str(project / m["root"])) for m in manifest["modules"]],
             "entries": [{"module": e["module"], "call": e["call"]} for e in entries]}
     proc = subprocess.run([sys.executable, "-I", "-c", RUNNER, json.dumps(spec)], capture_output=True, text=True,
-                          timeout=300, cwd="/")
+                          timeout=300, cwd="/", check=False)
     if proc.returncode != 0:
         return [f"runner failed: {proc.stderr.strip()[-2000:]}"]
     failures = []

@@ -29,7 +29,6 @@ import os
 import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +87,7 @@ def timed(cmd, cwd, scratch, name, timeout, cpu_limit):
 
     with open(out, "wb") as stdout, open(err, "wb") as stderr:
         rc = subprocess.run(["/usr/bin/time", "-f", TIME_FORMAT, "-o", str(times), "timeout", str(timeout), *cmd],
-                            cwd=cwd, stdout=stdout, stderr=stderr, preexec_fn=limit_cpu).returncode
+                            cwd=cwd, stdout=stdout, stderr=stderr, preexec_fn=limit_cpu, check=False).returncode
     fields = times.read_text().split()[-4:]
     wall, user, system, rss = (float(f) for f in fields)
     return rc, wall, user + system, int(rss), out.read_text(errors="replace"), err.read_text(errors="replace")
@@ -98,7 +97,7 @@ def version(tool):
     cmd = {"awaitfix": None, "pyrefly": ["pyrefly", "--version"], "ty": ["ty", "--version"],
            "pyright": ["pyright", "--version"]}[tool]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout.strip().splitlines()[-1] if proc.returncode == 0 and proc.stdout.strip() else None
@@ -126,7 +125,7 @@ def score(found, manifest):
 def run_tool(tool, args, manifest, empty_venv):
     """The result record of one tool."""
     if tool == "awaitfix":
-        cmd, repeat, name = [str(args.awaitfix), "check", "--project", "--format", "json", "project"], args.repeat, "awaitfix"
+        cmd, repeat = [str(args.awaitfix), "check", "--project", "--format", "json", "project"], args.repeat
         record = {"tool": tool, "command": "awaitfix check --project --format json project"}
     else:
         if shutil.which(tool) is None:
