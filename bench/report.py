@@ -237,7 +237,8 @@ def project_table(res):
             value = ours["cpu_s"] / r["cpu_s"]
             limit = PROJECT_CPU_TARGETS.get(r["tool"])
             verdict = f" ({'PASS' if value <= limit else 'FAIL'}: ≤ {limit})" if limit else ""
-            ratio = f"{value:.3f}{verdict}"
+            times = f", {1 / value:.0f}× less CPU" if 0 < value < 1 else ""
+            ratio = f"{value:.4f}{times}{verdict}"
         out.append(f"| {name} | {r['found']}/{r['planted']} | {r['false']} | {r['other']} "
                    f"({r['other_in_planted_files']}) | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | "
                    f"{r['max_rss_kb'] * 1024 / 1e6:.0f} | {ratio} |")
@@ -245,7 +246,9 @@ def project_table(res):
     for r in rows:
         if r["status"] == "ok":
             missed = {k: n - r["found_by_kind"].get(k, 0) for k, n in project["sites_by_kind"].items()}
-            out.append(f"- {r['tool']}: missed by kind {missed}; false by kind {r['false_by_kind']}; "
+            missed = ", ".join(f"{n} {k}" for k, n in missed.items() if n) or "none"
+            false = ", ".join(f"{n} {k}" for k, n in r["false_by_kind"].items()) or "none"
+            out.append(f"- {r['tool']}: missed {missed}; decoys reported: {false}; "
                        f"{r['diagnostics']} diagnostics in all")
     out += ["", "Command lines: bench/README.md (Project-wide); as run: results/project.json.", ""]
     return out
