@@ -5,9 +5,10 @@
 
 Reads from RESULTS_DIR (written by run.sh): the hyperfine exports clean.json, injected.json,
 apply.json, worst.json; rss.tsv (peak RSS from /usr/bin/time -v); correctness.json (verify.py);
-env.txt, corpus.json, manifest.json and awaitfix-stderr.txt; scaling.json (bench/scaling.py), when
-present. Writes a Markdown report with the targets (PASS/FAIL), every measurement, the correctness
-counts, peak RSS and the scaling rows, and a bar chart of the medians (matplotlib; the chart is
+env.txt, corpus.json, manifest.json and awaitfix-stderr.txt; scaling.json (bench/scaling.py) and
+project.json (project_peers.py: the project-wide AWF005 table), when present. Writes a Markdown
+report with the targets (PASS/FAIL), every measurement, the correctness counts, peak RSS, the
+scaling rows and the project-wide table, and a bar chart of the medians (matplotlib; the chart is
 skipped with a warning if matplotlib is missing).
 Exit 0 when every target passes, 2 when one fails, 1 when an input is missing.
 """
@@ -41,6 +42,8 @@ RSS_TARGETS = ["awaitfix check injected", "awaitfix diff injected"]
 # SCALING_FLOOR seconds, where start-up and noise make the ratio.
 SUPERLINEAR = 2.0
 SCALING_FLOOR = 0.5
+# Project-wide rule: the CPU ratio (awaitfix / peer) the issue asks for, reported, not enforced.
+PROJECT_CPU_TARGETS = {"pyrefly": 0.1, "ty": 0.1, "pyright": 0.01}
 # Full command lines, for the Markdown (run from the corpus root).
 PAT = "'await get_websocket_manager($$$A)'"
 COMMAND_LINES = {
@@ -228,6 +231,7 @@ def write_md(args, data, targets, rss, scaling):
     out.append("")
 
     out += scaling_section(scaling)
+    out += project_table(res)
 
     if stderr:
         out += ["## What awaitfix printed on stderr (first lines per command)", "", "```", stderr, "```", ""]
@@ -235,6 +239,60 @@ def write_md(args, data, targets, rss, scaling):
         out += [f"![medians]({Path(args.png).name})", ""]
     args.md.write_text("\n".join(out))
     return failed
+
+
+def project_table(res):
+    """The "Project-wide (AWF005)" section, from project.json; nothing when it is missing."""
+    path = res / "project.json"
+    if not path.is_file():
+        return []
+    project = json.loads(path.read_text())
+    rows = project["results"]
+    ours = next((r for r in rows if r["tool"] == "awaitfix" and r["status"] == "ok"), None)
+    out = ["## Project-wide (AWF005)", "",
+           f"`project/`: {project.get('corpus_files', 0):,} files, {project.get('corpus_lines', 0):,} lines of the "
+           f"corpus ({', '.join(project.get('packages', []))}) plus {project['sites']} planted AWF005 sites (awaited sync functions "
+           f"reached through a package re-export, `import … as`, `g = f`, `import pkg.mod as m`, a redefinition, "
+           f"and awaited `@asynccontextmanager` functions) and {project['decoys']} decoys that work at run time "
+           f"(bench/plant_project.py; "
+           + ("every site checked to raise the TypeError and every decoy to run, with python3" if project["runtime_checked"]
+              else "**the python3 run of the planted sites FAILED**")
+           + "). One run per command (awaitfix: median of 3), from the corpus root, import roots given to each "
+           "tool, an empty interpreter; **found** = planted lines reported, **false** = decoy lines reported, "
+           "**other** = any other line reported (in brackets: of them, in the planted files). "
+           f"Ratio = awaitfix CPU / tool CPU (target: ≤ 0.1 against pyrefly and ty, ≤ 0.01 against pyright). "
+           f"Bounds per command: {project.get('cpu_limit_s', '—')} s of CPU per process, "
+           f"{project['timeout_s']} s wall.", "",
+           "| tool | found/planted | false | other | wall (s) | CPU (s) | peak RSS (MB) | ratio vs awaitfix (CPU) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        name = r.get("version") or r["tool"]
+        if r["status"] != "ok":
+            measured = "wall_s" in r and not r["status"].startswith("n/a")
+            cost = (f"{r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['max_rss_kb'] * 1024 / 1e6:.0f}" if measured
+                    else "— | — | —")
+            out.append(f"| {name} | {r['status']} | — | — | {cost} | n/a |")
+            continue
+        ratio = "—" if r["tool"] == "awaitfix" else "n/a"
+        if ours and r["tool"] != "awaitfix" and r["cpu_s"] > 0:
+            value = ours["cpu_s"] / r["cpu_s"]
+            limit = PROJECT_CPU_TARGETS.get(r["tool"])
+            verdict = f" ({'PASS' if value <= limit else 'FAIL'}: ≤ {limit})" if limit else ""
+            times = f", {1 / value:.0f}× less CPU" if 0 < value < 1 else ""
+            ratio = f"{value:.4f}{times}{verdict}"
+        out.append(f"| {name} | {r['found']}/{r['planted']} | {r['false']} | {r['other']} "
+                   f"({r['other_in_planted_files']}) | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | "
+                   f"{r['max_rss_kb'] * 1024 / 1e6:.0f} | {ratio} |")
+    out.append("")
+    for r in rows:
+        if r["status"] == "ok":
+            missed = {k: n - r["found_by_kind"].get(k, 0) for k, n in project["sites_by_kind"].items()}
+            missed = ", ".join(f"{n} {k}" for k, n in missed.items() if n) or "none"
+            false = ", ".join(f"{n} {k}" for k, n in r["false_by_kind"].items()) or "none"
+            out.append(f"- {r['tool']}: missed {missed}; decoys reported: {false}; "
+                       f"{r['diagnostics']} diagnostics in all")
+    out += ["", "Command lines: bench/README.md (Project-wide); as run: results/project.json.", ""]
+    return out
 
 
 def write_png(path, data):

@@ -2,13 +2,17 @@
 # The awaitfix benchmark, end to end: bench/run.sh [PACKAGES.txt]
 #
 #   setup -> build corpus -> inject -> worst case -> cargo build --release
-#   -> hyperfine (clean, injected, apply, worst) -> correctness -> peak RSS -> scaling -> report
+#   -> plant project-wide sites -> hyperfine (clean, injected, apply, worst) -> correctness -> peak RSS
+#   -> scaling -> project-wide rule vs type checkers -> report
 #
 # Writes bench/results/*.json|tsv|txt, bench/results.md and bench/results.png.
 # Data (downloads, corpora, scratch copies) go to $BENCH_DATA (default /work/bench-data).
 # Environment: BENCH_DATA, BENCH_CACHE (default $BENCH_DATA/cache), BENCH_RUNS (5), BENCH_WARMUP (1),
 #              BENCH_STRICT=1 to also exit 1 when a performance target fails,
 #              BENCH_SCALING=0 to skip the scaling rows (bench/scaling.py, about 2 minutes).
+#              BENCH_PEER_CPU (900): CPU seconds allowed to each type checker on the project-wide tree,
+#              BENCH_PEER_TIMEOUT (3600): wall seconds allowed to it,
+#              BENCH_PROJECT_PACKAGES: the distributions of the project-wide tree (default: the async web stack).
 # Exit: 0 when the run completed and the correctness checks passed; 1 otherwise.
 set -euo pipefail
 
@@ -41,6 +45,13 @@ step "inject (bench/inject.py)"
 step "worst case (bench/worst_case.py)"
 "$PY" "$BENCH_DIR/worst_case.py" --corpus "$BENCH_CORPUS"
 
+step "project-wide sites (bench/plant_project.py)"
+project_rc=0
+# The async web stack of the corpus, ~550k lines: the size of backend the project-wide targets are set for
+# (the type checkers need minutes of CPU for it; the whole corpus would take them far longer).
+"$PY" "$BENCH_DIR/plant_project.py" --corpus "$BENCH_CORPUS" \
+    --packages "${BENCH_PROJECT_PACKAGES:-aiohttp,botocore,celery,fastapi,starlette,tornado}" || project_rc=1
+
 step "cargo build --release"
 rm -rf "$RESULTS" "$SCRATCH"
 mkdir -p "$RESULTS" "$SCRATCH"
@@ -60,6 +71,7 @@ cp "$REPO/target/release/awaitfix" "$AWF"
     echo "ast-grep: $(ast-grep --version | awk '{print $2}')"
     echo "ruff: $(ruff --version | awk '{print $2}')"
     echo "rustc: $(rustc --version | awk '{print $2}')"
+    echo "pyrefly: $(pyrefly --version 2>/dev/null | awk '{print $NF}'); ty: $(ty --version 2>/dev/null | awk '{print $2}'); pyright: $(timeout 60 pyright --version 2>/dev/null | awk '{print $NF}')"
     echo "corpus: $("$PY" -c "import json,sys; t=json.load(open(sys.argv[1]))['total']; print(f\"{t['files']} files, {t['lines']} lines, {t['bytes']/1e6:.1f} MB\")" "$BENCH_CORPUS/clean.json")"
     echo "injected: $("$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); print(f\"{m['sites']} sites in {m['files_injected']} files\")" "$BENCH_CORPUS/manifest.json")"
 } > "$RESULTS/env.txt"
@@ -166,6 +178,9 @@ if [ "${BENCH_SCALING:-1}" != 0 ]; then
         --out "$RESULTS/scaling.md" --json "$RESULTS/scaling.json"
 fi
 
+step "project-wide: awaitfix check --project vs pyrefly, ty, pyright (bench/project_peers.py)"
+"$PY" "$BENCH_DIR/project_peers.py" --corpus "$BENCH_CORPUS" --awaitfix "$AWF" --scratch "$SCRATCH/project" \
+    --out "$RESULTS/project.json" --cpu-limit "${BENCH_PEER_CPU:-900}" --timeout "${BENCH_PEER_TIMEOUT:-3600}" || project_rc=1
 ELAPSED=$(($(date +%s) - START))
 step "report (bench/report.py)"
 report_rc=0
@@ -173,6 +188,10 @@ BENCH_ELAPSED=$ELAPSED "$PY" "$BENCH_DIR/report.py" "$RESULTS" --md "$BENCH_DIR/
     --png "$BENCH_DIR/results.png" || report_rc=$?
 
 step "done in ${ELAPSED}s (+ report): $BENCH_DIR/results.md, $BENCH_DIR/results.png"
+if [ "$project_rc" != 0 ]; then
+    echo "project-wide step FAILED (a planted site or decoy misbehaved under python3, or a tool run broke)" >&2
+    exit 1
+fi
 if [ "$verify_rc" != 0 ]; then
     echo "correctness check FAILED (see $RESULTS/correctness.json)" >&2
     exit 1
