@@ -9,7 +9,7 @@
 # Data (downloads, corpora, scratch copies) go to $BENCH_DATA (default /work/bench-data).
 # Environment: BENCH_DATA, BENCH_CACHE (default $BENCH_DATA/cache), BENCH_RUNS (5), BENCH_WARMUP (1),
 #              BENCH_STRICT=1 to also exit 1 when a performance target fails,
-#              BENCH_SCALING=0 to skip the scaling rows (bench/scaling.py, about 2 minutes).
+#              BENCH_SCALING=0 to skip the scaling rows (bench/scaling.py, about 2 minutes),
 #              BENCH_PEER_CPU (900): CPU seconds allowed to each type checker on the project-wide tree,
 #              BENCH_PEER_TIMEOUT (3600): wall seconds allowed to it,
 #              BENCH_PROJECT_PACKAGES: the distributions of the project-wide tree (default: the async web stack).
