@@ -1,8 +1,8 @@
 //! Partial against whole: `check` parses only the statements that spell a tracked name (`Want::Findings`),
-//! a forced parse of the whole file (`Want::Whole`, what `apply` falls back to). Both must report the same findings — code, range, status,
-//! message and whether it is fixable — for every rule and both `prefer` modes, on every fixture and every
-//! oracle package. `differential_on_a_folder` (ignored) runs the same comparison on any folder, such as the
-//! benchmark corpus:
+//! a forced parse of the whole file (`Want::Whole`, what `apply` falls back to). Both must report the same
+//! findings — code, range, status, message and whether it is fixable — for every rule and both `prefer`
+//! modes, on every fixture and every oracle package. `differential_on_a_folder` (ignored) runs the same
+//! comparison on any folder, such as the benchmark corpus:
 //!
 //! ```sh
 //! AWAITFIX_DIFFERENTIAL_DIR=/path/to/corpus cargo test --release --test differential -- --ignored --nocapture
