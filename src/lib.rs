@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => {
             let outcomes = process(&args.common, Mode::Check, &out)?;
-            Ok(report::check(&outcomes.files, args.format, &out).max(outcomes.status))
+            Ok(report::check(&outcomes.files, outcomes.checked, args.format, &out).max(outcomes.status))
         }
         Command::Diff(args) => {
             let mode = Mode::Diff { changes: args.pr_body.is_some() };
@@ -79,9 +79,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// The outcomes of every file in path order, and `Error` if anything went wrong on the way.
+/// The outcomes of the files with something to report, fix or fail, in path order, how many files were
+/// checked, and `Error` if anything went wrong on the way.
 struct Processed {
+    /// The files with something to report, fix or fail (see `FileOutcome::is_clean`).
     files: Vec<FileOutcome>,
+    /// Every file checked, clean ones included.
+    checked: usize,
     status: ExitStatus,
     engine: Engine,
 }
@@ -128,6 +132,8 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
                 progress.file_done(outcome.diagnostics.iter().filter(|d| d.is_open()).count());
                 outcome
             })
+            // Clean outcomes are dropped as they come, so that memory grows with the findings, not the files.
+            .filter(|outcome| !outcome.is_clean())
             .collect()
     });
     progress.finish();
@@ -135,7 +141,7 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
         out.error(&failure.to_string());
         status = ExitStatus::Error;
     }
-    Ok(Processed { files, status, engine })
+    Ok(Processed { files, checked: walked.files.len(), status, engine })
 }
 
 /// `apply --interactive`: plans every file, asks about each site, then writes each file with the fixes
