@@ -155,7 +155,9 @@ mod tests {
         assert_eq!(rewrite(partial), rewrite(whole));
 
         let broken = format!("{text}x = = 1\n");
-        let error = planned(&broken, Want::Rewrite).err().expect("refused");
+        let Err(error) = planned(&broken, Want::Rewrite) else {
+            panic!("a file with a syntax error is refused")
+        };
         let last_line = broken.lines().count();
         assert!(matches!(error, FileError::Syntax { line, .. } if line >= last_line - 1), "{error:?}");
         assert_eq!(error.position(), planned(&broken, Want::Whole).err().and_then(|e| e.position()));

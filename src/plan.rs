@@ -158,16 +158,15 @@ fn plan_declining(
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
 }
 
+/// A file's findings and, when one is wanted and a fix applies, its verified rewrite.
+type Planning = (Vec<Finding>, Option<Rewrite>);
+
 /// The findings of a partial parse and, when `want` asks for one and a fix applies, the verified rewrite.
 /// `None` when a rewrite to write must come from the whole file after all: the file (or its rewrite) does
 /// not parse cleanly a few statements at a time, or the rewritten statements do not verify; the whole parse
 /// then says where the error is, as it always did. Every byte the rewrite changes lies in the statements
 /// the partial parse parsed cleanly, so the rest of the file is clean when the rewrite is.
-fn from_partial(
-    partial: Partial,
-    source: &Source,
-    want: Want,
-) -> Result<Option<(Vec<Finding>, Option<Rewrite>)>, FileError> {
+fn from_partial(partial: Partial, source: &Source, want: Want) -> Result<Option<Planning>, FileError> {
     let text = source.text.as_str();
     let Partial { mut findings, parsed, tree } = partial;
     let to_write = want == Want::Rewrite;
