@@ -99,22 +99,26 @@ def write(root, files):
         dest.write_text(text)
 
 
+# Report CPU seconds (user + system) instead of wall seconds: steadier on a machine that others share.
+CPU_TIME = False
+
+
 def run(awaitfix, command, cwd):
-    """Wall seconds and peak RSS (MB) of `awaitfix COMMAND .` in cwd, in a child of its own."""
+    """Wall (or CPU) seconds and peak RSS (MB) of `awaitfix COMMAND .` in cwd, in a child of its own."""
     wrapper = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
         "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
         "t = time.perf_counter() - t\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(p.returncode, t, rss)\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(p.returncode, t, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)\n"
     )
     out = subprocess.run([sys.executable, "-c", wrapper, awaitfix, command, "."], cwd=cwd,
                          capture_output=True, text=True, check=True).stdout.split()
-    code, seconds, rss = int(out[0]), float(out[1]), float(out[2])
+    code, seconds, rss, cpu = int(out[0]), float(out[1]), float(out[2]), float(out[3])
     if code not in (0, 1):
         sys.exit(f"awaitfix {command} exited {code} in {cwd}")
-    return seconds, rss
+    return (cpu if CPU_TIME else seconds), rss
 
 
 def measure(awaitfix, name, make, size, scale, commands):
@@ -156,7 +160,10 @@ def main():
     ap.add_argument("--json", type=Path, help="write the rows here as JSON")
     ap.add_argument("--shrink", type=int, default=1,
                     help="divide every first size by this (bench/run.sh uses 2, to stay near a minute)")
+    ap.add_argument("--cpu", action="store_true", help="report CPU time (user + system) instead of wall time")
     args = ap.parse_args()
+    global CPU_TIME
+    CPU_TIME = args.cpu
     if not os.access(args.awaitfix, os.X_OK):
         sys.exit(f"{args.awaitfix}: not found; run `cargo build --release` first")
     commands = args.commands.split(",")

@@ -73,3 +73,26 @@ fn one_mention_check(bencher: divan::Bencher) {
         plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Findings, &Selection::all()).expect("plans")
     });
 }
+
+/// One async function holding `sites` awaited sites: `diff` must cost the same per site at any count.
+#[divan::bench(args = [1000, 4000])]
+fn sites_one_function_diff(bencher: divan::Bencher, sites: usize) {
+    let engine = engine();
+    let text = String::from("from app.ws import get_websocket_manager\n\n\nasync def handler(ctx):\n")
+        + &"    manager = await get_websocket_manager(ctx)\n".repeat(sites);
+    bencher.counter(divan::counter::BytesCount::of_str(&text)).bench(|| {
+        plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Preview, &Selection::all()).expect("plans")
+    });
+}
+
+/// A large module with one site in its last statement: `apply` plans it from that statement and checks the
+/// rest a few statements at a time, never holding a tree of the whole file.
+#[divan::bench]
+fn one_site_big_file_apply(bencher: divan::Bencher) {
+    let engine = engine();
+    let text = module(1000).replace("get_websocket_manager", "get_other_manager")
+        + "\nfrom app.ws import get_websocket_manager\n\n\nasync def last(ctx):\n    return await get_websocket_manager(ctx)\n";
+    bencher.counter(divan::counter::BytesCount::of_str(&text)).bench(|| {
+        plan(&engine, Path::new("m.py"), text.as_bytes(), Want::Rewrite, &Selection::all()).expect("plans")
+    });
+}

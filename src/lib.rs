@@ -67,14 +67,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Check(args) => {
             let outcomes = process(&args.common, Mode::Check, &out)?;
-            if outcomes.files.is_empty()
+            if outcomes.checked == 0
                 && outcomes.status == ExitStatus::Error
                 && args.format == cli::Format::Text
             {
                 // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
                 return Ok(outcomes.status);
             }
-            let status = report::check(&outcomes.files, args.format, &out).max(outcomes.status);
+            let status =
+                report::check(&outcomes.files, outcomes.checked, args.format, &out).max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Diff(args) => {
@@ -166,9 +167,13 @@ fn configuration(
     Ok(config)
 }
 
-/// The outcomes of every file in path order, and `Error` if anything went wrong on the way.
+/// The outcomes of the files with something to report, fix or fail, in path order, how many files were
+/// checked, and `Error` if anything went wrong on the way.
 struct Processed {
+    /// The files with something to report, fix or fail (see `FileOutcome::is_clean`).
     files: Vec<FileOutcome>,
+    /// Every file checked, clean ones included.
+    checked: usize,
     status: ExitStatus,
     engine: Engine,
 }
@@ -248,6 +253,8 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
                 progress.file_done(outcome.diagnostics.iter().filter(|d| d.is_open()).count());
                 outcome
             })
+            // Clean outcomes are dropped as they come, so that memory grows with the findings, not the files.
+            .filter(|outcome| !outcome.is_clean())
             .collect()
     });
     progress.finish();
@@ -255,7 +262,7 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
         out.error(&failure.to_string());
         status = ExitStatus::Error;
     }
-    Ok(Processed { files, status, engine })
+    Ok(Processed { files, checked: walked.len(), status, engine })
 }
 
 /// `apply --interactive`: plans every file, asks about each site, then writes each file with the fixes

@@ -132,6 +132,29 @@ fn parse_included(text: &str, old: Option<&Tree>, included: &[tree_sitter::Range
     })
 }
 
+/// How many bytes of top-level statements `parses_in_pieces` parses at once: their tree takes some 50 times
+/// as much memory, freed before the next piece.
+const PIECE: usize = 256 * 1024;
+
+/// Whether `text` parses cleanly, parsed a run of top-level statements at a time so that no tree of the
+/// whole of a big file is held. Each top-level statement parses the same alone as in its file, so the pieces
+/// parse cleanly exactly when the file does; `false` also when the outline scan is unsure (see `chunk`).
+pub fn parses_in_pieces(text: &str) -> bool {
+    let Some(units) = crate::chunk::outline(text) else { return false };
+    let mut start = 0;
+    for (i, unit) in units.iter().enumerate() {
+        let end = unit.range.end;
+        if end - start < PIECE && i + 1 < units.len() {
+            continue;
+        }
+        if parse(&text[start..end]).is_none_or(|tree| tree.root_node().has_error()) {
+            return false;
+        }
+        start = end;
+    }
+    true
+}
+
 /// Parses `new_text`, the result of applying `edits` (sorted, non-overlapping, in `old_text` offsets) to the text
 /// `old` was parsed from, reusing every subtree the edits did not touch.
 pub fn reparse(old: &Tree, old_text: &str, edits: &[crate::edit::Edit], new_text: &str) -> Option<Tree> {
@@ -378,6 +401,19 @@ mod tests {
             (at, what.as_str()),
             (text.find("syntax_error").unwrap(), "missing a newline between two statements")
         );
+    }
+
+    #[test]
+    fn pieces_parse_cleanly_exactly_when_the_file_does() {
+        let filler: String = (0..PIECE / 10).map(|i| format!("def f{i}(x):\n    return x\n\n")).collect();
+        assert!(filler.len() > 2 * PIECE, "several pieces");
+        assert!(parses_in_pieces(&filler));
+        for broken in ["x = (1,\ny = 2\n", "x = = 1\n", "def g():\n    return 1 +\n"] {
+            let text = format!("{filler}{broken}{filler}");
+            assert!(parse(&text).unwrap().root_node().has_error(), "{broken:?} is an error");
+            assert!(!parses_in_pieces(&text), "{broken:?} in the middle of a big file");
+        }
+        assert!(parses_in_pieces(""), "nothing to parse");
     }
 
     #[test]

@@ -87,7 +87,8 @@ pub(crate) fn check_mentions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Want, plan};
+    use crate::error::FileError;
+    use crate::plan::{Plan, Want, plan};
     use crate::selection::Selection;
 
     #[test]
@@ -104,7 +105,7 @@ mod tests {
         let partial = check_mentions(&engine, Path::new("a.py"), &text, &prefer, &[], false)
             .expect("a partial parse")
             .findings;
-        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Rewrite, &Selection::all())
+        let full = plan(&engine, Path::new("a.py"), text.as_bytes(), Want::Whole, &Selection::all())
             .unwrap()
             .findings;
         let shown = |f: &[Finding]| {
@@ -134,6 +135,33 @@ mod tests {
         );
         let other = text.find("def other0").unwrap();
         assert!(partial.parsed.iter().all(|r| !r.contains(&other)), "unrelated statements stay unparsed");
+    }
+
+    /// `apply` plans a big file from a partial parse, and must still write what the whole parse would, and
+    /// still refuse a file whose syntax error lies far from its site, naming where the error is.
+    #[test]
+    fn apply_plans_a_big_file_from_the_partial_parse_as_from_the_whole() {
+        let engine = Engine::new(crate::transform::builtins().unwrap());
+        let filler: String = (0..20_000).map(|i| format!("def other{i}(x):\n    return x\n\n\n")).collect();
+        let text = format!(
+            "from m import get_websocket_manager\n\n\n{filler}async def f(ctx):\n    return await get_websocket_manager(ctx)\n"
+        );
+        let planned =
+            |text: &str, want| plan(&engine, Path::new("a.py"), text.as_bytes(), want, &Selection::all());
+        let rewrite = |plan: Plan| plan.rewrite.map(|r| (r.bytes, r.fixed, r.edits));
+        let partial = planned(&text, Want::Rewrite).unwrap();
+        let whole = planned(&text, Want::Whole).unwrap();
+        assert_eq!(partial.findings.len(), 1);
+        assert_eq!(rewrite(partial), rewrite(whole));
+
+        let broken = format!("{text}x = = 1\n");
+        let Err(error) = planned(&broken, Want::Rewrite) else {
+            panic!("a file with a syntax error is refused")
+        };
+        let last_line = broken.lines().count();
+        assert!(matches!(error, FileError::Syntax { line, .. } if line >= last_line - 1), "{error:?}");
+        assert_eq!(error.position(), planned(&broken, Want::Whole).err().and_then(|e| e.position()));
+        assert!(planned(&broken, Want::Preview).unwrap().rewrite.is_some(), "`diff` does not see it");
     }
 
     #[test]

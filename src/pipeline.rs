@@ -71,6 +71,12 @@ impl FileOutcome {
         }
     }
 
+    /// Whether the file has nothing to report, fix or fail: what most files of a run are, and what the run
+    /// need not keep (it only counts them).
+    pub fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty() && matches!(self.fixes, Fixes::None) && self.error.is_none()
+    }
+
     /// The plan kept by `Mode::Plan`, when a fix applies.
     pub fn planned(&self) -> Option<&Planned> {
         match &self.fixes {

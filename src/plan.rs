@@ -66,9 +66,14 @@ pub enum Want {
     /// The findings and a rewrite to show (`diff`): parsed as for `Findings`; the rewritten statements are
     /// parsed again to verify the rewrite (see `verify_parsed`).
     Preview,
-    /// The findings and a rewrite to write (`apply`, `commit`): the whole file is parsed, a file with a
-    /// syntax error anywhere is refused, and the whole rewrite is parsed again.
+    /// The findings and a rewrite to write (`apply`, `commit`): a file with a syntax error anywhere is
+    /// refused, and the whole rewrite is parsed again. Planned from a partial parse as for `Preview` when it
+    /// can be; the file, or its rewrite, is then parsed a few statements at a time (see
+    /// `parse::parses_in_pieces`), so that no tree of a big file is held whole. Else as `Whole`.
     Rewrite,
+    /// As `Rewrite`, always from one parse of the whole file, and the whole rewrite parsed again: what the
+    /// partial parses are compared with.
+    Whole,
 }
 
 /// Decodes, parses and checks one file's bytes, and plans and verifies its rewrite as `want` says, with the
@@ -126,18 +131,11 @@ fn plan_declining(
         return Err(FileError::NestingLimit(limit));
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
-    if want != Want::Rewrite
+    if want != Want::Whole
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
+        && let Some((findings, rewrite)) = from_partial(partial, &source, want)?
     {
-        let Partial { mut findings, parsed, tree } = partial;
-        if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
-            crate::fix::report_overlapping(&mut findings);
-            return Ok(Plan { source, findings, rewrite: None });
-        }
-        let applied = crate::fix::apply(text, &mut findings);
-        let bytes = verify_parsed(&tree, &parsed, &applied, &source)?;
-        let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
-        return Ok(Plan { source, findings, rewrite: Some(rewrite) });
+        return Ok(Plan { source, findings, rewrite });
     }
     let tree = parse::parse(text).ok_or(FileError::Unparsable)?;
     if let Some((at, what)) = parse::first_error(&tree) {
@@ -158,4 +156,34 @@ fn plan_declining(
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
+}
+
+/// A file's findings and, when one is wanted and a fix applies, its verified rewrite.
+type Planning = (Vec<Finding>, Option<Rewrite>);
+
+/// The findings of a partial parse and, when `want` asks for one and a fix applies, the verified rewrite.
+/// `None` when a rewrite to write must come from the whole file after all: the file (or its rewrite) does
+/// not parse cleanly a few statements at a time, or the rewritten statements do not verify; the whole parse
+/// then says where the error is, as it always did. Every byte the rewrite changes lies in the statements
+/// the partial parse parsed cleanly, so the rest of the file is clean when the rewrite is.
+fn from_partial(partial: Partial, source: &Source, want: Want) -> Result<Option<Planning>, FileError> {
+    let text = source.text.as_str();
+    let Partial { mut findings, parsed, tree } = partial;
+    let to_write = want == Want::Rewrite;
+    if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
+        if to_write && !parse::parses_in_pieces(text) {
+            return Ok(None);
+        }
+        crate::fix::report_overlapping(&mut findings);
+        return Ok(Some((findings, None)));
+    }
+    let applied = crate::fix::apply(text, &mut findings);
+    let verified = verify_parsed(&tree, &parsed, &applied, source);
+    drop(tree);
+    if to_write && (verified.is_err() || !parse::parses_in_pieces(&applied.text)) {
+        return Ok(None);
+    }
+    let rewrite =
+        Rewrite { text: applied.text, bytes: verified?, fixed: applied.fixed, edits: applied.edits };
+    Ok(Some((findings, Some(rewrite))))
 }

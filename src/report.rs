@@ -41,8 +41,9 @@ impl Ord for ExitStatus {
     }
 }
 
-/// Prints `check`'s findings in `format`; `Findings` when a site is open.
-pub fn check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus {
+/// Prints `check`'s findings in `format`; `Findings` when a site is open. `files` are those with something
+/// to say; `checked` counts every file checked, clean ones included.
+pub fn check(files: &[FileOutcome], checked: usize, format: Format, out: &Output) -> ExitStatus {
     let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
     let failures: Vec<&Failure> = files.iter().filter_map(|f| f.error.as_ref()).collect();
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
@@ -68,6 +69,8 @@ pub fn check(files: &[FileOutcome], format: Format, out: &Output) -> ExitStatus 
             if !out.quiet {
                 let mut summary = Summary::default();
                 files.iter().for_each(|f| summary.add_file(&f.diagnostics));
+                // The clean files, which the run does not keep, were checked too.
+                summary.files_checked = checked;
                 out.print(&format!("{}\n", render::text::summary(&summary, out.verbose)));
             }
         }

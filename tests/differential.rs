@@ -1,8 +1,8 @@
 //! Partial against whole: `check` parses only the statements that spell a tracked name (`Want::Findings`),
-//! `apply` parses the whole file (`Want::Rewrite`). Both must report the same findings — code, range, status,
-//! message and whether it is fixable — for every rule and both `prefer` modes, on every fixture and every
-//! oracle package. `differential_on_a_folder` (ignored) runs the same comparison on any folder, such as the
-//! benchmark corpus:
+//! a forced parse of the whole file (`Want::Whole`, what `apply` falls back to). Both must report the same
+//! findings — code, range, status, message and whether it is fixable — for every rule and both `prefer`
+//! modes, on every fixture and every oracle package. `differential_on_a_folder` (ignored) runs the same
+//! comparison on any folder, such as the benchmark corpus:
 //!
 //! ```sh
 //! AWAITFIX_DIFFERENTIAL_DIR=/path/to/corpus cargo test --release --test differential -- --ignored --nocapture
@@ -64,7 +64,7 @@ struct Tally {
 /// Compares the partial and whole findings of one file in one mode.
 fn compare(engine: &Engine, path: &Path, bytes: &[u8], tally: &mut Tally) {
     let partial = plan(engine, path, bytes, Want::Findings, &Selection::all());
-    let whole = plan(engine, path, bytes, Want::Rewrite, &Selection::all());
+    let whole = plan(engine, path, bytes, Want::Whole, &Selection::all());
     match (partial, whole) {
         (Ok(partial), Ok(whole)) => {
             let left: Vec<Summary> = partial.findings.iter().map(summary).collect();

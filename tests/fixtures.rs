@@ -166,8 +166,8 @@ fn plan_again(engine: &Engine, path: &Path, bytes: &[u8]) -> Vec<awaitfix::findi
 fn check_fixture(engine: &Engine, folder: &str, path: &Path) {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let bytes = std::fs::read(path).unwrap();
-    let plan = plan(engine, path, &bytes, Want::Rewrite, &Selection::all())
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let plan =
+        plan(engine, path, &bytes, Want::Whole, &Selection::all()).unwrap_or_else(|e| panic!("{name}: {e}"));
     let text = &plan.source.text;
     let index = LineIndex::new(text);
     let diagnostics: Vec<Diagnostic> =

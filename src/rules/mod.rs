@@ -214,7 +214,9 @@ fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
         let aliases: Vec<&str> = out.aliases.iter().copied().collect();
         capture_around(file, &spellings(&aliases), &mut seen, &mut out);
     }
-    out.awaited.sort_by_key(|n| n.start_byte());
+    // A site met through two patterns is one site; sorted, its copies sit together.
+    out.awaited.sort_by_key(|n| (n.start_byte(), n.id()));
+    out.awaited.dedup();
     out.calls.sort_by_key(|n| n.start_byte());
     out.dynamic.sort_by_key(|(n, _)| n.start_byte());
     out
@@ -273,9 +275,7 @@ fn capture_around<'tree>(
                 continue;
             }
             if let Some(site) = node(awaited) {
-                if !out.awaited.contains(&site) {
-                    out.awaited.push(site);
-                }
+                out.awaited.push(site);
             } else if let Some(call) = node(call) {
                 out.calls.push(call);
             } else if let (Some(imported), Some(alias)) = (node(imported), node(alias)) {
