@@ -51,8 +51,10 @@ pub fn site_changes(text: &str, findings: &[Finding], fixed: &[usize]) -> Vec<Ch
         rows.push((lines.start, Change { finding: i, before, after: one_line(&after), import_line: None }));
         for edit in away {
             let span = imports::statement(text, edit.range());
-            // Edits of one statement (the names of one import) make one row.
-            match elsewhere.iter_mut().find(|(s, _, _)| s.start <= span.end && span.start <= s.end) {
+            // Edits of one statement (the names of one import) make one row; a statement that ends where the
+            // next starts (a deleted line's newline) is not that one.
+            let shared = |s: &Range<usize>| s.start < span.end && span.start < s.end || s.start == span.start;
+            match elsewhere.iter_mut().find(|(s, _, _)| shared(s)) {
                 Some((s, _, edits)) if !edits.contains(&edit) => {
                     *s = s.start.min(span.start)..s.end.max(span.end);
                     edits.push(edit);
@@ -314,6 +316,37 @@ mod tests {
                 (0, Some(1), "from m import f", "from m import f_async"),
                 (0, None, "await f()", "await f_async()"),
                 (1, None, "await f()", "await f_async()"),
+            ]
+        );
+    }
+
+    /// A deleted import statement ends at the start of the next one: each gets its own row.
+    #[test]
+    fn a_deleted_import_and_the_next_one_are_two_rows() {
+        let text = "from m import f as g\nfrom m import f\n\n\nasync def h():\n    await g()\n";
+        let site = text.find("await").unwrap();
+        let next = text.find("from m import f\n").unwrap();
+        let finding = Finding {
+            rule: crate::rules::by_code("AWF001").expect("registered"),
+            range: site..site + 9,
+            message: String::new(),
+            transform: "t".into(),
+            fix: Some(Fix::safe(vec![
+                Edit::deletion(0..next),
+                Edit::replacement(next + 14..next + 15, "f_async"),
+                Edit::replacement(site + 6..site + 7, "f_async"),
+            ])),
+            summary: String::new(),
+            status: Status::Open,
+        };
+        let changes = site_changes(text, &[finding], &[0]);
+        let rows: Vec<_> = changes.iter().map(|c| (c.import_line, &c.before[..], &c.after[..])).collect();
+        assert_eq!(
+            rows,
+            [
+                (Some(1), "from m import f as g", ""),
+                (Some(2), "from m import f", "from m import f_async"),
+                (None, "await g()", "await f_async()"),
             ]
         );
     }
