@@ -549,9 +549,14 @@ fn a_branch_that_holds_the_same_commits_is_kept_without_force() {
     repo.git(&["checkout", "-q", "main"]);
     let reflog = repo.git(&["reflog", "show", "awaitfix/websocket-manager"]);
     // Another date makes other commit ids, with the same trees and messages: the branch is up to date.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let body = elsewhere.path().join("pr.md");
     let mut command = repo.command(Command::cargo_bin("awaitfix").unwrap());
-    let out = command.env("SOURCE_DATE_EPOCH", "1").args(["commit"]).output().unwrap();
+    let args = ["commit", "--pr-body", body.to_str().unwrap()];
+    let out = command.env("SOURCE_DATE_EPOCH", "1").args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = format!("- {} fix AWF001: ", &tip[..10]);
+    assert!(std::fs::read_to_string(&body).unwrap().contains(&listed), "the body lists the branch's commits");
     assert_eq!(stdout(&out), "", "nothing was committed");
     assert!(
         stderr(&out).contains(
