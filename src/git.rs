@@ -4,6 +4,9 @@
 //! the work tree's), so the user's staged and unstaged changes stay exactly what they were.
 
 mod checkout;
+mod identity;
+mod message;
+mod split;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,13 +14,12 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 use thiserror::Error;
 
-use crate::cli::Split;
 use crate::engine::Engine;
 use crate::pipeline::FileOutcome;
 use crate::plan::{Plan, Want, plan};
 use crate::render::display_path;
-use crate::render::text::plural;
 use crate::selection::Selection;
+use split::Group;
 
 /// What `awaitfix commit` was asked for.
 #[derive(Debug)]
@@ -25,7 +27,7 @@ pub struct Options {
     /// The branch to create; `awaitfix/<transform ids>` when `None`.
     pub branch: Option<String>,
     pub force: bool,
-    pub split: Split,
+    pub split: crate::cli::Split,
     /// `Name <email>`.
     pub author: Option<String>,
     pub signoff: bool,
@@ -60,6 +62,8 @@ pub enum CommitError {
     Dirty(Vec<String>),
     #[error("{0}")]
     Identity(String),
+    #[error("{var}=`{value}`: expected {expected}")]
+    Date { var: String, value: String, expected: &'static str },
     #[error("{path}: {message}")]
     File { path: String, message: String },
     /// libgit2's message only: its class and code numbers say nothing to a user, and the error is not given
@@ -84,6 +88,9 @@ pub struct Committed {
     pub commits: Vec<(Oid, String)>,
     /// Each changed file with the plan of its committed version (all its fixes that were wanted).
     pub files: Vec<(PathBuf, Plan)>,
+    /// The branch already held these commits (same trees and messages on the same parent) and was left as it
+    /// was; `commits` are then its own.
+    pub up_to_date: bool,
 }
 
 /// A file awaitfix changes, with its versions.
@@ -123,6 +130,8 @@ pub fn open(path: &Path) -> Result<Repository, CommitError> {
 
 /// Commits the wanted fixes of `files` on a new branch from HEAD, then (unless `no_checkout`) updates the
 /// work tree and index of the changed files and checks the branch out. `Ok(None)` when nothing is to fix.
+/// The commits are dated by HEAD's commit (see `identity`), so the same HEAD, files and options make the
+/// same commits; a branch that already holds them is left as it is (`Committed::up_to_date`).
 pub fn commit(
     repo: &Repository,
     engine: &Engine,
@@ -137,51 +146,110 @@ pub fn commit(
         }
         Err(e) => return Err(e.into()),
     };
-    let (author, committer) = identities(repo, options.author.as_deref())?;
     let parent = head.peel_to_commit()?;
-    let base = parent.tree()?;
-    let targets = targets(repo, &base, files, options)?;
+    let (author, committer) = identity::identities(repo, options.author.as_deref(), &parent)?;
+    let targets = targets(repo, &parent.tree()?, files, options)?;
     if targets.is_empty() {
         return Ok(None);
     }
     let transforms = engine.transform_ids();
-    let Branch { name: branch, refname, previous } = branch(repo, &head, &transforms, options)?;
-    let mut commits = Vec::new();
-    let mut tree = base;
-    let mut tip = parent;
-    let mut final_plans: BTreeMap<usize, Plan> = BTreeMap::new();
-    for group in groups(&targets, &transforms, options.split) {
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        let fixed = fix_group(repo, engine, &targets, &group, selection, &final_plans, &mut update)?;
-        if fixed.is_empty() {
-            continue;
-        }
-        tree = repo.find_tree(update.create_updated(repo, &tree)?)?;
-        let message = message(&group, &targets, &fixed, options, &committer);
-        let oid = repo.commit(None, &author, &committer, &message, &tree, &[&tip])?;
-        tip = repo.find_commit(oid)?;
-        commits.push((oid, message.lines().next().unwrap_or_default().to_string()));
-        final_plans.extend(fixed);
-    }
-    if commits.is_empty() {
-        return Ok(None);
+    let branch = branch(repo, &transforms, options)?;
+    let signatures = (&author, &committer);
+    let Made { commits, plans } =
+        make_commits(repo, engine, &targets, &parent, selection, options, signatures)?;
+    let Some(&(tip, _)) = commits.last() else { return Ok(None) };
+    let held = branch.previous.and_then(|p| holds(repo, p, parent.id(), &commits));
+    let up_to_date = held.is_some();
+    if !up_to_date {
+        may_replace(repo, &head, &branch, options)?;
+    } else if !options.no_checkout
+        && let Some(other) = checked_out_elsewhere(repo, &branch.refname)?
+    {
+        return Err(CommitError::CheckedOutElsewhere(branch.name, other));
     }
     // Every version of every file is planned before anything is written: a failure leaves all as it was.
     let checkout = match options.no_checkout {
         true => Vec::new(),
-        false => checkout::plan(repo, engine, &targets, &final_plans, selection)?,
+        false => checkout::plan(repo, engine, &targets, &plans, selection)?,
     };
     let log = format!("awaitfix commit: {}", options.command);
-    repo.reference(&refname, tip.id(), true, &log)?;
-    if !options.no_checkout
-        && let Err(e) = checkout::check_out(repo, &targets, &checkout, &refname)
-    {
-        // The work tree and index were restored by `check_out`.
-        let branch = Branch { name: branch, refname, previous };
-        return Err(put_back(repo, &branch, &log, CommitError::NotCheckedOut(Box::new(e))));
+    if !up_to_date {
+        repo.reference(&branch.refname, tip, true, &log)?;
     }
-    let files = final_plans.into_iter().map(|(t, plan)| (targets[t].outcome.path.clone(), plan)).collect();
-    Ok(Some(Committed { branch, commits, files }))
+    if !options.no_checkout
+        && let Err(e) = checkout::check_out(repo, &targets, &checkout, &branch.refname)
+    {
+        // The work tree and index were restored by `check_out`; a branch left as it was needs no putting back.
+        let error = CommitError::NotCheckedOut(Box::new(e));
+        return Err(if up_to_date { error } else { put_back(repo, &branch, &log, error) });
+    }
+    let files = plans.into_iter().map(|(t, plan)| (targets[t].outcome.path.clone(), plan)).collect();
+    let commits = held.unwrap_or(commits);
+    Ok(Some(Committed { branch: branch.name, commits, files, up_to_date }))
+}
+
+/// The commits made, and the plan of each changed file's last committed version (by target index).
+struct Made {
+    commits: Vec<(Oid, String)>,
+    plans: BTreeMap<usize, Plan>,
+}
+
+/// Makes the commits `options.split` asks for, one on top of the other from `parent`, without moving any
+/// branch.
+fn make_commits(
+    repo: &Repository,
+    engine: &Engine,
+    targets: &[Target],
+    parent: &git2::Commit,
+    selection: &Selection,
+    options: &Options,
+    (author, committer): (&Signature, &Signature),
+) -> Result<Made, CommitError> {
+    let transforms = engine.transform_ids();
+    let paths: Vec<&Path> = targets.iter().map(|t| t.relative.as_path()).collect();
+    let mut commits = Vec::new();
+    let mut tree = parent.tree()?;
+    let mut tip = parent.clone();
+    let mut plans: BTreeMap<usize, Plan> = BTreeMap::new();
+    for group in split::groups(&paths, &transforms, options.split) {
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        let fixed = fix_group(repo, engine, targets, &group, selection, &plans, &mut update)?;
+        if fixed.is_empty() {
+            continue;
+        }
+        tree = repo.find_tree(update.create_updated(repo, &tree)?)?;
+        let signoff = options.signoff.then_some(committer);
+        let message = message::message(&group, targets, &fixed, &options.command, signoff);
+        let oid = repo.commit(None, author, committer, &message, &tree, &[&tip])?;
+        tip = repo.find_commit(oid)?;
+        commits.push((oid, message.lines().next().unwrap_or_default().to_string()));
+        plans.extend(fixed);
+    }
+    Ok(Made { commits, plans })
+}
+
+/// The commits of the branch at `previous` when it holds exactly `commits` on top of `parent`: the same
+/// trees and messages, in the same order (their ids may differ by their dates or authors). It is then up to
+/// date. Oldest first, with their subjects.
+fn holds(
+    repo: &Repository,
+    previous: Oid,
+    parent: Oid,
+    commits: &[(Oid, String)],
+) -> Option<Vec<(Oid, String)>> {
+    let mut held = Vec::new();
+    let mut at = previous;
+    for (oid, subject) in commits.iter().rev() {
+        let (old, new) = (repo.find_commit(at).ok()?, repo.find_commit(*oid).ok()?);
+        let same = old.tree_id() == new.tree_id() && old.message_bytes() == new.message_bytes();
+        if !same || old.parent_count() != 1 {
+            return None;
+        }
+        held.push((at, subject.clone()));
+        at = old.parent_id(0).ok()?;
+    }
+    held.reverse();
+    (at == parent).then_some(held)
 }
 
 /// The branch to create, and where it points now.
@@ -191,33 +259,39 @@ struct Branch {
     previous: Option<Oid>,
 }
 
-/// The branch `options` ask for (`awaitfix/<transform ids>` by default), when it may be created: a valid
-/// name, and an existing branch only with `--force`, checked out nowhere else.
-fn branch(
-    repo: &Repository,
-    head: &git2::Reference,
-    transforms: &[String],
-    options: &Options,
-) -> Result<Branch, CommitError> {
-    let branch = options.branch.clone().unwrap_or_else(|| format!("awaitfix/{}", transforms.join("+")));
-    let refname = format!("refs/heads/{branch}");
-    if !git2::Branch::name_is_valid(&branch)? {
-        return Err(CommitError::BadBranch(branch));
+/// The branch `options` ask for (`awaitfix/<transform ids>` by default), when its name is valid.
+fn branch(repo: &Repository, transforms: &[String], options: &Options) -> Result<Branch, CommitError> {
+    let name = options.branch.clone().unwrap_or_else(|| format!("awaitfix/{}", transforms.join("+")));
+    let refname = format!("refs/heads/{name}");
+    if !git2::Branch::name_is_valid(&name)? {
+        return Err(CommitError::BadBranch(name));
     }
     let previous = repo.find_reference(&refname).ok().and_then(|r| r.target());
-    if previous.is_some() {
-        if !options.force {
-            return Err(CommitError::BranchExists(branch));
-        }
-        if let Some(other) = checked_out_elsewhere(repo, &refname)? {
-            return Err(CommitError::CheckedOutElsewhere(branch, other));
-        }
-        // Checked out, the branch can take the new commits on top; moved under HEAD's feet, it could not.
-        if head.name().ok() == Some(refname.as_str()) && options.no_checkout {
-            return Err(CommitError::CheckedOut(branch));
-        }
+    Ok(Branch { name, refname, previous })
+}
+
+/// Whether `branch` may be set to new commits: it does not exist yet, or `--force` and it is checked out
+/// nowhere else (nor, with `--no-checkout`, here).
+fn may_replace(
+    repo: &Repository,
+    head: &git2::Reference,
+    branch: &Branch,
+    options: &Options,
+) -> Result<(), CommitError> {
+    if branch.previous.is_none() {
+        return Ok(());
     }
-    Ok(Branch { name: branch, refname, previous })
+    if !options.force {
+        return Err(CommitError::BranchExists(branch.name.clone()));
+    }
+    if let Some(other) = checked_out_elsewhere(repo, &branch.refname)? {
+        return Err(CommitError::CheckedOutElsewhere(branch.name.clone(), other));
+    }
+    // Checked out, the branch can take the new commits on top; moved under HEAD's feet, it could not.
+    if head.name().ok() == Some(branch.refname.as_str()) && options.no_checkout {
+        return Err(CommitError::CheckedOut(branch.name.clone()));
+    }
+    Ok(())
 }
 
 /// Puts `branch` back as it was after `error`, and returns the error, saying so if that failed too.
@@ -352,144 +426,6 @@ fn plan_file(
         false => plan(engine, path, bytes, Want::Rewrite, selection),
     };
     plan.map_err(|e| CommitError::File { path: display_path(path), message: e.to_string() })
-}
-
-/// Files (indices into the targets) and the transforms whose fixes go into one commit.
-struct Group {
-    label: String,
-    targets: Vec<usize>,
-    /// Transforms whose fixes are in the tree once this commit is made.
-    transforms: Vec<String>,
-    /// Transforms whose fixes this commit adds.
-    adds: Vec<String>,
-}
-
-fn groups(targets: &[Target], transforms: &[String], split: Split) -> Vec<Group> {
-    let all: Vec<usize> = (0..targets.len()).collect();
-    match split {
-        Split::Single => vec![Group {
-            label: String::new(),
-            targets: all,
-            transforms: transforms.to_vec(),
-            adds: transforms.to_vec(),
-        }],
-        // Each commit adds one transform's fixes to every file: a file fixed by two transforms is in both.
-        Split::Transform => (0..transforms.len())
-            .map(|i| Group {
-                label: transforms[i].clone(),
-                targets: all.clone(),
-                transforms: transforms[..=i].to_vec(),
-                adds: vec![transforms[i].clone()],
-            })
-            .collect(),
-        Split::Directory => {
-            let mut by_directory: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            for (i, target) in targets.iter().enumerate() {
-                let mut parts = target.relative.components();
-                let first = parts.next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-                let directory = if parts.next().is_some() { first.unwrap_or_default() } else { ".".into() };
-                by_directory.entry(directory).or_default().push(i);
-            }
-            by_directory
-                .into_iter()
-                .map(|(label, targets)| Group {
-                    label,
-                    targets,
-                    transforms: transforms.to_vec(),
-                    adds: transforms.to_vec(),
-                })
-                .collect()
-        }
-    }
-}
-
-/// The commit message: a subject naming the rules, what the fixes do and the counts; a body listing them
-/// per file.
-fn message(
-    group: &Group,
-    targets: &[Target],
-    fixed: &[(usize, Plan)],
-    options: &Options,
-    committer: &Signature,
-) -> String {
-    let label = group.label.as_str();
-    let mut kinds: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    let mut per_file = Vec::new();
-    for (t, plan) in fixed {
-        let rewrite = plan.rewrite.as_ref().expect("only rewritten files are committed");
-        let added: Vec<_> = (rewrite.fixed.iter().map(|&i| &plan.findings[i]))
-            .filter(|f| group.adds.contains(&f.transform))
-            .collect();
-        for f in &added {
-            *kinds.entry((f.rule.code(), f.summary.as_str())).or_default() += 1;
-        }
-        per_file.push(format!("- {} ({})", targets[*t].relative.display(), plural(added.len(), "site")));
-    }
-    let sites: usize = kinds.values().sum();
-    let mut codes: Vec<&str> = kinds.keys().map(|(code, _)| *code).collect();
-    codes.dedup();
-    let what = match kinds.keys().map(|(_, what)| *what).collect::<Vec<_>>().as_slice() {
-        [one] => one.to_string(),
-        _ => label.to_string(),
-    };
-    let place = match options.split {
-        Split::Directory if label == "." => " at the top level".to_string(),
-        Split::Directory => format!(" in {label}/"),
-        _ => String::new(),
-    };
-    let what = if what.is_empty() { "fixes".to_string() } else { what };
-    let mut out = format!(
-        "fix {}: {what}{place} ({}, {})\n\n",
-        codes.join(", "),
-        plural(sites, "site"),
-        plural(fixed.len(), "file")
-    );
-    for ((code, what), n) in &kinds {
-        out.push_str(&format!("{code} {what}: {}\n", plural(*n, "site")));
-    }
-    out.push('\n');
-    out.push_str(&per_file.join("\n"));
-    out.push_str(&format!("\n\nMade with `{}` (awaitfix {}).\n", options.command, env!("CARGO_PKG_VERSION")));
-    if options.signoff {
-        let name = committer.name().unwrap_or_default();
-        let email = committer.email().unwrap_or_default();
-        out.push_str(&format!("\nSigned-off-by: {name} <{email}>\n"));
-    }
-    out
-}
-
-/// Author and committer: `--author` or `GIT_AUTHOR_*` or the configuration; the committer from
-/// `GIT_COMMITTER_*` or the configuration, else the author.
-fn identities(
-    repo: &Repository,
-    author: Option<&str>,
-) -> Result<(Signature<'static>, Signature<'static>), CommitError> {
-    let configured = repo.signature().ok().map(|s| s.to_owned());
-    let from_env = |who: &str| {
-        let name = std::env::var(format!("GIT_{who}_NAME")).ok()?;
-        let email = std::env::var(format!("GIT_{who}_EMAIL")).ok()?;
-        Signature::now(&name, &email).ok()
-    };
-    let author = match author {
-        Some(text) => Some(parse_identity(text)?),
-        None => from_env("AUTHOR").or_else(|| configured.clone()),
-    };
-    let committer = from_env("COMMITTER").or(configured).or_else(|| author.clone());
-    match (author, committer) {
-        (Some(author), Some(committer)) => Ok((author, committer)),
-        _ => Err(CommitError::Identity(
-            "no git identity: set user.name and user.email (git config), or pass --author 'Name <email>'"
-                .into(),
-        )),
-    }
-}
-
-/// `Name <email>`.
-fn parse_identity(text: &str) -> Result<Signature<'static>, CommitError> {
-    let bad = || CommitError::Identity(format!("--author `{text}`: expected `Name <email>`"));
-    let (name, rest) = text.trim().split_once('<').ok_or_else(bad)?;
-    let email = rest.strip_suffix('>').ok_or_else(bad)?;
-    Signature::now(name.trim(), email.trim()).map_err(|_| bad())
 }
 
 /// The work tree (its path) where `refname` is checked out, other than this repository's own.

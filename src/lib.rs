@@ -88,7 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                         _ => (f.diagnostics.clone(), Vec::new()),
                     })
                     .collect();
-                write_pr_body(file, &reports)?;
+                write_pr_body(file, &reports, &[])?;
             }
             let status = report::diff(&outcomes.files, args.stat, &out).max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
@@ -319,11 +319,14 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
         out.note("nothing to fix: no branch or commit created");
         return Ok(processed.status);
     };
-    let mut listing = String::new();
-    for (oid, subject) in &committed.commits {
-        listing.push_str(&format!("{} {subject}\n", &oid.to_string()[..10]));
+    let commits: Vec<(String, String)> = (committed.commits.iter())
+        .map(|(oid, subject)| (oid.to_string()[..10].to_string(), subject.clone()))
+        .collect();
+    if !committed.up_to_date {
+        // stdout lists what was committed, nothing when the branch already held it: a bot pushes on output.
+        let listing: String = commits.iter().map(|(oid, subject)| format!("{oid} {subject}\n")).collect();
+        out.print(&listing);
     }
-    out.print(&listing);
     let status = processed.status;
     if let Some(file) = &args.pr_body {
         let reports = processed
@@ -334,32 +337,44 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
                 None => (f.diagnostics.clone(), Vec::new()),
             })
             .collect::<Vec<_>>();
-        write_pr_body(file, &reports)?;
+        write_pr_body(file, &reports, &commits)?;
     }
     let sites: usize =
         committed.files.iter().map(|(_, p)| p.rewrite.as_ref().map_or(0, |r| r.fixed.len())).sum();
     let checked_out = if args.no_checkout { "" } else { ", checked out" };
-    out.note(&format!(
-        "committed {} in {} on branch {} ({}{checked_out})",
-        plural(sites, "site"),
-        plural(committed.files.len(), "file"),
-        committed.branch,
-        plural(committed.commits.len(), "commit"),
-    ));
+    let count = plural(committed.commits.len(), "commit");
+    out.note(&match committed.up_to_date {
+        true => {
+            format!("branch {} is up to date ({count}{checked_out}): nothing committed", committed.branch)
+        }
+        false => format!(
+            "committed {} in {} on branch {} ({count}{checked_out})",
+            plural(sites, "site"),
+            plural(committed.files.len(), "file"),
+            committed.branch,
+        ),
+    });
     Ok(status)
 }
 
-fn write_pr_body(file: &std::path::Path, reports: &[(Vec<Diagnostic>, Vec<Change>)]) -> anyhow::Result<()> {
+/// Writes the pull-request description of `reports`, listing `commits` (short id and subject) when given.
+fn write_pr_body(
+    file: &std::path::Path,
+    reports: &[(Vec<Diagnostic>, Vec<Change>)],
+    commits: &[(String, String)],
+) -> anyhow::Result<()> {
     let reports: Vec<FileReport> =
         reports.iter().map(|(diagnostics, changes)| FileReport { diagnostics, changes }).collect();
-    let body = render::pr_body::render(&reports, &command_line());
+    let body = render::pr_body::render(&reports, commits, &command_line());
     std::fs::write(file, body).with_context(|| format!("cannot write the PR body to {}", file.display()))
 }
 
-/// This process's command line, as a shell would need it typed.
+/// This process's command line, as a shell would need it typed, without `--pr-body FILE`: where this run
+/// wrote its description is no part of what it did, and a path of this machine would make the commit
+/// messages (and ids) differ from run to run.
 fn command_line() -> String {
-    let args = std::iter::once("awaitfix".to_string()).chain(std::env::args().skip(1));
-    render::pr_body::shell_command(args)
+    let args = render::pr_body::without_pr_body(std::env::args().skip(1));
+    render::pr_body::shell_command(std::iter::once("awaitfix".to_string()).chain(args))
 }
 
 /// `discover`: the pairs the project defines, sorted by misuse, and a transform YAML for them.

@@ -67,8 +67,16 @@ impl Repo {
     fn command(&self, program: Command) -> Command {
         let mut command = program;
         command.current_dir(self.dir.path()).env("HOME", self.dir.path()).env("GIT_CONFIG_NOSYSTEM", "1");
-        for var in ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "CI"]
-        {
+        for var in [
+            "GIT_AUTHOR_NAME",
+            "GIT_AUTHOR_EMAIL",
+            "GIT_COMMITTER_NAME",
+            "GIT_COMMITTER_EMAIL",
+            "GIT_AUTHOR_DATE",
+            "GIT_COMMITTER_DATE",
+            "SOURCE_DATE_EPOCH",
+            "CI",
+        ] {
             command.env_remove(var);
         }
         command
@@ -183,6 +191,17 @@ async def handler(ctx):
     );
     assert_eq!(repo.git(&["show", "HEAD:a.py"]), both.replace("await ", ""));
     assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "awaitfix/websocket-manager+fetch-client");
+
+    // In one commit, the fixes of both transforms: the subject said "fixes".
+    repo.git(&["checkout", "-q", "main"]);
+    let both = ["--transform", "websocket-manager", "--transform", "transforms/fetch.yaml"];
+    let out = repo.awaitfix(&[&["commit", "--branch", "one"][..], &both].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        repo.git(&["log", "--format=%s", "main..one"]).trim(),
+        "fix AWF001: await on a synchronous function of websocket-manager, fetch-client (3 sites, 2 files)"
+    );
+    assert_eq!(stdout(&out).lines().count(), 1);
 }
 
 #[test]
@@ -443,13 +462,145 @@ fn commit_writes_a_pr_body() {
                 .as_str(),
         ),
     ]);
-    let out = repo.awaitfix(&["commit", "--pr-body", "body.md"]);
+    let body_path = repo.path("body.md");
+    let out = repo.awaitfix(&["commit", "--pr-body", body_path.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let body = repo.read("body.md");
     assert!(body.starts_with("## awaitfix: 1 site fixed in 1 file\n"), "{body}");
     assert!(body.contains("| `app/a.py:5` | `manager = await get_websocket_manager(ctx)` | `manager = get_websocket_manager(ctx)` |"), "{body}");
     assert!(body.contains("| `app/b.py:5` | AWF001 | suppressed |"), "{body}");
-    assert!(body.contains("awaitfix commit --pr-body body.md"), "{body}");
+    let commit = format!(
+        "{} {}",
+        repo.git(&["rev-parse", "--short=10", "HEAD"]).trim(),
+        repo.git(&["log", "-1", "--format=%s"]).trim()
+    );
+    assert!(body.contains(&format!("### Commits (1)\n\n- {commit}\n")), "the body lists the commits: {body}");
+}
+
+/// The reproduce line showed this machine's absolute `--pr-body` path, and the commit message carried it too,
+/// so a bot writing its description to a fresh temp dir made new commit ids on every run.
+#[test]
+fn the_pr_body_path_is_neither_in_the_reproduce_line_nor_in_the_commit() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    let body_path = repo.path("body.md");
+    let out = repo.awaitfix(&["commit", "--pr-body", body_path.to_str().unwrap(), "--split=single"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body = repo.read("body.md");
+    assert!(body.contains("```sh\nawaitfix commit --split=single\n```"), "{body}");
+    assert!(!body.contains(repo.dir.path().to_str().unwrap()), "{body}");
+    let message = repo.git(&["log", "-1", "--format=%b"]);
+    assert!(message.contains("Made with `awaitfix commit --split=single` (awaitfix "), "{message}");
+}
+
+/// The same HEAD, files and options made a new commit id on every run, so a weekly bot force-pushed and
+/// notified the reviewers when nothing had changed.
+#[test]
+fn the_same_input_makes_the_same_commits() {
+    let repo = Repo::with(&[("api/a.py", BROKEN), ("worker/b.py", BROKEN)]);
+    let run = || {
+        let out = repo.awaitfix(&["commit", "--no-checkout", "--split", "directory"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let branch = repo.git(&["rev-parse", "awaitfix/websocket-manager"]);
+        repo.git(&["branch", "-D", "awaitfix/websocket-manager"]);
+        (stdout(&out), branch)
+    };
+    let first = run();
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // git dates have whole seconds
+    assert_eq!(run(), first);
+    repo.awaitfix(&["commit", "--no-checkout"]);
+    let dates = repo.git(&["log", "--format=%ad|%cd", "--date=raw", "-1", "awaitfix/websocket-manager"]);
+    let head = repo.git(&["log", "--format=%cd", "--date=raw", "-1", "main"]);
+    assert_eq!(dates.trim(), format!("{0}|{0}", head.trim()), "dated as the commit the branch starts from");
+}
+
+#[test]
+fn dates_from_source_date_epoch_and_git_dates() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    let mut command = repo.command(Command::cargo_bin("awaitfix").unwrap());
+    let out =
+        command.env("SOURCE_DATE_EPOCH", "1700000000").args(["commit", "--no-checkout"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dates = repo.git(&["log", "-1", "--format=%at %ct %ci", "awaitfix/websocket-manager"]);
+    assert_eq!(dates.trim(), "1700000000 1700000000 2023-11-14 22:13:20 +0000");
+    let mut command = repo.command(Command::cargo_bin("awaitfix").unwrap());
+    let out = (command.env("SOURCE_DATE_EPOCH", "1700000000").env("GIT_COMMITTER_DATE", "@1600000000 +0200"))
+        .args(["commit", "--no-checkout", "--branch", "other"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dates = repo.git(&["log", "-1", "--format=%at %ct %ci", "other"]);
+    assert_eq!(dates.trim(), "1700000000 1600000000 2020-09-13 14:26:40 +0200");
+    let mut command = repo.command(Command::cargo_bin("awaitfix").unwrap());
+    let out =
+        command.env("SOURCE_DATE_EPOCH", "next week").args(["commit", "--branch", "third"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("SOURCE_DATE_EPOCH=`next week`: expected seconds"), "{}", stderr(&out));
+    assert!(repo.git_fails(&["rev-parse", "--verify", "third"]));
+    assert_eq!(repo.read("a.py"), BROKEN);
+}
+
+/// A bot that runs again on an unchanged default branch must not rewrite (and push) its branch.
+#[test]
+fn a_branch_that_holds_the_same_commits_is_kept_without_force() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    let out = repo.awaitfix(&["commit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tip = repo.git(&["rev-parse", "awaitfix/websocket-manager"]);
+    repo.git(&["checkout", "-q", "main"]);
+    let reflog = repo.git(&["reflog", "show", "awaitfix/websocket-manager"]);
+    // Another date makes other commit ids, with the same trees and messages: the branch is up to date.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let body = elsewhere.path().join("pr.md");
+    let mut command = repo.command(Command::cargo_bin("awaitfix").unwrap());
+    let args = ["commit", "--pr-body", body.to_str().unwrap()];
+    let out = command.env("SOURCE_DATE_EPOCH", "1").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = format!("- {} fix AWF001: ", &tip[..10]);
+    assert!(std::fs::read_to_string(&body).unwrap().contains(&listed), "the body lists the branch's commits");
+    assert_eq!(stdout(&out), "", "nothing was committed");
+    assert!(
+        stderr(&out).contains(
+            "branch awaitfix/websocket-manager is up to date (1 commit, checked out): nothing committed"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(repo.git(&["rev-parse", "awaitfix/websocket-manager"]), tip);
+    assert_eq!(
+        repo.git(&["reflog", "show", "awaitfix/websocket-manager"]),
+        reflog,
+        "the branch was not touched"
+    );
+    assert_eq!(repo.git(&["branch", "--show-current"]).trim(), "awaitfix/websocket-manager");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+    assert_eq!(repo.read("a.py"), FIXED);
+
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("b.py", BROKEN);
+    repo.git(&["add", "b.py"]);
+    repo.git(&["commit", "-qm", "more"]);
+    let out = repo.awaitfix(&["commit", "--no-checkout"]);
+    assert_eq!(out.status.code(), Some(2), "new commits still need --force");
+    assert!(stderr(&out).contains("already exists (pass --force"), "{}", stderr(&out));
+}
+
+/// `--split directory` in a repository holding one package made one commit "in channels/".
+#[test]
+fn split_directory_skips_the_folder_all_files_share() {
+    let repo = Repo::with(&[
+        ("channels/db.py", BROKEN),
+        ("channels/layers/a.py", BROKEN),
+        ("channels/testing/live/b.py", BROKEN),
+        ("setup.py", "x = 1\n"),
+    ]);
+    let out = repo.awaitfix(&["commit", "--split", "directory"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        repo.git(&["log", "--reverse", "--format=%s", "main..HEAD"]),
+        "fix AWF001: drop await on get_websocket_manager at the top of channels/ (1 site, 1 file)\n\
+         fix AWF001: drop await on get_websocket_manager in channels/layers/ (1 site, 1 file)\n\
+         fix AWF001: drop await on get_websocket_manager in channels/testing/ (1 site, 1 file)\n"
+    );
 }
 
 #[test]

@@ -1,48 +1,98 @@
-//! The pull-request description (`--pr-body`): located findings and each fixed site's line before and after
-//! in, Markdown out. Pure. GitHub cuts descriptions at 65,536 characters, so the site tables stop short of that.
+//! The pull-request description (`--pr-body`): located findings, each fixed site's line before and after,
+//! and the commits in, Markdown out. Pure. GitHub cuts descriptions at 65,536 characters, so the summary
+//! tables are capped and the site tables stop short of that.
 
-use std::collections::BTreeMap;
+mod imports;
+mod summary;
+
+use std::ops::Range;
 
 use super::Diagnostic;
+use crate::edit::Edit;
 use crate::finding::{Finding, Status};
 
-/// Room kept for everything but the site rows; GitHub's limit is 65,536 characters.
-const BODY_LIMIT: usize = 60_000;
+/// The longest description made; GitHub's limit is 65,536 characters (this counts bytes, never fewer).
+const BODY_LIMIT: usize = 63_000;
+/// Room kept for the text around the rows: section titles, the count of rows left out, the version.
+const FRAME: usize = 2_000;
+/// Longest command line shown to reproduce the run (a long list of PATHS is cut).
+const COMMAND_LIMIT: usize = 4_000;
 /// Longest one-line rendering of a site before it is cut with `…`.
 const LINE_LIMIT: usize = 160;
 
-/// A fixed site's code before and after its fix, each on one line.
+/// A fixed site's code before and after its fix, each on one line; or, with `import_line`, the lines of
+/// an edit its fix makes elsewhere (an import).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     /// Index of the site's finding (and diagnostic) in its file.
     pub finding: usize,
     pub before: String,
     pub after: String,
+    /// The 1-based line of an edit away from the site (an import), shown on a row of its own.
+    pub import_line: Option<usize>,
 }
 
 /// The lines of each fixed finding (`fixed` indexes `findings`), before and after its own edits on them;
-/// edits elsewhere (imports) are not shown. In source order.
+/// then the lines of its edits elsewhere (imports), each once, under the first site whose fix makes them.
+/// In source order.
 pub fn site_changes(text: &str, findings: &[Finding], fixed: &[usize]) -> Vec<Change> {
     let mut fixed = fixed.to_vec();
     fixed.sort_unstable();
-    fixed
-        .into_iter()
-        .filter_map(|i| {
-            let finding = &findings[i];
-            let fix = finding.fix.as_ref()?;
-            let start = text[..finding.range.start].rfind('\n').map_or(0, |n| n + 1);
-            let end = text[finding.range.end..].find('\n').map_or(text.len(), |n| finding.range.end + n);
-            let mut after = String::new();
-            let mut last = start;
-            for edit in fix.edits().iter().filter(|e| e.start() >= start && e.end() <= end) {
-                after.push_str(&text[last..edit.start()]);
-                after.push_str(edit.content());
-                last = edit.end();
+    let mut rows: Vec<(usize, Change)> = Vec::new();
+    let mut elsewhere: Vec<(Range<usize>, usize, Vec<&Edit>)> = Vec::new();
+    for i in fixed {
+        let finding = &findings[i];
+        let Some(fix) = finding.fix.as_ref() else { continue };
+        let lines = whole_lines(text, finding.range.clone());
+        let (on_site, away): (Vec<&Edit>, Vec<&Edit>) =
+            fix.edits().iter().partition(|e| e.start() >= lines.start && e.end() <= lines.end);
+        let after = edited(text, lines.clone(), &on_site);
+        let before = one_line(&text[lines.clone()]);
+        rows.push((lines.start, Change { finding: i, before, after: one_line(&after), import_line: None }));
+        for edit in away {
+            let span = imports::statement(text, edit.range());
+            // Edits of one statement (the names of one import) make one row; a statement that ends where the
+            // next starts (a deleted line's newline) is not that one.
+            let shared = |s: &Range<usize>| s.start < span.end && span.start < s.end || s.start == span.start;
+            match elsewhere.iter_mut().find(|(s, _, _)| shared(s)) {
+                Some((s, _, edits)) if !edits.contains(&edit) => {
+                    *s = s.start.min(span.start)..s.end.max(span.end);
+                    edits.push(edit);
+                }
+                Some(_) => {}
+                None => elsewhere.push((span, i, vec![edit])),
             }
-            after.push_str(&text[last..end]);
-            Some(Change { finding: i, before: one_line(&text[start..end]), after: one_line(&after) })
-        })
-        .collect()
+        }
+    }
+    for (span, finding, mut edits) in elsewhere {
+        edits.sort();
+        let line = text[..span.start].matches('\n').count() + 1;
+        let before = imports::joined(&text[span.clone()]);
+        let after = imports::joined(&edited(text, span.clone(), &edits));
+        rows.push((span.start, Change { finding, before, after, import_line: Some(line) }));
+    }
+    rows.sort_by_key(|(start, _)| *start);
+    rows.into_iter().map(|(_, change)| change).collect()
+}
+
+/// `range` widened to whole lines (without the last line's newline).
+fn whole_lines(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+    let end = text[range.end..].find('\n').map_or(text.len(), |n| range.end + n);
+    start..end
+}
+
+/// The text of `lines` with `edits` (sorted, inside `lines`) made.
+fn edited(text: &str, lines: Range<usize>, edits: &[&Edit]) -> String {
+    let mut out = String::new();
+    let mut last = lines.start;
+    for edit in edits {
+        out.push_str(&text[last..edit.start()]);
+        out.push_str(edit.content());
+        last = edit.end();
+    }
+    out.push_str(&text[last..lines.end]);
+    out
 }
 
 /// The first line of some code, trimmed, with `…` when more lines follow or it is longer than `LINE_LIMIT`
@@ -64,31 +114,44 @@ pub struct FileReport<'a> {
     pub changes: &'a [Change],
 }
 
-/// The Markdown description of a run: a table per rule and directory, every fixed site with its line
-/// before and after, the sites left alone and those left to review, and `command`, which reproduces it.
-pub fn render(files: &[FileReport], command: &str) -> String {
-    let fixed: Vec<(&Diagnostic, &Change)> =
+/// A fixed site (or an import edit of its fix) with its diagnostic.
+type Site<'a> = (&'a Diagnostic, &'a Change);
+
+/// The Markdown description of a run: totals per rule and for the directories with the most sites, the
+/// `commits` (short id and subject) when there are any, every fixed site with its line before and after
+/// (and the import lines its fix changes), the sites left alone and those left to review, and `command`,
+/// which reproduces it.
+pub fn render(files: &[FileReport], commits: &[(String, String)], command: &str) -> String {
+    let rows: Vec<Site> =
         files.iter().flat_map(|f| f.changes.iter().map(|c| (&f.diagnostics[c.finding], c))).collect();
+    let fixed: Vec<Site> = rows.iter().copied().filter(|(_, c)| c.import_line.is_none()).collect();
     let file_count = files.iter().filter(|f| !f.changes.is_empty()).count();
     let mut out = format!(
         "## awaitfix: {} fixed in {}\n\n",
         super::text::plural(fixed.len(), "site"),
         super::text::plural(file_count, "file")
     );
-    out.push_str(&summary_table(&fixed));
-    let mut budget = Budget { left: BODY_LIMIT.saturating_sub(out.len() + 4_000), omitted: 0 };
+    out.push_str(&summary::tables(&fixed));
+    out.push_str(&summary::commits(commits));
+    let command = match command.char_indices().nth(COMMAND_LIMIT) {
+        Some((at, _)) => format!("{} …", &command[..at]),
+        None => command.to_string(),
+    };
+    let mut budget =
+        Budget { left: BODY_LIMIT.saturating_sub(out.len() + command.len() + FRAME), omitted: 0 };
     for rule in crate::rules::all() {
-        let sites: Vec<_> = fixed.iter().filter(|(d, _)| d.rule == rule).collect();
+        let sites: Vec<_> = rows.iter().filter(|(d, _)| d.rule == rule).collect();
         if sites.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n### {}: {} ({})\n\n", rule.code(), rule.title(), sites.len()));
+        let count = sites.iter().filter(|(_, c)| c.import_line.is_none()).count();
+        out.push_str(&format!("\n### {}: {} ({count})\n\n", rule.code(), rule.title()));
         out.push_str("| Site | Before | After |\n|---|---|---|\n");
         for (d, change) in sites {
             let row = format!(
                 "| `{}:{}` | {} | {} |\n",
                 cell(&d.path),
-                d.line,
+                change.import_line.unwrap_or(d.line),
                 code(&change.before),
                 code(&change.after)
             );
@@ -111,27 +174,6 @@ pub fn render(files: &[FileReport], command: &str) -> String {
         "\n### Reproduce\n\n```sh\n{command}\n```\n\n<sub>awaitfix {}</sub>\n",
         env!("CARGO_PKG_VERSION")
     ));
-    out
-}
-
-/// Fixed sites and files per rule and directory.
-fn summary_table(fixed: &[(&Diagnostic, &Change)]) -> String {
-    let mut rows: BTreeMap<(&str, &str), (usize, Vec<&str>)> = BTreeMap::new();
-    for (d, _) in fixed {
-        let directory = d.path.rsplit_once('/').map_or(".", |(dir, _)| dir);
-        let row = rows.entry((d.code, directory)).or_default();
-        row.0 += 1;
-        if !row.1.contains(&d.path.as_str()) {
-            row.1.push(&d.path);
-        }
-    }
-    if rows.is_empty() {
-        return "Nothing to fix.\n".to_string();
-    }
-    let mut out = "| Rule | Directory | Sites | Files |\n|---|---|--:|--:|\n".to_string();
-    for ((code, directory), (sites, files)) in rows {
-        out.push_str(&format!("| {code} | `{}` | {sites} | {} |\n", cell(directory), files.len()));
-    }
     out
 }
 
@@ -182,10 +224,31 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-/// Code in a table cell, fenced with enough backticks.
+/// Code in a table cell, fenced with enough backticks; none (an import added or removed) as a dash.
 fn code(text: &str) -> String {
     let text = cell(text);
-    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+    match text.as_str() {
+        "" => "—".to_string(),
+        _ if text.contains('`') => format!("`` {text} ``"),
+        _ => format!("`{text}`"),
+    }
+}
+
+/// Command-line arguments without `--pr-body FILE` (or `--pr-body=FILE`); those after `--` are PATHS and stay.
+pub fn without_pr_body(args: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            out.push(arg);
+            out.extend(args.by_ref());
+        } else if arg == "--pr-body" {
+            args.next();
+        } else if !arg.starts_with("--pr-body=") {
+            out.push(arg);
+        }
+    }
+    out
 }
 
 /// A command line as a shell would need it typed: arguments with special characters single-quoted.
@@ -228,10 +291,69 @@ mod tests {
         assert_eq!(changes[0].after, "m = f( …");
     }
 
+    /// Import edits were missing from the before/after rows: a reviewer saw the call renamed, not the import.
     #[test]
-    fn a_long_description_stays_under_githubs_limit() {
-        let diagnostic = |line| Diagnostic {
-            path: "pkg/module.py".into(),
+    fn import_edits_get_rows_of_their_own_once() {
+        let text = "from m import f\n\n\nasync def g():\n    await f()\n    await f()\n";
+        let import = Edit::replacement(14..15, "f_async");
+        let finding = |name_at: usize| Finding {
+            rule: crate::rules::by_code("AWF001").expect("registered"),
+            range: name_at - 6..name_at + 3,
+            message: String::new(),
+            transform: "t".into(),
+            fix: Some(Fix::safe(vec![import.clone(), Edit::replacement(name_at..name_at + 1, "f_async")])),
+            summary: String::new(),
+            status: Status::Open,
+        };
+        let first = text.find("f()").unwrap();
+        let second = text.rfind("f()").unwrap();
+        let changes = site_changes(text, &[finding(first), finding(second)], &[1, 0]);
+        let rows: Vec<_> =
+            changes.iter().map(|c| (c.finding, c.import_line, &c.before[..], &c.after[..])).collect();
+        assert_eq!(
+            rows,
+            [
+                (0, Some(1), "from m import f", "from m import f_async"),
+                (0, None, "await f()", "await f_async()"),
+                (1, None, "await f()", "await f_async()"),
+            ]
+        );
+    }
+
+    /// A deleted import statement ends at the start of the next one: each gets its own row.
+    #[test]
+    fn a_deleted_import_and_the_next_one_are_two_rows() {
+        let text = "from m import f as g\nfrom m import f\n\n\nasync def h():\n    await g()\n";
+        let site = text.find("await").unwrap();
+        let next = text.find("from m import f\n").unwrap();
+        let finding = Finding {
+            rule: crate::rules::by_code("AWF001").expect("registered"),
+            range: site..site + 9,
+            message: String::new(),
+            transform: "t".into(),
+            fix: Some(Fix::safe(vec![
+                Edit::deletion(0..next),
+                Edit::replacement(next + 14..next + 15, "f_async"),
+                Edit::replacement(site + 6..site + 7, "f_async"),
+            ])),
+            summary: String::new(),
+            status: Status::Open,
+        };
+        let changes = site_changes(text, &[finding], &[0]);
+        let rows: Vec<_> = changes.iter().map(|c| (c.import_line, &c.before[..], &c.after[..])).collect();
+        assert_eq!(
+            rows,
+            [
+                (Some(1), "from m import f as g", ""),
+                (Some(2), "from m import f", "from m import f_async"),
+                (None, "await g()", "await f_async()"),
+            ]
+        );
+    }
+
+    fn diagnostic(path: &str, line: usize) -> Diagnostic {
+        Diagnostic {
+            path: path.into(),
             line,
             column: 5,
             end_line: line,
@@ -244,16 +366,64 @@ mod tests {
             fixable: true,
             fix: None,
             summary: String::new(),
-        };
+        }
+    }
+
+    /// On 850 files the per-directory table had 498 rows and left room for 188 site rows.
+    #[test]
+    fn many_directories_leave_the_room_to_the_sites() {
+        let diagnostics: Vec<Vec<Diagnostic>> =
+            (0..850).map(|i| vec![diagnostic(&format!("src/pkg{}/module_{i}.py", i % 498), 12)]).collect();
+        let change = vec![Change {
+            finding: 0,
+            before: "manager = await get_websocket_manager(user_context=ctx)".into(),
+            after: "manager = get_websocket_manager(user_context=ctx)".into(),
+            import_line: None,
+        }];
+        let files: Vec<FileReport> =
+            diagnostics.iter().map(|d| FileReport { diagnostics: d, changes: &change }).collect();
+        let commits: Vec<(String, String)> =
+            (0..40).map(|i| (format!("{i:010}"), format!("fix AWF001: drop await in src/pkg{i}/"))).collect();
+        let body = render(&files, &commits, "awaitfix commit --split directory");
+        assert!(body.len() < 65_536, "{}", body.len());
+        assert!(body.contains("| AWF001: `await` on a synchronous function | 850 | 850 |\n"), "{body}");
+        let directory_rows = body.lines().filter(|l| l.ends_with(" | AWF001 |")).count();
+        assert_eq!(directory_rows, 10, "the top directories by sites");
+        // 850 files over 498 directories: 352 directories hold 2 files; the top ten are among them.
+        assert!(body.contains("| `src/pkg0` | 2 | 2 | AWF001 |"), "{body}");
+        assert!(body.contains("| …and 488 more directories | 830 | 830 | |\n"), "{body}");
+        assert!(body.contains("### Commits (40)\n\n- 0000000000 fix AWF001: drop await in src/pkg0/\n"));
+        assert!(body.contains("- …and 10 more\n") && !body.contains("0000000030 "), "{body}");
+        let site_rows = body.matches("| `manager = await").count();
+        assert!(site_rows > 380 && body.len() > 60_000, "{site_rows} site rows, {} bytes", body.len());
+        assert!(body.contains(&format!("…and {} more rows, left out", 850 - site_rows)), "{body}");
+    }
+
+    #[test]
+    fn the_pr_body_argument_is_left_out_of_the_command() {
+        let args = ["commit", "--pr-body", "/tmp/x/pr.md", "--pr-body=a.md", "--force", "--", "--pr-body"];
+        let kept = without_pr_body(args.map(String::from));
+        assert_eq!(kept, ["commit", "--force", "--", "--pr-body"]);
+    }
+
+    #[test]
+    fn a_long_description_stays_under_githubs_limit() {
+        let diagnostic = |line| diagnostic("pkg/module.py", line);
         let mut diagnostics: Vec<Diagnostic> = (1..=5000).map(diagnostic).collect();
         diagnostics
             .extend((5001..=7000).map(|line| Diagnostic { status: Status::Intentional, ..diagnostic(line) }));
         let before = "manager = await get_websocket_manager(user_context=ctx)".to_string();
         let after = "manager = get_websocket_manager(user_context=ctx)".to_string();
         let changes: Vec<Change> = (0..5000)
-            .map(|finding| Change { finding, before: before.clone(), after: after.clone() })
+            .map(|finding| Change {
+                finding,
+                before: before.clone(),
+                after: after.clone(),
+                import_line: None,
+            })
             .collect();
-        let body = render(&[FileReport { diagnostics: &diagnostics, changes: &changes }], "awaitfix diff");
+        let body =
+            render(&[FileReport { diagnostics: &diagnostics, changes: &changes }], &[], "awaitfix diff");
         assert!(body.len() < 65_536, "{}", body.len());
         assert!(body.contains("| `pkg/module.py:1` |"));
         let shown = body.matches("| `pkg/module.py:").count();
