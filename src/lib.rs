@@ -50,12 +50,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let out = Output::new(cli.color.into(), cli.quiet, cli.verbose);
     match cli.command {
         Command::Check(args) => {
-            let outcomes = process(&args.common, Mode::Check, &out)?;
+            let outcomes = process(&args.common, Mode::Check, false, &out)?;
             Ok(report::check(&outcomes.files, args.format, &out).max(outcomes.status))
         }
         Command::Diff(args) => {
             let mode = Mode::Diff { changes: args.pr_body.is_some() };
-            let outcomes = process(&args.common, mode, &out)?;
+            let outcomes = process(&args.common, mode, args.unsafe_fixes, &out)?;
             if let Some(file) = &args.pr_body {
                 let reports: Vec<_> = (outcomes.files.iter())
                     .map(|f| match &f.fixes {
@@ -69,7 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
-            let outcomes = process(&args.common, Mode::Apply, &out)?;
+            let outcomes = process(&args.common, Mode::Apply, args.unsafe_fixes, &out)?;
             report::apply(&outcomes.files, &out);
             Ok(outcomes.status)
         }
@@ -86,7 +86,9 @@ struct Processed {
     engine: Engine,
 }
 
-fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
+/// Runs `mode` over the files of `common`; `unsafe_fixes` also makes the fixes that only `--unsafe-fixes`
+/// makes.
+fn process(common: &Common, mode: Mode, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Processed> {
     let paths = if common.paths.is_empty() { vec![PathBuf::from(".")] } else { common.paths.clone() };
     let config = match &common.config {
         Some(file) => Some(config::load(file)?),
@@ -102,8 +104,10 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
     if let Some(c) = &config {
         excludes.push(walk::excludes(&c.root, &c.exclude)?);
     }
-    let engine =
-        Engine::new(transforms).with_settings(common.prefer, config).with_project(&paths, common.project);
+    let engine = Engine::new(transforms)
+        .with_settings(common.prefer, config)
+        .with_project(&paths, common.project)
+        .with_unsafe_fixes(unsafe_fixes);
     rules::compile_queries_in_background();
     let walked = walk::walk(&paths, &excludes);
     let mut status = ExitStatus::Success;
@@ -141,7 +145,7 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
 /// `apply --interactive`: plans every file, asks about each site, then writes each file with the fixes
 /// that were accepted.
 fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitStatus> {
-    let mut processed = process(&args.common, Mode::Plan, out)?;
+    let mut processed = process(&args.common, Mode::Plan, args.unsafe_fixes, out)?;
     let selection = interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
     for file in &mut processed.files {
         let Fixes::Planned(planned) = std::mem::take(&mut file.fixes) else { continue };
@@ -171,7 +175,7 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
 fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let first = args.common.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let repo = git::open(&first)?;
-    let processed = process(&args.common, Mode::Plan, out)?;
+    let processed = process(&args.common, Mode::Plan, args.unsafe_fixes, out)?;
     let selection = match args.interactive {
         true => interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out),
         false => Selection::all(),

@@ -22,7 +22,7 @@ pub fn partial_findings(engine: &Engine, path: &Path, bytes: &[u8]) -> Option<Ve
     let source = Source::decode(bytes).ok()?;
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     let mut findings = check_mentions(engine, path, &source.text, &prefer, &[], true)?.findings;
-    crate::fix::report_overlapping(&mut findings);
+    crate::fix::report_overlapping(&mut findings, engine.required());
     Some(findings)
 }
 

@@ -102,7 +102,7 @@ impl Plan {
         }
         let keys = site_keys(&self.source.text, &self.findings);
         let mut declined: Vec<usize> = (self.findings.iter().zip(&keys))
-            .filter(|(f, key)| f.is_fixable() && !selection.keeps(path, key))
+            .filter(|(f, key)| f.is_fixable_at(engine.required()) && !selection.keeps(path, key))
             .map(|(f, _)| f.range.start)
             .collect();
         if declined.is_empty() {
@@ -126,15 +126,19 @@ fn plan_declining(
         return Err(FileError::NestingLimit(limit));
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
+    let required = engine.required();
+    // AWF005 may condemn any awaited call: a file that awaits is parsed whole for it.
+    let project = engine.project() && text.contains("await");
     if want != Want::Rewrite
+        && !project
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
     {
         let Partial { mut findings, parsed, tree } = partial;
-        if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
-            crate::fix::report_overlapping(&mut findings);
+        if want == Want::Findings || !findings.iter().any(|f| f.is_fixable_at(required)) {
+            crate::fix::report_overlapping(&mut findings, required);
             return Ok(Plan { source, findings, rewrite: None });
         }
-        let applied = crate::fix::apply(text, &mut findings);
+        let applied = crate::fix::apply(text, &mut findings, required);
         let bytes = verify_parsed(&tree, &parsed, &applied, &source)?;
         let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
         return Ok(Plan { source, findings, rewrite: Some(rewrite) });
@@ -150,11 +154,17 @@ fn plan_declining(
     let file =
         FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
     let mut findings = rules::check(&file);
-    if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
-        crate::fix::report_overlapping(&mut findings);
+    if project {
+        let condemned =
+            crate::project::sites::findings(engine.index(), path, text, &tree, &findings, declined);
+        findings.extend(condemned);
+        findings.sort_by_key(|f| (f.range.start, f.rule));
+    }
+    if want == Want::Findings || !findings.iter().any(|f| f.is_fixable_at(required)) {
+        crate::fix::report_overlapping(&mut findings, required);
         return Ok(Plan { source, findings, rewrite: None });
     }
-    let applied = crate::fix::apply(text, &mut findings);
+    let applied = crate::fix::apply(text, &mut findings, required);
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })

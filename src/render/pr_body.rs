@@ -86,9 +86,10 @@ pub fn render(files: &[FileReport], command: &str) -> String {
         out.push_str("| Site | Before | After |\n|---|---|---|\n");
         for (d, change) in sites {
             let row = format!(
-                "| `{}:{}` | {} | {} |\n",
+                "| `{}:{}`{} | {} | {} |\n",
                 cell(&d.path),
                 d.line,
+                resolves_to(d),
                 code(&change.before),
                 code(&change.after)
             );
@@ -112,6 +113,18 @@ pub fn render(files: &[FileReport], command: &str) -> String {
         env!("CARGO_PKG_VERSION")
     ));
     out
+}
+
+/// What a site's callee resolves to (` → pkg.mod.f at path:line`), for a finding with a chain (AWF005).
+fn resolves_to(d: &Diagnostic) -> String {
+    let Some(definition) = d.chain.last() else { return String::new() };
+    format!(
+        " → `{}.{}` at `{}:{}`",
+        cell(&definition.module),
+        cell(&definition.name),
+        cell(&definition.path),
+        definition.line
+    )
 }
 
 /// Fixed sites and files per rule and directory.
@@ -222,6 +235,7 @@ mod tests {
             fix: Some(Fix::safe(vec![Edit::deletion(start..start + 6)])),
             summary: String::new(),
             status: Status::Open,
+            chain: Vec::new(),
         };
         let changes = site_changes(text, &[finding], &[0]);
         assert_eq!(changes[0].before, "m = await f( …");
@@ -242,7 +256,9 @@ mod tests {
             transform: "t".into(),
             status: Status::Open,
             fixable: true,
+            unsafe_fix: false,
             fix: None,
+            chain: Vec::new(),
             summary: String::new(),
         };
         let mut diagnostics: Vec<Diagnostic> = (1..=5000).map(diagnostic).collect();
