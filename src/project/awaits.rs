@@ -45,10 +45,19 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
     let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
     let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
     let scopes = Scopes::build(file.tree, file.text, &roots, &nodes);
+    // Without a star import, a name the file binds only by importing a module outside the tree, or does not
+    // bind at all (a builtin), cannot reach a definition of the tree: the index need not read this module.
+    let stars = may_star_import(file.text);
     let mut sites = Vec::new();
     for (node, call, callee) in awaited {
         let Some(scope) = scopes.scope_of(node) else { continue };
         let resolved = match scopes.resolve(root(&callee), scope, node.start_byte()) {
+            Resolution::Unbound { .. } if !stars && !file.is_package => continue,
+            Resolution::Bound { scope: ScopeKind::Module, bindings }
+                if !stars && bindings.iter().all(|b| imports_from_outside(index, b)) =>
+            {
+                continue;
+            }
             Resolution::Unbound { .. } => index.resolve_dotted(file.name, &callee),
             Resolution::Bound { scope: ScopeKind::Module, .. } => index.resolve_dotted(file.name, &callee),
             Resolution::Bound { bindings, .. } => match local_import(index, file, &bindings, &callee) {
@@ -118,6 +127,25 @@ fn awaited_calls<'t>(file: &ModuleFile<'t>) -> Vec<(Node<'t>, Node<'t>, String)>
         }
     }
     found
+}
+
+/// Whether `binding` imports a module outside the tree (`import asyncio`, `from aiohttp import web`), whose
+/// names the index never condemns.
+fn imports_from_outside(index: &ProjectIndex, binding: &Binding) -> bool {
+    let module = match &binding.kind {
+        BindingKind::Import { module, .. } => module,
+        BindingKind::ImportFrom { module, .. } if !module.starts_with('.') => module,
+        _ => return false,
+    };
+    index.module(root(module)).is_none()
+}
+
+/// Whether `text` may hold a star import: `import` followed by `*` (through blanks and a parenthesis).
+fn may_star_import(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"import").any(|at| {
+        let rest = text[at + "import".len()..].trim_start_matches([' ', '\t', '\\', '\r', '\n', '(']);
+        rest.starts_with('*')
+    })
 }
 
 fn root(callee: &str) -> &str {
