@@ -155,6 +155,15 @@ mod tests {
         assert!(!findings[1].is_fixable(), "its fix was not applied");
     }
 
+    /// Guards `--unsafe-fixes`: an unsafe fix (AWF005's) is applied only when the run asks for unsafe fixes.
+    #[test]
+    fn an_unsafe_fix_is_applied_only_where_unsafe_fixes_are_asked_for() {
+        let mut f = finding(vec![Edit::deletion(0..1)]);
+        f.fix = f.fix.map(|fix| fix.with_applicability(Applicability::Unsafe));
+        assert_eq!(apply("abc", &mut [f.clone()], Applicability::Safe).text, "abc");
+        assert_eq!(apply("abc", &mut [f], Applicability::Unsafe).text, "bc");
+    }
+
     #[test]
     fn suppressed_findings_are_never_applied() {
         let mut f = finding(vec![Edit::deletion(0..1)]);
