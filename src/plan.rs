@@ -127,10 +127,9 @@ fn plan_declining(
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     let required = engine.required();
-    // AWF005 may condemn any awaited call: a file that awaits is parsed whole for it.
+    // AWF005 may condemn any awaited call of a file that awaits (the partial parse runs it too).
     let project = engine.project() && text.contains("await");
     if want != Want::Rewrite
-        && !project
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
     {
         let Partial { mut findings, parsed, tree } = partial;

@@ -172,3 +172,90 @@ fn apply_with_unsafe_fixes_makes_the_paths_run() {
     let (_, again, _) = awaitfix(dir.path(), &["apply", "--project", "--unsafe-fixes", "."]);
     assert!(again.is_empty());
 }
+
+/// AWF005 findings of `path` from the partial parse `check` uses, and from the whole parse `apply` uses:
+/// (line, message) each.
+fn partial_and_whole(engine: &awaitfix::engine::Engine, path: &Path) -> (Vec<String>, Vec<String>) {
+    let bytes = std::fs::read(path).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let shown = |findings: Vec<awaitfix::finding::Finding>| -> Vec<String> {
+        (findings.into_iter())
+            .filter(|f| f.rule.code() == "AWF005")
+            .map(|f| format!("{}: {}", text[..f.range.start].matches('\n').count() + 1, f.message))
+            .collect()
+    };
+    let partial = awaitfix::partial::partial_findings(engine, path, &bytes).expect("a partial parse");
+    let whole = awaitfix::plan::plan(
+        engine,
+        path,
+        &bytes,
+        awaitfix::plan::Want::Rewrite,
+        &awaitfix::selection::Selection::all(),
+    )
+    .unwrap();
+    (shown(partial), shown(whole.findings))
+}
+
+fn engine_for(root: &Path) -> awaitfix::engine::Engine {
+    let transforms = awaitfix::transform::builtins().unwrap();
+    awaitfix::engine::Engine::new(transforms).with_project(&[root.to_path_buf()], true)
+}
+
+/// Guards the partial parse of `check --project`: it parses the statements that await and those that bind
+/// the names awaited, and must find what the whole parse finds, also where a name is bound again in the
+/// function by a statement that does not await.
+#[test]
+fn the_partial_parse_finds_what_the_whole_parse_finds() {
+    let dir = project();
+    let filler: String = (0..60).map(|i| format!("def filler{i}(x):\n    return x + {i}\n\n\n")).collect();
+    let user = format!(
+        "\
+from app.returns import returns_none, returns_coroutine
+from app import returns
+from app import returns as rebound
+
+
+{filler}async def flagged(user):
+    return await returns_none(user)
+
+
+async def rebound_locally(user):
+    returns_none = returns_coroutine
+    return await returns_none(user)
+
+
+async def parameter(user, returns_none=returns_coroutine):
+    return await returns_none(user)
+
+
+async def global_rebound(user):
+    global rebound
+    rebound = None
+    return await rebound.returns_none(user)
+
+
+async def attribute(user):
+    return await returns.returns_none(user)
+"
+    );
+    let path = dir.path().join("app/partial_user.py");
+    std::fs::write(&path, user).unwrap();
+    let engine = engine_for(dir.path());
+    let (partial, whole) = partial_and_whole(&engine, &path);
+    assert_eq!(partial, whole);
+    let lines: Vec<&str> = whole.iter().map(|f| f.split(':').next().unwrap()).collect();
+    // Not `rebound`: a function rebinds that global, which the index cannot follow.
+    assert_eq!(lines, ["247", "266"], "{whole:#?}");
+
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir.path().join("app")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "py") {
+            files.push(path);
+        }
+    }
+    for path in files {
+        let (partial, whole) = partial_and_whole(&engine, &path);
+        assert_eq!(partial, whole, "{}", path.display());
+    }
+}

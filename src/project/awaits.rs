@@ -58,6 +58,12 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
             {
                 continue;
             }
+            // A function that rebinds the global (`global f` then `f = …`) makes it what the index cannot see.
+            Resolution::Bound { scope: ScopeKind::Module, bindings }
+                if bindings.iter().any(|b| enclosing_function(file.tree, b.offset).is_some()) =>
+            {
+                continue;
+            }
             Resolution::Unbound { .. } => index.resolve_dotted(file.name, &callee),
             Resolution::Bound { scope: ScopeKind::Module, .. } => index.resolve_dotted(file.name, &callee),
             Resolution::Bound { bindings, .. } => match local_import(index, file, &bindings, &callee) {
@@ -76,6 +82,42 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
         }
     }
     sites
+}
+
+/// For a partial parse: each awaited callee's root name, and the bytes that may spell the bindings deciding
+/// it. A name the parsed statements bind in a function is local to that function wherever else it is bound (a
+/// `global` or `nonlocal` statement spells it there too): the function's bytes. Any other name: all of them.
+pub fn binding_areas(text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
+    let file = ModuleFile { name: "", is_package: false, text, tree };
+    let awaited = awaited_calls(&file);
+    if awaited.is_empty() {
+        return Vec::new();
+    }
+    let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
+    let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
+    let scopes = Scopes::build(tree, text, &roots, &nodes);
+    let mut out = Vec::new();
+    for (node, _, callee) in &awaited {
+        let name = root(callee);
+        let area =
+            scopes.scope_of(*node).and_then(|scope| match scopes.resolve(name, scope, node.start_byte()) {
+                Resolution::Bound { scope: ScopeKind::Module, .. } | Resolution::Unbound { .. } => None,
+                Resolution::Bound { bindings, .. } => {
+                    bindings.first().and_then(|b| enclosing_function(tree, b.offset))
+                }
+            });
+        out.push((name.to_string(), area.unwrap_or(0..text.len())));
+    }
+    out
+}
+
+/// The bytes of the innermost `def`, `lambda` or class around offset `at`.
+fn enclosing_function(tree: &Tree, at: usize) -> Option<Range<usize>> {
+    let mut node = tree.root_node().descendant_for_byte_range(at, at)?;
+    while !matches!(node.kind(), "function_definition" | "lambda" | "class_definition") {
+        node = node.parent()?;
+    }
+    Some(node.byte_range())
 }
 
 /// A name bound in a function by one import: where it leads.
