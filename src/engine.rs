@@ -92,10 +92,19 @@ impl Engine {
         self.required
     }
 
-    /// Whether `bytes` may hold a site: a pair's name in code (`mentions_in_code`), or, with the project-wide
-    /// rule on, an `await` anywhere (AWF005 may condemn any awaited call).
-    pub fn may_hold_site(&self, bytes: &[u8]) -> bool {
-        self.mentions_in_code(bytes) || self.project && memmem::find(bytes, b"await").is_some()
+    /// Whether AWF005 looks at the file at `path`: the project-wide rule is on, the text awaits, and the file
+    /// is a module of the index (a file outside its roots has no name to resolve its imports from).
+    pub(crate) fn checks_awaits(&self, path: &Path, text: &str) -> bool {
+        self.project && text.contains("await") && self.index.map().module_of(path).is_some()
+    }
+
+    /// Whether the file at `path` may hold a site: a pair's name in code (`mentions_in_code`), or, with the
+    /// project-wide rule on, an `await` in a module of the index (AWF005 may condemn any awaited call).
+    pub fn may_hold_site(&self, path: &Path, bytes: &[u8]) -> bool {
+        self.mentions_in_code(bytes)
+            || self.project
+                && memmem::find(bytes, b"await").is_some()
+                && self.index.map().module_of(path).is_some()
     }
 
     /// `prefer` for one transform and file: `--prefer`, else the configuration's override or setting for the

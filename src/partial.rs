@@ -58,7 +58,7 @@ pub(crate) fn check_mentions(
         crate::chunk::pick(&units, at, &mut picked);
     }
     // AWF005 may condemn any awaited call: every `await` is picked, then what binds the names awaited.
-    let project = engine.project() && text.contains("await");
+    let project = engine.checks_awaits(path, text);
     let mut areas: HashSet<(String, Range<usize>)> = HashSet::new();
     if project {
         for at in memmem::find_iter(text.as_bytes(), "await") {

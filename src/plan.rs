@@ -128,7 +128,7 @@ fn plan_declining(
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     let required = engine.required();
     // AWF005 may condemn any awaited call of a file that awaits (the partial parse runs it too).
-    let project = engine.project() && text.contains("await");
+    let project = engine.checks_awaits(path, text);
     if want != Want::Rewrite
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
     {

@@ -86,7 +86,8 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
 
 /// For a partial parse: each awaited callee's root name, and the bytes that may spell the bindings deciding
 /// it. A name the parsed statements bind in a function is local to that function wherever else it is bound (a
-/// `global` or `nonlocal` statement spells it there too): the function's bytes. Any other name: all of them.
+/// `global` or `nonlocal` statement spells it there too): the function's bytes, none for a parameter. Any other
+/// name: all of them.
 pub fn binding_areas(text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
     let file = ModuleFile { name: "", is_package: false, text, tree };
     let awaited = awaited_calls(&file);
@@ -99,16 +100,31 @@ pub fn binding_areas(text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
     for (node, _, callee) in &awaited {
         let name = root(callee);
-        let area =
-            scopes.scope_of(*node).and_then(|scope| match scopes.resolve(name, scope, node.start_byte()) {
-                Resolution::Bound { scope: ScopeKind::Module, .. } | Resolution::Unbound { .. } => None,
-                Resolution::Bound { bindings, .. } => {
-                    bindings.first().and_then(|b| enclosing_function(tree, b.offset))
-                }
-            });
+        let Some(scope) = scopes.scope_of(*node) else { continue };
+        let area = match scopes.resolve(name, scope, node.start_byte()) {
+            Resolution::Bound { scope: ScopeKind::Module, .. } | Resolution::Unbound { .. } => None,
+            // A parameter (`self`) stays a local of its function: Python refuses `global` or `nonlocal` for it.
+            // Its other bindings there are not looked for: one could only hide a site, never make one.
+            Resolution::Bound { bindings, .. } if bindings.iter().all(|b| is_parameter(tree, b.offset)) => {
+                continue;
+            }
+            Resolution::Bound { bindings, .. } => {
+                bindings.first().and_then(|b| enclosing_function(tree, b.offset))
+            }
+        };
         out.push((name.to_string(), area.unwrap_or(0..text.len())));
     }
     out
+}
+
+/// Whether the name bound at offset `at` is a parameter of the function or lambda around it.
+fn is_parameter(tree: &Tree, at: usize) -> bool {
+    let Some(mut node) = tree.root_node().descendant_for_byte_range(at, at) else { return false };
+    while !matches!(node.kind(), "function_definition" | "lambda") {
+        let Some(parent) = node.parent() else { return false };
+        node = parent;
+    }
+    node.child_by_field_name("parameters").is_some_and(|p| p.byte_range().contains(&at))
 }
 
 /// The bytes of the innermost `def`, `lambda` or class around offset `at`.
