@@ -88,7 +88,11 @@ pub(crate) fn check_mentions(
         for at in new.iter().flat_map(|name| memmem::find_iter(text.as_bytes(), name)) {
             added |= crate::chunk::pick(&units, at, &mut picked);
         }
-        let awaited = if project { crate::project::awaits::binding_areas(text, &tree) } else { Vec::new() };
+        let awaited = if project {
+            crate::project::awaits::binding_areas(engine.index(), text, &tree)
+        } else {
+            Vec::new()
+        };
         for (name, area) in awaited {
             if searched.contains(&name) || !areas.insert((name.clone(), area.clone())) {
                 continue;

@@ -87,8 +87,9 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
 /// For a partial parse: each awaited callee's root name, and the bytes that may spell the bindings deciding
 /// it. A name the parsed statements bind in a function is local to that function wherever else it is bound (a
 /// `global` or `nonlocal` statement spells it there too): the function's bytes, none for a parameter. Any other
-/// name: all of them.
-pub fn binding_areas(text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
+/// name: all of them, but a module-level import from outside the tree (`asyncio`), which `find` leaves alone:
+/// another binding of such a name to a function of the tree is left unseen, which can only hide a site.
+pub fn binding_areas(index: &ProjectIndex, text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
     let file = ModuleFile { name: "", is_package: false, text, tree };
     let awaited = awaited_calls(&file);
     if awaited.is_empty() {
@@ -97,11 +98,17 @@ pub fn binding_areas(text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
     let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
     let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
     let scopes = Scopes::build(tree, text, &roots, &nodes);
+    let stars = may_star_import(text);
     let mut out = Vec::new();
     for (node, _, callee) in &awaited {
         let name = root(callee);
         let Some(scope) = scopes.scope_of(*node) else { continue };
         let area = match scopes.resolve(name, scope, node.start_byte()) {
+            Resolution::Bound { scope: ScopeKind::Module, bindings }
+                if !stars && bindings.iter().all(|b| imports_from_outside(index, b)) =>
+            {
+                continue;
+            }
             Resolution::Bound { scope: ScopeKind::Module, .. } | Resolution::Unbound { .. } => None,
             // A parameter (`self`) stays a local of its function: Python refuses `global` or `nonlocal` for it.
             // Its other bindings there are not looked for: one could only hide a site, never make one.
