@@ -65,12 +65,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                     .collect();
                 write_pr_body(file, &reports)?;
             }
-            Ok(report::diff(&outcomes.files, args.stat, &out).max(outcomes.status))
+            Ok(report::diff(&outcomes.files, args.stat, args.unsafe_fixes, &out).max(outcomes.status))
         }
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
             let outcomes = process(&args.common, Mode::Apply, args.unsafe_fixes, &out)?;
-            report::apply(&outcomes.files, &out);
+            report::apply(&outcomes.files, args.unsafe_fixes, &out);
             Ok(outcomes.status)
         }
         Command::Commit(args) => commit(&args, &out),
@@ -167,7 +167,7 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
             }
         }
     }
-    report::apply(&processed.files, out);
+    report::apply(&processed.files, args.unsafe_fixes, out);
     Ok(processed.status)
 }
 

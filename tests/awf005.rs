@@ -124,6 +124,10 @@ fn apply_without_the_flag_leaves_awf005_sites_alone() {
     let dir = project();
     let (code, _, stderr) = awaitfix(dir.path(), &["apply", "--project", "."]);
     assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("fixed 3 sites in 1 file; 8 sites more with `--unsafe-fixes`; 1 site to review"),
+        "{stderr}"
+    );
     let (_, stdout, _) = awaitfix(dir.path(), &["check", "--project", "."]);
     assert!(lines_of(&stdout, "AWF001").is_empty(), "{stdout}");
     assert_eq!(lines_of(&stdout, "AWF005").len(), 9, "{stdout}");
