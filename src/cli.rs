@@ -130,6 +130,11 @@ pub struct DiffArgs {
     /// Also write a Markdown pull-request description of the fixes to FILE.
     #[arg(long, value_name = "FILE")]
     pub pr_body: Option<PathBuf>,
+
+    /// Also make the unsafe fixes, which may change behaviour beyond the bug they fix (AWF005's drop of
+    /// the `await`, marked `[~]` by `check`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +150,11 @@ pub struct ApplyArgs {
     /// stop the commit to show what changed).
     #[arg(long)]
     pub exit_non_zero_on_fix: bool,
+
+    /// Also make the unsafe fixes, which may change behaviour beyond the bug they fix (AWF005's drop of
+    /// the `await`, marked `[~]` by `check`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +198,11 @@ pub struct CommitArgs {
     /// Show each site's fix and ask whether to commit it (y/n/a/q), reading answers from stdin.
     #[arg(long, short)]
     pub interactive: bool,
+
+    /// Also make the unsafe fixes, which may change behaviour beyond the bug they fix (AWF005's drop of
+    /// the `await`, marked `[~]` by `check`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Args)]

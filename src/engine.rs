@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use memchr::memmem;
 
 use crate::config::Config;
+use crate::edit::Applicability;
 use crate::project::{ModuleMap, ProjectIndex};
 use crate::transform::{Prefer, Transform};
 
@@ -26,6 +27,8 @@ pub struct Engine {
     index: ProjectIndex,
     /// Whether the project-wide rule (AWF005) runs.
     project: bool,
+    /// What a fix must promise to be applied: `Safe`, or `Unsafe` with `--unsafe-fixes`.
+    required: Applicability,
 }
 
 impl Engine {
@@ -38,7 +41,8 @@ impl Engine {
             .collect();
         let root = std::env::current_dir().unwrap_or_default();
         let index = ProjectIndex::new(ModuleMap::default());
-        Self { transforms, prefilter, prefer: None, config: None, root, index, project: false }
+        let required = Applicability::Safe;
+        Self { transforms, prefilter, prefer: None, config: None, root, index, project: false, required }
     }
 
     /// The ids of the active transforms, in order.
@@ -108,6 +112,32 @@ impl Engine {
     /// Whether the project-wide rule (AWF005) runs.
     pub fn project(&self) -> bool {
         self.project
+    }
+
+    /// Also applies the fixes that only `--unsafe-fixes` applies (AWF005's).
+    pub fn with_unsafe_fixes(mut self, unsafe_fixes: bool) -> Self {
+        self.required = if unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
+        self
+    }
+
+    /// What a fix must promise for this run to apply it.
+    pub fn required(&self) -> Applicability {
+        self.required
+    }
+
+    /// Whether AWF005 looks at the file at `path`: the project-wide rule is on, the text awaits, and the file
+    /// is a module of the index (a file outside its roots has no name to resolve its imports from).
+    pub(crate) fn checks_awaits(&self, path: &Path, text: &str) -> bool {
+        self.project && text.contains("await") && self.index.map().module_of(path).is_some()
+    }
+
+    /// Whether the file at `path` may hold a site: a pair's name in code (`mentions_in_code`), or, with the
+    /// project-wide rule on, an `await` in a module of the index (AWF005 may condemn any awaited call).
+    pub fn may_hold_site(&self, path: &Path, bytes: &[u8]) -> bool {
+        self.mentions_in_code(bytes)
+            || self.project
+                && memmem::find(bytes, b"await").is_some()
+                && self.index.map().module_of(path).is_some()
     }
 
     /// `prefer` for one transform and file: `--prefer`, else the configuration's override or setting for the

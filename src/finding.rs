@@ -128,12 +128,29 @@ pub struct Finding {
     /// What the fix does, in a few words (`drop await on F`); what to review when there is no fix.
     pub summary: String,
     pub status: Status,
+    /// How the callee reached what condemns it, first hop to last (AWF005); empty for the other rules.
+    pub chain: Vec<Link>,
+}
+
+/// One step of a resolution across modules: `name` as bound in `module`, at `line` of `path` (as shown to
+/// users: relative to the working directory when under it).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Link {
+    pub module: String,
+    pub name: String,
+    pub path: String,
+    pub line: usize,
 }
 
 impl Finding {
-    /// Whether `apply` would rewrite this site.
+    /// Whether `apply` would rewrite this site without `--unsafe-fixes`.
     pub fn is_fixable(&self) -> bool {
-        self.status == Status::Open && self.fix.as_ref().is_some_and(|f| f.applies(Applicability::Safe))
+        self.is_fixable_at(Applicability::Safe)
+    }
+
+    /// Whether a run that applies fixes promising at least `required` would rewrite this site.
+    pub fn is_fixable_at(&self, required: Applicability) -> bool {
+        self.status == Status::Open && self.fix.as_ref().is_some_and(|f| f.applies(required))
     }
 }
 

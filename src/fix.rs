@@ -16,12 +16,13 @@ pub struct Applied {
     pub edits: Vec<Edit>,
 }
 
-/// Applies every safe fix of an open finding. A fix is skipped when one of its edits overlaps an edit already
+/// Applies every fix of an open finding that promises at least `required` (`Safe`, or `Unsafe` with
+/// `--unsafe-fixes`). A fix is skipped when one of its edits overlaps an edit already
 /// taken; fixes nested inside each other's edits (`await F(await F())`) both apply, and an edit that several
 /// fixes share (one import statement) is applied once. A skipped fix is reported on its site (see
 /// `demote_overlapping`): it is shown, not offered.
-pub fn apply(text: &str, findings: &mut [Finding]) -> Applied {
-    let Chosen { fixed, overlapping, taken } = choose(findings);
+pub fn apply(text: &str, findings: &mut [Finding], required: Applicability) -> Applied {
+    let Chosen { fixed, overlapping, taken } = choose(findings, required);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for edit in &taken {
@@ -37,12 +38,12 @@ pub fn apply(text: &str, findings: &mut [Finding]) -> Applied {
 
 /// Reports, without applying anything, the fixes that `apply` would skip for overlapping (see
 /// `demote_overlapping`); for plans that only report.
-pub fn report_overlapping(findings: &mut [Finding]) {
+pub fn report_overlapping(findings: &mut [Finding], required: Applicability) {
     // One fix overlaps nothing; most files have one site.
-    if findings.iter().filter(|f| f.is_fixable()).nth(1).is_none() {
+    if findings.iter().filter(|f| f.is_fixable_at(required)).nth(1).is_none() {
         return;
     }
-    let overlapping = choose(findings).overlapping;
+    let overlapping = choose(findings, required).overlapping;
     demote_overlapping(findings, &overlapping);
 }
 
@@ -64,8 +65,9 @@ struct Chosen<'a> {
     taken: Vec<&'a Edit>,
 }
 
-fn choose(findings: &[Finding]) -> Chosen<'_> {
-    let mut order: Vec<usize> = (0..findings.len()).filter(|&i| findings[i].is_fixable()).collect();
+fn choose(findings: &[Finding], required: Applicability) -> Chosen<'_> {
+    let mut order: Vec<usize> =
+        (0..findings.len()).filter(|&i| findings[i].is_fixable_at(required)).collect();
     order.sort_by_key(|&i| findings[i].fix.as_ref().map(|f| f.span().start));
     let mut chosen = Chosen { fixed: Vec::new(), overlapping: Vec::new(), taken: Vec::new() };
     for i in order {
@@ -113,6 +115,7 @@ mod tests {
             fix: Some(Fix::safe(edits)),
             summary: String::new(),
             status: Status::Open,
+            chain: Vec::new(),
         }
     }
 
@@ -124,7 +127,7 @@ mod tests {
             finding(vec![Edit::replacement(1..3, "ab"), Edit::insertion(4, "!")]),
             finding(vec![Edit::deletion(2..4)]),
         ];
-        let applied = apply(text, &mut findings);
+        let applied = apply(text, &mut findings, Applicability::Safe);
         assert_eq!(applied.text, "0ab3!4589");
         assert_eq!(
             apply(
@@ -132,7 +135,8 @@ mod tests {
                 &mut [
                     finding(vec![Edit::deletion(0..2), Edit::deletion(8..10)]),
                     finding(vec![Edit::deletion(4..5)])
-                ]
+                ],
+                Applicability::Safe
             )
             .text,
             "23567",
@@ -146,15 +150,24 @@ mod tests {
     #[test]
     fn an_overlapping_fix_is_reported_on_its_site_and_not_offered() {
         let mut findings = vec![finding(vec![Edit::deletion(2..5)]), finding(vec![Edit::deletion(3..4)])];
-        let applied = apply("0123456789", &mut findings);
+        let applied = apply("0123456789", &mut findings, Applicability::Safe);
         assert_eq!((applied.text.as_str(), applied.overlapping.as_slice()), ("0156789", &[1][..]));
         assert!(!findings[1].is_fixable(), "its fix was not applied");
+    }
+
+    /// Guards `--unsafe-fixes`: an unsafe fix (AWF005's) is applied only when the run asks for unsafe fixes.
+    #[test]
+    fn an_unsafe_fix_is_applied_only_where_unsafe_fixes_are_asked_for() {
+        let mut f = finding(vec![Edit::deletion(0..1)]);
+        f.fix = f.fix.map(|fix| fix.with_applicability(Applicability::Unsafe));
+        assert_eq!(apply("abc", &mut [f.clone()], Applicability::Safe).text, "abc");
+        assert_eq!(apply("abc", &mut [f], Applicability::Unsafe).text, "bc");
     }
 
     #[test]
     fn suppressed_findings_are_never_applied() {
         let mut f = finding(vec![Edit::deletion(0..1)]);
         f.status = Status::Suppressed;
-        assert_eq!(apply("abc", &mut [f]).text, "abc");
+        assert_eq!(apply("abc", &mut [f], Applicability::Safe).text, "abc");
     }
 }

@@ -51,7 +51,14 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
                 let text =
                     match plan.clone().narrow(engine, &file.path, &planned.bytes, Want::Rewrite, &alone) {
                         Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
-                        _ => crate::fix::apply(&plan.source.text, &mut [plan.findings[i].clone()]).text,
+                        _ => {
+                            crate::fix::apply(
+                                &plan.source.text,
+                                &mut [plan.findings[i].clone()],
+                                engine.required(),
+                            )
+                            .text
+                        }
                     };
                 let d = &file.diagnostics[i];
                 out.prompt(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));

@@ -56,7 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             )
         }
         Command::Check(args) if args.show_files || args.show_settings => {
-            let setup = setup(&args.common, &out)?;
+            let setup = setup(&args.common, false, &out)?;
             match args.show_files {
                 true => out.print(
                     &setup.files.iter().map(|f| format!("{}\n", render::display_path(f))).collect::<String>(),
@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             Ok(setup.status)
         }
         Command::Check(args) => {
-            let outcomes = process(&args.common, Mode::Check, &out)?;
+            let outcomes = process(&args.common, Mode::Check, false, &out)?;
             if outcomes.checked == 0
                 && outcomes.status == ExitStatus::Error
                 && args.format == cli::Format::Text
@@ -80,7 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         }
         Command::Diff(args) => {
             let mode = Mode::Diff { changes: args.pr_body.is_some() };
-            let outcomes = process(&args.common, mode, &out)?;
+            let outcomes = process(&args.common, mode, args.unsafe_fixes, &out)?;
             if let Some(file) = &args.pr_body {
                 let reports: Vec<_> = (outcomes.files.iter())
                     .map(|f| match &f.fixes {
@@ -90,14 +90,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                     .collect();
                 write_pr_body(file, &reports, &[])?;
             }
-            let status = report::diff(&outcomes.files, args.stat, &out).max(outcomes.status);
+            let status =
+                report::diff(&outcomes.files, args.stat, args.unsafe_fixes, &out).max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
-            let outcomes = process(&args.common, Mode::Apply, &out)?;
-            let status = report::apply(&outcomes.files, args.exit_non_zero_on_fix, &out).max(outcomes.status);
-            Ok(status.unless_exit_zero(args.common.exit_zero))
+            let outcomes = process(&args.common, Mode::Apply, args.unsafe_fixes, &out)?;
+            let status = report::apply(&outcomes.files, args.unsafe_fixes, args.exit_non_zero_on_fix, &out);
+            Ok(status.max(outcomes.status).unless_exit_zero(args.common.exit_zero))
         }
         Command::Commit(args) => commit(&args, &out),
         Command::Transforms(command) => transforms(command, &out),
@@ -208,7 +209,9 @@ struct Setup {
     status: ExitStatus,
 }
 
-fn setup(common: &Common, out: &Output) -> anyhow::Result<Setup> {
+/// The engine and the files of `common`; `unsafe_fixes` also makes the fixes that only `--unsafe-fixes`
+/// makes.
+fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Setup> {
     let paths = paths(common)?;
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let config = configuration(common.config.as_deref(), &start, out)?;
@@ -222,8 +225,10 @@ fn setup(common: &Common, out: &Output) -> anyhow::Result<Setup> {
     if let Some(c) = &config {
         excludes.push(walk::excludes(&c.root, &c.exclude)?);
     }
-    let engine =
-        Engine::new(transforms).with_settings(common.prefer, config).with_project(&paths, common.project);
+    let engine = Engine::new(transforms)
+        .with_settings(common.prefer, config)
+        .with_project(&paths, common.project)
+        .with_unsafe_fixes(unsafe_fixes);
     rules::compile_queries_in_background();
     let walked = walk::walk(&paths, &excludes);
     let mut status = ExitStatus::Success;
@@ -239,8 +244,10 @@ fn setup(common: &Common, out: &Output) -> anyhow::Result<Setup> {
     Ok(Setup { engine, files: walked.files, status })
 }
 
-fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
-    let Setup { engine, files: walked, mut status } = setup(common, out)?;
+/// Runs `mode` over the files of `common`; `unsafe_fixes` also makes the fixes that only `--unsafe-fixes`
+/// makes.
+fn process(common: &Common, mode: Mode, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Processed> {
+    let Setup { engine, files: walked, mut status } = setup(common, unsafe_fixes, out)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(common.jobs.unwrap_or(0))
         .build()
@@ -268,7 +275,7 @@ fn process(common: &Common, mode: Mode, out: &Output) -> anyhow::Result<Processe
 /// `apply --interactive`: plans every file, asks about each site, then writes each file with the fixes
 /// that were accepted.
 fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitStatus> {
-    let mut processed = process(&args.common, Mode::Plan, out)?;
+    let mut processed = process(&args.common, Mode::Plan, args.unsafe_fixes, out)?;
     let selection = interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
     for file in &mut processed.files {
         let Fixes::Planned(planned) = std::mem::take(&mut file.fixes) else { continue };
@@ -290,15 +297,15 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
             }
         }
     }
-    let status = report::apply(&processed.files, args.exit_non_zero_on_fix, out).max(processed.status);
-    Ok(status.unless_exit_zero(args.common.exit_zero))
+    let status = report::apply(&processed.files, args.unsafe_fixes, args.exit_non_zero_on_fix, out);
+    Ok(status.max(processed.status).unless_exit_zero(args.common.exit_zero))
 }
 
 /// `commit`: plans every file, asks about each site with `--interactive`, then commits on a new branch.
 fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     let first = args.common.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let repo = git::open(&first)?;
-    let processed = process(&args.common, Mode::Plan, out)?;
+    let processed = process(&args.common, Mode::Plan, args.unsafe_fixes, out)?;
     let selection = match args.interactive {
         true => interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out),
         false => Selection::all(),

@@ -22,7 +22,7 @@ pub fn partial_findings(engine: &Engine, path: &Path, bytes: &[u8]) -> Option<Ve
     let source = Source::decode(bytes).ok()?;
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     let mut findings = check_mentions(engine, path, &source.text, &prefer, &[], true)?.findings;
-    crate::fix::report_overlapping(&mut findings);
+    crate::fix::report_overlapping(&mut findings, engine.required());
     Some(findings)
 }
 
@@ -37,7 +37,9 @@ pub(crate) struct Partial {
 /// The findings of a file, and the byte ranges parsed, from parsing only the statements that mention a
 /// tracked name, with the `def`, `class` and `with` headers around them (see `chunk`): first those naming a
 /// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
-/// modules of attribute calls, asyncio, names assigned a coroutine), and star imports. `None` when the whole
+/// modules of attribute calls, asyncio, names assigned a coroutine), and star imports. With the project-wide
+/// rule on, also every statement that awaits, then those that spell the names awaited (within the function
+/// that binds one, else anywhere), and the AWF005 findings of what was parsed. `None` when the whole
 /// file must be parsed: the scan was unsure, or the statements picked do not parse cleanly (a syntax error is
 /// then reported from the whole file), or, unless `always`, they are most of the file.
 pub(crate) fn check_mentions(
@@ -54,6 +56,14 @@ pub(crate) fn check_mentions(
     let mut searched: HashSet<String> = pair_names(&engine.transforms).map(str::to_string).collect();
     for at in engine.prefilter.iter().flat_map(|name| name.find_iter(text.as_bytes())) {
         crate::chunk::pick(&units, at, &mut picked);
+    }
+    // AWF005 may condemn any awaited call: every `await` is picked, then what binds the names awaited.
+    let project = engine.checks_awaits(path, text);
+    let mut areas: HashSet<(String, Range<usize>)> = HashSet::new();
+    if project {
+        for at in memmem::find_iter(text.as_bytes(), "await") {
+            crate::chunk::pick(&units, at, &mut picked);
+        }
     }
     for unit in &units {
         let statement = &text[unit.range.clone()];
@@ -78,7 +88,27 @@ pub(crate) fn check_mentions(
         for at in new.iter().flat_map(|name| memmem::find_iter(text.as_bytes(), name)) {
             added |= crate::chunk::pick(&units, at, &mut picked);
         }
+        let awaited = if project {
+            crate::project::awaits::binding_areas(engine.index(), text, &tree)
+        } else {
+            Vec::new()
+        };
+        for (name, area) in awaited {
+            if searched.contains(&name) || !areas.insert((name.clone(), area.clone())) {
+                continue;
+            }
+            for at in memmem::find_iter(&text.as_bytes()[area.clone()], &name) {
+                added |= crate::chunk::pick(&units, area.start + at, &mut picked);
+            }
+        }
         if !added {
+            let mut findings = findings;
+            if project {
+                let index = engine.index();
+                findings
+                    .extend(crate::project::sites::findings(index, path, text, &tree, &findings, declined));
+                findings.sort_by_key(|f| (f.range.start, f.rule));
+            }
             return Some(Partial { findings, parsed: ranges, tree });
         }
     }

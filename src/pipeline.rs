@@ -93,7 +93,7 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
         Ok(bytes) => bytes,
         Err(e) => return outcome.failed(e),
     };
-    if !engine.mentions_in_code(&bytes) {
+    if !engine.may_hold_site(path, &bytes) {
         return outcome;
     }
     analyze(engine, path, &bytes, mode, outcome)

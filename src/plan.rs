@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::edit::Applicability;
 use crate::engine::Engine;
 use crate::error::FileError;
 use crate::finding::{Finding, site_keys};
@@ -107,7 +108,7 @@ impl Plan {
         }
         let keys = site_keys(&self.source.text, &self.findings);
         let mut declined: Vec<usize> = (self.findings.iter().zip(&keys))
-            .filter(|(f, key)| f.is_fixable() && !selection.keeps(path, key))
+            .filter(|(f, key)| f.is_fixable_at(engine.required()) && !selection.keeps(path, key))
             .map(|(f, _)| f.range.start)
             .collect();
         if declined.is_empty() {
@@ -131,9 +132,12 @@ fn plan_declining(
         return Err(FileError::NestingLimit(limit));
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
+    let required = engine.required();
+    // AWF005 may condemn any awaited call of a file that awaits (the partial parse runs it too).
+    let project = engine.checks_awaits(path, text);
     if want != Want::Whole
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
-        && let Some((findings, rewrite)) = from_partial(partial, &source, want)?
+        && let Some((findings, rewrite)) = from_partial(partial, &source, want, required)?
     {
         return Ok(Plan { source, findings, rewrite });
     }
@@ -148,11 +152,17 @@ fn plan_declining(
     let file =
         FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
     let mut findings = rules::check(&file);
-    if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
-        crate::fix::report_overlapping(&mut findings);
+    if project {
+        let condemned =
+            crate::project::sites::findings(engine.index(), path, text, &tree, &findings, declined);
+        findings.extend(condemned);
+        findings.sort_by_key(|f| (f.range.start, f.rule));
+    }
+    if want == Want::Findings || !findings.iter().any(|f| f.is_fixable_at(required)) {
+        crate::fix::report_overlapping(&mut findings, required);
         return Ok(Plan { source, findings, rewrite: None });
     }
-    let applied = crate::fix::apply(text, &mut findings);
+    let applied = crate::fix::apply(text, &mut findings, required);
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
     Ok(Plan { source, findings, rewrite: Some(rewrite) })
@@ -166,18 +176,23 @@ type Planning = (Vec<Finding>, Option<Rewrite>);
 /// not parse cleanly a few statements at a time, or the rewritten statements do not verify; the whole parse
 /// then says where the error is, as it always did. Every byte the rewrite changes lies in the statements
 /// the partial parse parsed cleanly, so the rest of the file is clean when the rewrite is.
-fn from_partial(partial: Partial, source: &Source, want: Want) -> Result<Option<Planning>, FileError> {
+fn from_partial(
+    partial: Partial,
+    source: &Source,
+    want: Want,
+    required: Applicability,
+) -> Result<Option<Planning>, FileError> {
     let text = source.text.as_str();
     let Partial { mut findings, parsed, tree } = partial;
     let to_write = want == Want::Rewrite;
-    if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
+    if want == Want::Findings || !findings.iter().any(|f| f.is_fixable_at(required)) {
         if to_write && !parse::parses_in_pieces(text) {
             return Ok(None);
         }
-        crate::fix::report_overlapping(&mut findings);
+        crate::fix::report_overlapping(&mut findings, required);
         return Ok(Some((findings, None)));
     }
-    let applied = crate::fix::apply(text, &mut findings);
+    let applied = crate::fix::apply(text, &mut findings, required);
     let verified = verify_parsed(&tree, &parsed, &applied, source);
     drop(tree);
     if to_write && (verified.is_err() || !parse::parses_in_pieces(&applied.text)) {

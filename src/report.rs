@@ -78,8 +78,9 @@ pub fn check(files: &[FileOutcome], checked: usize, format: Format, out: &Output
     if open > 0 { ExitStatus::Findings } else { ExitStatus::Success }
 }
 
-/// Prints `diff`'s diffs (or their `--stat`) and a note; `Findings` when there is a change.
-pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
+/// Prints `diff`'s diffs (or their `--stat`) and a note; `Findings` when there is a change. `unsafe_fixes`:
+/// the run made the unsafe fixes too.
+pub fn diff(files: &[FileOutcome], stat: bool, unsafe_fixes: bool, out: &Output) -> ExitStatus {
     let diffs: Vec<&render::diff::FileDiff> = (files.iter())
         .filter_map(|f| match &f.fixes {
             Fixes::Shown { diff, .. } => Some(diff),
@@ -96,19 +97,23 @@ pub fn diff(files: &[FileOutcome], stat: bool, out: &Output) -> ExitStatus {
         }
     }
     let fixed: usize = files.iter().map(|f| f.fixed()).sum();
-    let review = unfixed_open(files);
-    let review = if review > 0 {
-        format!("; {} to review (see `awaitfix check`)", plural(review, "site"))
-    } else {
-        String::new()
-    };
-    out.note(&format!("would fix {} in {}{review}", plural(fixed, "site"), plural(diffs.len(), "file")));
+    let held = held_back(files, unsafe_fixes);
+    let review = unfixed_open(files).saturating_sub(held);
+    let mut note = format!("would fix {} in {}", plural(fixed, "site"), plural(diffs.len(), "file"));
+    if held > 0 {
+        note.push_str(&format!("; {} more with `--unsafe-fixes`", plural(held, "site")));
+    }
+    if review > 0 {
+        note.push_str(&format!("; {} to review (see `awaitfix check`)", plural(review, "site")));
+    }
+    out.note(&note);
     if diffs.is_empty() { ExitStatus::Success } else { ExitStatus::Findings }
 }
 
-/// Prints `apply`'s note (the sites fixed and those left to review); `Findings` when open sites are left (to review, or not written), or, with
-/// `fixes_count`, when a site was fixed.
-pub fn apply(files: &[FileOutcome], fixes_count: bool, out: &Output) -> ExitStatus {
+/// Prints `apply`'s note: the sites fixed, those only `--unsafe-fixes` fixes (unless `unsafe_fixes`: the run
+/// made them) and those left to review. `Findings` when open sites are left (to review, for
+/// `--unsafe-fixes`, or not written), or, with `fixes_count`, when a site was fixed.
+pub fn apply(files: &[FileOutcome], unsafe_fixes: bool, fixes_count: bool, out: &Output) -> ExitStatus {
     let fixed: usize = files.iter().map(|f| f.fixed()).sum();
     let changed = files.iter().filter(|f| f.fixed() > 0).count();
     // A file with an error was not written: its fixable sites are not for review, they wait for the error.
@@ -118,19 +123,32 @@ pub fn apply(files: &[FileOutcome], fixes_count: bool, out: &Output) -> ExitStat
         f.diagnostics.iter().filter(|d| d.is_open() && d.fixable == fixable).count()
     };
     let not_written: usize = failed.iter().map(|f| open(f, true)).sum();
-    let review = unfixed_open(written) + failed.iter().map(|f| open(f, false)).sum::<usize>();
+    let held = held_back(written.iter().copied(), unsafe_fixes);
+    let review = unfixed_open(written.iter().copied()).saturating_sub(held)
+        + failed.iter().map(|f| open(f, false)).sum::<usize>();
     let mut summary = format!("fixed {} in {}", plural(fixed, "site"), plural(changed, "file"));
     if not_written > 0 {
         summary.push_str(&format!("; {} not written (see the errors above)", plural(not_written, "site")));
+    }
+    if held > 0 {
+        summary.push_str(&format!("; {} more with `--unsafe-fixes`", plural(held, "site")));
     }
     if review > 0 {
         summary.push_str(&format!("; {} to review (see `awaitfix check`)", plural(review, "site")));
     }
     out.note(&summary);
-    match review + not_written > 0 || fixes_count && fixed > 0 {
+    match review + not_written + held > 0 || fixes_count && fixed > 0 {
         true => ExitStatus::Findings,
         false => ExitStatus::Success,
     }
+}
+
+/// Open findings that only `--unsafe-fixes` rewrites, when the run did not make unsafe fixes.
+fn held_back<'a>(files: impl IntoIterator<Item = &'a FileOutcome>, unsafe_fixes: bool) -> usize {
+    if unsafe_fixes {
+        return 0;
+    }
+    files.into_iter().flat_map(|f| &f.diagnostics).filter(|d| d.is_open() && d.unsafe_fix).count()
 }
 
 /// Open findings that the run did not rewrite: no safe fix, or their file could not be rewritten.

@@ -45,10 +45,25 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
     let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
     let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
     let scopes = Scopes::build(file.tree, file.text, &roots, &nodes);
+    // Without a star import, a name the file binds only by importing a module outside the tree, or does not
+    // bind at all (a builtin), cannot reach a definition of the tree: the index need not read this module.
+    let stars = may_star_import(file.text);
     let mut sites = Vec::new();
     for (node, call, callee) in awaited {
         let Some(scope) = scopes.scope_of(node) else { continue };
         let resolved = match scopes.resolve(root(&callee), scope, node.start_byte()) {
+            Resolution::Unbound { .. } if !stars && !file.is_package => continue,
+            Resolution::Bound { scope: ScopeKind::Module, bindings }
+                if !stars && bindings.iter().all(|b| imports_from_outside(index, b)) =>
+            {
+                continue;
+            }
+            // A function that rebinds the global (`global f` then `f = …`) makes it what the index cannot see.
+            Resolution::Bound { scope: ScopeKind::Module, bindings }
+                if bindings.iter().any(|b| enclosing_function(file.tree, b.offset).is_some()) =>
+            {
+                continue;
+            }
             Resolution::Unbound { .. } => index.resolve_dotted(file.name, &callee),
             Resolution::Bound { scope: ScopeKind::Module, .. } => index.resolve_dotted(file.name, &callee),
             Resolution::Bound { bindings, .. } => match local_import(index, file, &bindings, &callee) {
@@ -67,6 +82,65 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
         }
     }
     sites
+}
+
+/// For a partial parse: each awaited callee's root name, and the bytes that may spell the bindings deciding
+/// it. A name the parsed statements bind in a function is local to that function wherever else it is bound (a
+/// `global` or `nonlocal` statement spells it there too): the function's bytes, none for a parameter. Any other
+/// name: all of them, but a module-level import from outside the tree (`asyncio`), which `find` leaves alone:
+/// another binding of such a name to a function of the tree is left unseen, which can only hide a site.
+pub fn binding_areas(index: &ProjectIndex, text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
+    let file = ModuleFile { name: "", is_package: false, text, tree };
+    let awaited = awaited_calls(&file);
+    if awaited.is_empty() {
+        return Vec::new();
+    }
+    let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
+    let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
+    let scopes = Scopes::build(tree, text, &roots, &nodes);
+    let stars = may_star_import(text);
+    let mut out = Vec::new();
+    for (node, _, callee) in &awaited {
+        let name = root(callee);
+        let Some(scope) = scopes.scope_of(*node) else { continue };
+        let area = match scopes.resolve(name, scope, node.start_byte()) {
+            Resolution::Bound { scope: ScopeKind::Module, bindings }
+                if !stars && bindings.iter().all(|b| imports_from_outside(index, b)) =>
+            {
+                continue;
+            }
+            Resolution::Bound { scope: ScopeKind::Module, .. } | Resolution::Unbound { .. } => None,
+            // A parameter (`self`) stays a local of its function: Python refuses `global` or `nonlocal` for it.
+            // Its other bindings there are not looked for: one could only hide a site, never make one.
+            Resolution::Bound { bindings, .. } if bindings.iter().all(|b| is_parameter(tree, b.offset)) => {
+                continue;
+            }
+            Resolution::Bound { bindings, .. } => {
+                bindings.first().and_then(|b| enclosing_function(tree, b.offset))
+            }
+        };
+        out.push((name.to_string(), area.unwrap_or(0..text.len())));
+    }
+    out
+}
+
+/// Whether the name bound at offset `at` is a parameter of the function or lambda around it.
+fn is_parameter(tree: &Tree, at: usize) -> bool {
+    let Some(mut node) = tree.root_node().descendant_for_byte_range(at, at) else { return false };
+    while !matches!(node.kind(), "function_definition" | "lambda") {
+        let Some(parent) = node.parent() else { return false };
+        node = parent;
+    }
+    node.child_by_field_name("parameters").is_some_and(|p| p.byte_range().contains(&at))
+}
+
+/// The bytes of the innermost `def`, `lambda` or class around offset `at`.
+fn enclosing_function(tree: &Tree, at: usize) -> Option<Range<usize>> {
+    let mut node = tree.root_node().descendant_for_byte_range(at, at)?;
+    while !matches!(node.kind(), "function_definition" | "lambda" | "class_definition") {
+        node = node.parent()?;
+    }
+    Some(node.byte_range())
 }
 
 /// A name bound in a function by one import: where it leads.
@@ -118,6 +192,25 @@ fn awaited_calls<'t>(file: &ModuleFile<'t>) -> Vec<(Node<'t>, Node<'t>, String)>
         }
     }
     found
+}
+
+/// Whether `binding` imports a module outside the tree (`import asyncio`, `from aiohttp import web`), whose
+/// names the index never condemns.
+fn imports_from_outside(index: &ProjectIndex, binding: &Binding) -> bool {
+    let module = match &binding.kind {
+        BindingKind::Import { module, .. } => module,
+        BindingKind::ImportFrom { module, .. } if !module.starts_with('.') => module,
+        _ => return false,
+    };
+    index.module(root(module)).is_none()
+}
+
+/// Whether `text` may hold a star import: `import` followed by `*` (through blanks and a parenthesis).
+fn may_star_import(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"import").any(|at| {
+        let rest = text[at + "import".len()..].trim_start_matches([' ', '\t', '\\', '\r', '\n', '(']);
+        rest.starts_with('*')
+    })
 }
 
 fn root(callee: &str) -> &str {

@@ -1,6 +1,7 @@
 //! Project-wide analysis: the modules of the scanned tree, what their top-level names are, and whether
 //! awaiting a call of one can work. `modules` maps names to files, `exports` reads one module's top level,
-//! `returns` what a function hands back, `index` follows names across modules, `awaitable` judges a target.
+//! `returns` what a function hands back, `index` follows names across modules, `awaitable` judges a target,
+//! `awaits` finds the awaited calls it condemns and `sites` reports them as AWF005 findings.
 
 pub mod awaitable;
 pub mod awaits;
@@ -9,6 +10,7 @@ pub mod exports;
 pub mod index;
 pub mod modules;
 pub mod returns;
+pub mod sites;
 pub mod stale;
 
 pub use awaitable::{Awaitability, awaitability};

@@ -5,7 +5,7 @@
 use super::Diagnostic;
 use crate::error::Failure;
 
-/// `::error` for a fixable site, `::warning` for one to review; intentional and suppressed sites are not
+/// `::error` for a fixable site (with `--unsafe-fixes` too), `::warning` for one to review; intentional and suppressed sites are not
 /// annotated. A file that could not be checked is an `::error` too, at its position when it has one.
 pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
     let mut out = String::new();
@@ -22,9 +22,12 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
         ));
     }
     for d in diagnostics.iter().filter(|d| d.is_open()) {
-        let level = if d.fixable { "error" } else { "warning" };
-        let hint =
-            if d.fixable { format!(" (fix: {}; run `awaitfix apply`)", d.summary) } else { String::new() };
+        let level = if d.fixable || d.unsafe_fix { "error" } else { "warning" };
+        let hint = match (d.fixable, d.unsafe_fix) {
+            (true, _) => format!(" (fix: {}; run `awaitfix apply`)", d.summary),
+            (false, true) => format!(" (fix: {}; run `awaitfix apply --unsafe-fixes`)", d.summary),
+            (false, false) => String::new(),
+        };
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
             property(&d.path),

@@ -10,7 +10,8 @@ pub mod text;
 
 use serde::Serialize;
 
-use crate::finding::{Finding, Rule, Status};
+use crate::edit::Applicability;
+use crate::finding::{Finding, Link, Rule, Status};
 use crate::source::LineIndex;
 
 /// A finding placed in its file: 1-based lines, 1-based columns counted in characters.
@@ -28,8 +29,15 @@ pub struct Diagnostic {
     pub message: String,
     pub transform: String,
     pub status: Status,
+    /// Whether `apply` rewrites it without `--unsafe-fixes`.
     pub fixable: bool,
+    /// Whether only `--unsafe-fixes` rewrites it (AWF005); serialized only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unsafe_fix: bool,
     pub fix: Option<Vec<DiagnosticEdit>>,
+    /// How the callee reached the definition that condemns it (AWF005); serialized only when there is one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<Link>,
     /// What the fix does, in a few words.
     #[serde(skip)]
     pub summary: String,
@@ -72,7 +80,9 @@ impl Diagnostic {
             transform: finding.transform.clone(),
             status: finding.status,
             fixable: finding.is_fixable(),
+            unsafe_fix: !finding.is_fixable() && finding.is_fixable_at(Applicability::Unsafe),
             fix,
+            chain: finding.chain.clone(),
             summary: finding.summary.clone(),
         }
     }

@@ -149,9 +149,10 @@ pub fn render(files: &[FileReport], commits: &[(String, String)], command: &str)
         out.push_str("| Site | Before | After |\n|---|---|---|\n");
         for (d, change) in sites {
             let row = format!(
-                "| `{}:{}` | {} | {} |\n",
+                "| `{}:{}`{} | {} | {} |\n",
                 cell(&d.path),
                 change.import_line.unwrap_or(d.line),
+                if change.import_line.is_none() { resolves_to(d) } else { String::new() },
                 code(&change.before),
                 code(&change.after)
             );
@@ -175,6 +176,18 @@ pub fn render(files: &[FileReport], commits: &[(String, String)], command: &str)
         env!("CARGO_PKG_VERSION")
     ));
     out
+}
+
+/// What a site's callee resolves to (` → pkg.mod.f at path:line`), for a finding with a chain (AWF005).
+fn resolves_to(d: &Diagnostic) -> String {
+    let Some(definition) = d.chain.last() else { return String::new() };
+    format!(
+        " → `{}.{}` at `{}:{}`",
+        cell(&definition.module),
+        cell(&definition.name),
+        cell(&definition.path),
+        definition.line
+    )
 }
 
 /// Room left for table rows, and the rows that did not fit.
@@ -285,6 +298,7 @@ mod tests {
             fix: Some(Fix::safe(vec![Edit::deletion(start..start + 6)])),
             summary: String::new(),
             status: Status::Open,
+            chain: Vec::new(),
         };
         let changes = site_changes(text, &[finding], &[0]);
         assert_eq!(changes[0].before, "m = await f( …");
@@ -304,6 +318,7 @@ mod tests {
             fix: Some(Fix::safe(vec![import.clone(), Edit::replacement(name_at..name_at + 1, "f_async")])),
             summary: String::new(),
             status: Status::Open,
+            chain: Vec::new(),
         };
         let first = text.find("f()").unwrap();
         let second = text.rfind("f()").unwrap();
@@ -338,6 +353,7 @@ mod tests {
             ])),
             summary: String::new(),
             status: Status::Open,
+            chain: Vec::new(),
         };
         let changes = site_changes(text, &[finding], &[0]);
         let rows: Vec<_> = changes.iter().map(|c| (c.import_line, &c.before[..], &c.after[..])).collect();
@@ -364,7 +380,9 @@ mod tests {
             transform: "t".into(),
             status: Status::Open,
             fixable: true,
+            unsafe_fix: false,
             fix: None,
+            chain: Vec::new(),
             summary: String::new(),
         }
     }

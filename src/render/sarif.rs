@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Diagnostic, DiagnosticEdit};
 use crate::error::Failure;
-use crate::finding::{Rule, Status};
+use crate::finding::{Link, Rule, Status};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -76,6 +76,9 @@ fn result(d: &Diagnostic) -> Value {
     if let Some(justification) = justification {
         result["suppressions"] = json!([{ "kind": "inSource", "justification": justification }]);
     }
+    if !d.chain.is_empty() {
+        result["relatedLocations"] = d.chain.iter().enumerate().map(related).collect();
+    }
     if let (Some(edits), true) = (&d.fix, d.fixable) {
         result["fixes"] = json!([{
             "description": { "text": d.summary },
@@ -86,6 +89,18 @@ fn result(d: &Diagnostic) -> Value {
         }]);
     }
     result
+}
+
+/// One hop of a finding's chain: where `module.name` is bound (the last hop: where it is defined).
+fn related((id, link): (usize, &Link)) -> Value {
+    json!({
+        "id": id,
+        "message": { "text": format!("{}.{}", link.module, link.name) },
+        "physicalLocation": {
+            "artifactLocation": artifact(&link.path),
+            "region": { "startLine": link.line },
+        },
+    })
 }
 
 /// A file that could not be checked or rewritten, at its position when it has one.
@@ -113,9 +128,11 @@ fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Val
     json!({ "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column })
 }
 
-/// A path as a relative URI: bytes other than unreserved characters and `/` are percent-encoded.
+/// A path as a relative URI (an absolute one as a `file:` URI): bytes other than unreserved characters and
+/// `/` are percent-encoded.
 fn artifact(path: &str) -> Value {
-    let mut uri = String::new();
+    let absolute = path.starts_with('/');
+    let mut uri = if absolute { "file://".to_string() } else { String::new() };
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
             uri.push(byte as char);
@@ -123,7 +140,10 @@ fn artifact(path: &str) -> Value {
             uri.push_str(&format!("%{byte:02X}"));
         }
     }
-    json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
+    match absolute {
+        true => json!({ "uri": uri }),
+        false => json!({ "uri": uri, "uriBaseId": "%SRCROOT%" }),
+    }
 }
 
 #[cfg(test)]

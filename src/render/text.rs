@@ -16,7 +16,11 @@ pub fn line(d: &Diagnostic) -> String {
         Status::Intentional => format!(" {DIM}[intentional]{DIM:#}"),
         Status::Suppressed => format!(" {DIM}[suppressed]{DIM:#}"),
     };
-    let fixable = if d.fixable { " [*]" } else { "" };
+    let fixable = match (d.fixable, d.unsafe_fix) {
+        (true, _) => " [*]",
+        (false, true) => " [~]",
+        (false, false) => "",
+    };
     format!(
         "{PATH}{}:{}:{}:{PATH:#} {CODE}{}{CODE:#}{fixable}{status} {}",
         d.path, d.line, d.column, d.code, d.message
@@ -29,6 +33,8 @@ pub struct Summary {
     pub files_checked: usize,
     pub open: usize,
     pub fixable: usize,
+    /// Open sites that only `--unsafe-fixes` rewrites.
+    pub unsafe_fixable: usize,
     pub files_with_open: usize,
     pub intentional: usize,
     pub suppressed: usize,
@@ -41,6 +47,7 @@ impl Summary {
         self.open += open;
         self.files_with_open += usize::from(open > 0);
         self.fixable += diagnostics.iter().filter(|d| d.fixable).count();
+        self.unsafe_fixable += diagnostics.iter().filter(|d| d.is_open() && d.unsafe_fix).count();
         self.intentional += diagnostics.iter().filter(|d| d.status == Status::Intentional).count();
         self.suppressed += diagnostics.iter().filter(|d| d.status == Status::Suppressed).count();
     }
@@ -52,10 +59,14 @@ pub fn summary(s: &Summary, verbose: bool) -> String {
     let mut out = if s.open == 0 {
         format!("No sites to fix in {files}.")
     } else {
-        let review = s.open - s.fixable;
+        let review = s.open - s.fixable - s.unsafe_fixable;
         let review = if review > 0 { format!(", {review} to review") } else { String::new() };
+        let unsafe_fixable = match s.unsafe_fixable {
+            0 => String::new(),
+            n => format!(", {n} [~] fixable with `awaitfix apply --unsafe-fixes`"),
+        };
         format!(
-            "Found {} in {} ({} fixable with `awaitfix apply`{review}); {files} checked.",
+            "Found {} in {} ({} fixable with `awaitfix apply`{unsafe_fixable}{review}); {files} checked.",
             plural(s.open, "site"),
             plural(s.files_with_open, "file"),
             s.fixable

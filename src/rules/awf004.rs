@@ -110,6 +110,7 @@ pub(super) fn findings(file: &FileContext, dynamic: &[Dynamic], status: &StatusO
             fix: None,
             summary: format!("review the dynamic reference to {}", d.name),
             status: status.of(AWF004, d.node),
+            chain: Vec::new(),
         })
         .collect()
 }

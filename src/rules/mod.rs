@@ -33,7 +33,9 @@ macro_rules! registry {
     };
 }
 
-registry!(awf001, awf002, awf003, awf004);
+registry!(awf001, awf002, awf003, awf004, awf005);
+
+pub(crate) use awf005::{Condemned, findings as awf005_findings};
 
 /// Every rule, in code order.
 pub fn all() -> impl Iterator<Item = Rule> {

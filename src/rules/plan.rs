@@ -86,6 +86,7 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
                 fix: planned.ok().map(|(fix, _)| fix.with_applicability(site.rule.spec().applicability)),
                 summary,
                 status: site.status,
+                chain: Vec::new(),
             }
         })
         .collect()
@@ -184,7 +185,7 @@ fn plan(
 
 /// Whether `site` stands in an f-string replacement field that ends in `=` (`f"{expr=}"`), which prints the
 /// expression's text: any edit there changes what the program prints.
-fn in_debug_field(text: &str, root: Node, site: Node) -> bool {
+pub(super) fn in_debug_field(text: &str, root: Node, site: Node) -> bool {
     super::callee::ancestors(root, site).into_iter().take_while(|n| n.kind() != "function_definition").any(
         |n| {
             let mut cursor = n.walk();

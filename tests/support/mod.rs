@@ -137,3 +137,34 @@ pub fn apply_unified_diff(original: &str, diff: &str) -> Option<String> {
     out.extend(old.get(next..)?.iter().copied());
     Some(out)
 }
+
+const VALIDATE: &str = r#"
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    sys.exit("jsonschema is missing: run the tests through scripts/test, which installs tests/requirements.txt")
+schema = json.load(open(sys.argv[1]))
+validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+errors = sorted(validator.iter_errors(json.load(sys.stdin)), key=lambda e: list(e.path))
+for e in errors:
+    print("/".join(map(str, e.path)), e.message)
+sys.exit(1 if errors else 0)
+"#;
+
+/// Validates a SARIF log against the vendored SARIF 2.1.0 schema with Python's `jsonschema`.
+pub fn assert_valid_sarif(log: &str) {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
+    let mut child = Command::new("python3")
+        .args(["-c", VALIDATE])
+        .arg(schema)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(log.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    assert!(out.status.success(), "invalid SARIF:\n{}{}", text(&out.stdout), text(&out.stderr));
+}

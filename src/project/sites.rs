@@ -1,0 +1,76 @@
+//! AWF005 over one parsed file: the awaited calls the project index condemns (`awaits::find`), described with
+//! the chain of bindings that reached each definition, as findings of `rules::awf005`. A file outside the
+//! index's roots has no module name to resolve its imports from: it is skipped, as precision comes first.
+
+use std::path::Path;
+
+use tree_sitter::Tree;
+
+use super::awaitable::Never;
+use super::awaits::{self, AwaitedSite, ModuleFile};
+use super::index::{Hop, ProjectIndex, Target};
+use crate::finding::{Finding, Link};
+use crate::rules::Condemned;
+
+/// The AWF005 findings of the file at `path` (its decoded `text`, parsed whole as `tree`), leaving out the
+/// sites that `existing` (the other rules' findings) reports already; sites starting at an offset of
+/// `declined` (sorted) get no fix.
+pub fn findings(
+    index: &ProjectIndex,
+    path: &Path,
+    text: &str,
+    tree: &Tree,
+    existing: &[Finding],
+    declined: &[usize],
+) -> Vec<Finding> {
+    let Some((name, is_package)) = index.map().module_of(path) else { return Vec::new() };
+    let module = ModuleFile { name: &name, is_package, text, tree };
+    let sites = awaits::find(index, &module);
+    if sites.is_empty() {
+        return Vec::new();
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let condemned = sites.into_iter().filter_map(|site| condemn(site, &cwd)).collect();
+    crate::rules::awf005_findings(text, tree, condemned, existing, declined)
+}
+
+/// A site as the rule reports it: its message, the fix's summary and the chain (the definition last).
+fn condemn(site: AwaitedSite, cwd: &Path) -> Option<Condemned> {
+    let Target::Def { at, .. } = &site.resolved.target else { return None };
+    let link = |hop: &Hop| Link {
+        module: hop.module.clone(),
+        name: hop.name.clone(),
+        path: crate::render::display_path(hop.path.strip_prefix(cwd).unwrap_or(&hop.path)),
+        line: hop.line,
+    };
+    let definition = link(at);
+    let qualified = format!("{}.{}", at.module, at.name);
+    let via: Vec<String> = site.resolved.chain.iter().map(|h| format!("{}.{}", h.module, h.name)).collect();
+    let mut whence = format!("defined at {}:{}", definition.path, definition.line);
+    if !via.is_empty() {
+        whence.push_str(&format!(", reached via {}", via.join(" → ")));
+    }
+    let callee = &site.callee;
+    let message = match site.never {
+        Never::SyncResult => {
+            format!(
+                "`{callee}` is the synchronous `{qualified}` ({whence}); awaiting its result raises TypeError"
+            )
+        }
+        Never::Generator => format!(
+            "`{callee}` is the generator function `{qualified}` ({whence}); awaiting its result raises TypeError"
+        ),
+        Never::AsyncContextManager => format!(
+            "`{callee}` is `{qualified}`, an `@asynccontextmanager` function ({whence}); awaiting its result \
+             raises TypeError: use `async with {callee}(...)` instead"
+        ),
+    };
+    let drop_await = site.never != Never::AsyncContextManager;
+    let summary = match drop_await {
+        true => format!("drop await on {callee}"),
+        false => format!("use `async with` for {callee}"),
+    };
+    let mut chain: Vec<Link> = site.resolved.chain.iter().map(link).collect();
+    chain.push(definition);
+    Some(Condemned { range: site.range, call: site.call, message, summary, drop_await, chain })
+}
