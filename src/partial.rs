@@ -71,7 +71,9 @@ pub(crate) fn check_mentions(
         if tree.root_node().has_error() {
             return None;
         }
-        let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer, declined };
+        let transforms = &engine.transforms;
+        let index = Some(engine.index());
+        let file = FileContext { path, text, tree: &tree, transforms, prefer, declined, index };
         let (findings, names) = rules::check_tracking(&file);
         let new: Vec<&str> = names.into_iter().filter(|name| searched.insert(name.to_string())).collect();
         let mut added = false;

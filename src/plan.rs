@@ -147,8 +147,8 @@ fn plan_declining(
         let (line, column) = LineIndex::new(text).position(at);
         return Err(FileError::Syntax { line, column, what });
     }
-    let file =
-        FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
+    let (transforms, index) = (&engine.transforms, Some(engine.index()));
+    let file = FileContext { path, text, tree: &tree, transforms, prefer: &prefer, declined, index };
     let mut findings = rules::check(&file);
     if want == Want::Findings || !findings.iter().any(Finding::is_fixable) {
         crate::fix::report_overlapping(&mut findings);

@@ -22,12 +22,7 @@ mod support;
 use support::copy_tree;
 
 /// Packages that fail today, each with the issue item it reproduces.
-const PENDING: &[(&str, &str)] = &[
-    ("index_async_twin_not_exported", "#11 item 6: the async twin imported from a module that lacks it"),
-    ("index_import_async_def", "#11 item 6: an imported `async def` of the sync name"),
-    ("index_star_last_wins", "#11 item 6: the last star import binds an `async def`"),
-    ("index_sync_name_imported_elsewhere", "#11 item 6: a sync name other modules import is removed"),
-];
+const PENDING: &[(&str, &str)] = &[];
 
 type Checked = Result<(), String>;
 

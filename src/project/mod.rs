@@ -6,6 +6,7 @@ pub mod awaitable;
 pub mod awaits;
 pub mod discover;
 pub mod exports;
+pub mod importers;
 pub mod index;
 pub mod misuse;
 pub mod modules;

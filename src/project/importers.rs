@@ -1,0 +1,176 @@
+//! The index read backwards: which modules a name is imported from, by any Python file under the roots.
+//! A name in, the modules that files take it from out (`from m import name`, `from m import *`, `m.name`
+//! after `import m`, at any depth of the file). Built once per name and run, and only when asked: the files
+//! are listed on first use, and only those that spell the name are parsed.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use memchr::memmem;
+use rayon::prelude::*;
+use tree_sitter::Node;
+
+use super::modules::{ModuleMap, absolute_module};
+use super::squeeze;
+
+/// The modules each asked-for name is imported from, found on demand.
+#[derive(Default)]
+pub struct Importers {
+    /// The Python files under the roots, listed on first use.
+    files: OnceLock<Vec<PathBuf>>,
+    /// For each name asked for: the modules files import it from.
+    by_name: Mutex<HashMap<String, Arc<OnceLock<HashSet<String>>>>>,
+}
+
+impl Importers {
+    /// Whether any file under the roots of `map` imports `name` from module `module`, or may: a star
+    /// import of the module, or an attribute `name` of a name bound to the module, counts too.
+    pub fn imports(&self, map: &ModuleMap, module: &str, name: &str) -> bool {
+        let slot = {
+            let mut by_name = self.by_name.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::clone(by_name.entry(name.to_string()).or_default())
+        };
+        slot.get_or_init(|| self.sources(map, name)).contains(module)
+    }
+
+    fn sources(&self, map: &ModuleMap, name: &str) -> HashSet<String> {
+        let files = self.files.get_or_init(|| crate::walk::walk(map.roots(), &[]).files);
+        let finder = memmem::Finder::new(name.as_bytes());
+        files
+            .par_iter()
+            .filter_map(|path| {
+                let bytes = std::fs::read(path).ok()?;
+                finder.find(&bytes)?;
+                let source = crate::source::Source::decode(&bytes).ok()?;
+                let (module, is_package) = map.module_of(path).unzip();
+                let current = Current { module: module.as_deref(), is_package: is_package.unwrap_or(false) };
+                Some(sources_in(&source.text, &current, name))
+            })
+            .flatten()
+            .collect()
+    }
+}
+
+/// The module of the file read, for its relative imports.
+struct Current<'a> {
+    module: Option<&'a str>,
+    is_package: bool,
+}
+
+impl Current<'_> {
+    /// `written` (`..a.b`) made absolute; `None` for a relative import of a file outside the roots.
+    fn absolute(&self, written: &str) -> Option<String> {
+        let rest = written.trim_start_matches('.');
+        let dots = written.len() - rest.len();
+        match dots {
+            0 => Some(rest.to_string()),
+            _ => absolute_module(self.module?, self.is_package, dots, rest),
+        }
+    }
+}
+
+/// The modules `text` imports `name` from, or reads it from as an attribute.
+fn sources_in(text: &str, current: &Current, name: &str) -> Vec<String> {
+    let Some(tree) = crate::parse::parse(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    // Local names bound to modules (`import a.b` binds `a`, `import a.b as k` binds `k`, `from p import m`
+    // binds `m` to what may be module `p.m`), wherever in the file: an attribute read through any of them
+    // may be one of the module's.
+    let mut modules: HashMap<&str, String> = HashMap::new();
+    let mut attributes: Vec<Node> = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "import_statement" => module_names(text, node, &mut modules),
+            "import_from_statement" => from_import(text, node, current, name, &mut out, &mut modules),
+            "attribute"
+                if node.child_by_field_name("attribute").is_some_and(|a| &text[a.byte_range()] == name) =>
+            {
+                attributes.push(node)
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    for attribute in attributes {
+        let Some(object) = attribute.child_by_field_name("object") else { continue };
+        let dotted = squeeze(&text[object.byte_range()]);
+        let (root, path) = dotted.split_once('.').unwrap_or((&dotted, ""));
+        if let Some(module) = modules.get(root) {
+            out.push(if path.is_empty() { module.clone() } else { format!("{module}.{path}") });
+        }
+    }
+    out
+}
+
+fn module_names<'t>(text: &'t str, node: Node, modules: &mut HashMap<&'t str, String>) {
+    let mut cursor = node.walk();
+    for item in node.children_by_field_name("name", &mut cursor) {
+        if item.kind() == "aliased_import" {
+            let (Some(original), Some(alias)) =
+                (item.child_by_field_name("name"), item.child_by_field_name("alias"))
+            else {
+                continue;
+            };
+            modules.insert(&text[alias.byte_range()], squeeze(&text[original.byte_range()]));
+        } else if let Some(first) = item.named_child(0) {
+            let first = &text[first.byte_range()];
+            modules.insert(first, first.to_string());
+        }
+    }
+}
+
+fn from_import<'t>(
+    text: &'t str,
+    node: Node,
+    current: &Current,
+    name: &str,
+    out: &mut Vec<String>,
+    modules: &mut HashMap<&'t str, String>,
+) {
+    let Some(module) = node.child_by_field_name("module_name") else { return };
+    let Some(module) = current.absolute(&squeeze(&text[module.byte_range()])) else { return };
+    let mut cursor = node.walk();
+    if node.named_children(&mut cursor).any(|c| c.kind() == "wildcard_import") {
+        out.push(module);
+        return;
+    }
+    for item in node.children_by_field_name("name", &mut cursor) {
+        let (original, local) = match item.kind() {
+            "aliased_import" => (item.child_by_field_name("name"), item.child_by_field_name("alias")),
+            _ => (Some(item), Some(item)),
+        };
+        let (Some(original), Some(local)) = (original, local) else { continue };
+        let original = squeeze(&text[original.byte_range()]);
+        if original == name {
+            out.push(module.clone());
+        }
+        modules.insert(&text[local.byte_range()], format!("{module}.{original}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::project::test_project;
+
+    #[test]
+    fn every_way_a_name_is_read_from_a_module_counts() {
+        let (_dir, index) = test_project(&[
+            ("pkg/__init__.py", ""),
+            ("pkg/hub.py", "from ws import f\n"),
+            ("pkg/by_name.py", "from .hub import f as g\n"),
+            ("attr.py", "import pkg.hub as h\ndef use():\n    return h.f()\n"),
+            ("nested.py", "def use():\n    from deep.mod import f\n    return f()\n"),
+            ("star.py", "from starred import *\nf()\n"),
+            ("dotted.py", "import outer.inner\nouter.inner.f()\n"),
+            ("other.py", "from elsewhere import g\n"),
+        ]);
+        for module in ["pkg.hub", "ws", "deep.mod", "starred", "outer.inner"] {
+            assert!(index.imported_from(module, "f"), "{module}");
+        }
+        assert!(!index.imported_from("elsewhere", "f"));
+        assert!(!index.imported_from("pkg", "f"), "no file reads `f` from the package itself");
+    }
+}
