@@ -1,7 +1,8 @@
 //! The index read backwards: which modules a name is imported from, by any Python file under the roots.
 //! A name in, the modules that files take it from out (`from m import name`, `from m import *`, `m.name`
 //! after `import m`, at any depth of the file). Built once per name and run, and only when asked: the files
-//! are listed on first use, and only those that spell the name are parsed.
+//! are listed on first use, and of those that spell the name only the statements that spell it or `import`
+//! are parsed.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -70,9 +71,28 @@ impl Current<'_> {
     }
 }
 
+/// The statements of `text` that spell `name` or `import`, parsed alone (with the headers around them), as
+/// `check` does: every import and every read of `name` is among them. The whole text when the outline is
+/// unsure or the statements do not parse cleanly.
+fn statements(text: &str, name: &str) -> Option<tree_sitter::Tree> {
+    let partial = crate::chunk::outline(text).and_then(|units| {
+        let mut picked = Vec::new();
+        for word in [name, "import"] {
+            for at in memmem::find_iter(text.as_bytes(), word) {
+                crate::chunk::pick(&units, at, &mut picked);
+            }
+        }
+        crate::parse::parse_ranges(text, &crate::parse::joined(&picked))
+    });
+    match partial {
+        Some(tree) if !tree.root_node().has_error() => Some(tree),
+        _ => crate::parse::parse(text),
+    }
+}
+
 /// The modules `text` imports `name` from, or reads it from as an attribute.
 fn sources_in(text: &str, current: &Current, name: &str) -> Vec<String> {
-    let Some(tree) = crate::parse::parse(text) else { return Vec::new() };
+    let Some(tree) = statements(text, name) else { return Vec::new() };
     let mut out = Vec::new();
     // Local names bound to modules (`import a.b` binds `a`, `import a.b as k` binds `k`, `from p import m`
     // binds `m` to what may be module `p.m`), wherever in the file: an attribute read through any of them

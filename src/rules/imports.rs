@@ -225,14 +225,11 @@ impl<'a> Renames<'a> {
         found.can_call(to == Twin::Async)
     }
 
-    /// Whether another module of the tree may read `name` from this file's module: listed in its
-    /// `__all__` as the index reads it (`extend` and `append` included), or imported from it by another
-    /// module. Only asked for a name whose import the renames would remove.
+    /// Whether another file under the roots imports `name` from this file's module (or may). Only asked
+    /// for a name whose import the renames would remove.
     fn imported_elsewhere(&self, name: &str) -> bool {
         let (Some(index), Some((module, _))) = (self.file.index, self.file.module()) else { return false };
-        let Some(read) = index.module(&module) else { return false };
-        read.exports.all.as_ref().is_some_and(|all| all.iter().any(|n| n == name))
-            || index.imported_from(&module, name)
+        index.imported_from(&module, name)
     }
 
     fn statement_at(&self, offset: usize) -> Option<Node<'a>> {
@@ -271,7 +268,7 @@ impl<'a> Renames<'a> {
 }
 
 /// Every identifier of the file that reads or binds a variable (node id, text, whether it stands in an
-/// import statement), and the strings listed in `__all__`.
+/// import statement), and the strings listed in `__all__` (assigned, added to, extended or appended to).
 fn identifiers<'a>(text: &'a str, tree: &'a Tree) -> (Vec<(Node<'a>, &'a str, bool)>, HashSet<&'a str>) {
     let mut identifiers = Vec::new();
     let mut exported = HashSet::new();
@@ -289,6 +286,15 @@ fn identifiers<'a>(text: &'a str, tree: &'a Tree) -> (Vec<(Node<'a>, &'a str, bo
                 if node.child_by_field_name("left").is_some_and(|l| &text[l.byte_range()] == "__all__") =>
             {
                 exported.extend(strings_in(text, node));
+            }
+            "call"
+                if node.child_by_field_name("function").is_some_and(|f| {
+                    matches!(&text[f.byte_range()], "__all__.extend" | "__all__.append")
+                }) =>
+            {
+                exported.extend(
+                    node.child_by_field_name("arguments").map(|a| strings_in(text, a)).unwrap_or_default(),
+                );
             }
             _ => {}
         }
@@ -331,4 +337,20 @@ fn has_ancestor(node: Node, kinds: &[&str]) -> bool {
         node = parent;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A star import takes `__all__` as it stands once the module ran: names added by `extend` and
+    /// `append` are exported too, so their imports must stay.
+    #[test]
+    fn names_added_to_all_are_exported() {
+        let text = "__all__ = ['a']\n__all__ += ['b']\n__all__.extend(['c', \"d\"])\n__all__.append('e')\nf(['x'])\n";
+        let tree = crate::parse::parse(text).unwrap();
+        let mut exported: Vec<&str> = identifiers(text, &tree).1.into_iter().collect();
+        exported.sort_unstable();
+        assert_eq!(exported, ["a", "b", "c", "d", "e"]);
+    }
 }
