@@ -6,10 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use memchr::memmem;
-use rayon::prelude::*;
 use tree_sitter::Node;
 
 use super::modules::{ModuleMap, absolute_module};
@@ -35,21 +35,38 @@ impl Importers {
         slot.get_or_init(|| self.sources(map, name)).contains(module)
     }
 
+    /// Reads the files on threads of its own: a rayon worker that waited here for its pool could be handed
+    /// another file's planning, which would ask for this very answer again and wait for itself.
     fn sources(&self, map: &ModuleMap, name: &str) -> HashSet<String> {
         let files = self.files.get_or_init(|| crate::walk::walk(map.roots(), &[]).files);
         let finder = memmem::Finder::new(name.as_bytes());
-        files
-            .par_iter()
-            .filter_map(|path| {
-                let bytes = std::fs::read(path).ok()?;
-                finder.find(&bytes)?;
-                let source = crate::source::Source::decode(&bytes).ok()?;
-                let (module, is_package) = map.module_of(path).unzip();
-                let current = Current { module: module.as_deref(), is_package: is_package.unwrap_or(false) };
-                Some(sources_in(&source.text, &current, name))
-            })
-            .flatten()
-            .collect()
+        let next = AtomicUsize::new(0);
+        let read = |path: &PathBuf| -> Option<Vec<String>> {
+            let bytes = std::fs::read(path).ok()?;
+            finder.find(&bytes)?;
+            let source = crate::source::Source::decode(&bytes).ok()?;
+            let (module, is_package) = map.module_of(path).unzip();
+            let current = Current { module: module.as_deref(), is_package: is_package.unwrap_or(false) };
+            Some(sources_in(&source.text, &current, name))
+        };
+        let threads = rayon::current_num_threads().clamp(1, files.len().max(1));
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut found = HashSet::new();
+                        while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            found.extend(read(path).into_iter().flatten());
+                        }
+                        found
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        })
     }
 }
 
