@@ -43,7 +43,9 @@ impl Importers {
         let next = AtomicUsize::new(0);
         let read = |path: &PathBuf| -> Option<Vec<String>> {
             let bytes = std::fs::read(path).ok()?;
-            finder.find(&bytes)?;
+            if !may_import(&bytes, &finder) {
+                return None;
+            }
             let source = crate::source::Source::decode(&bytes).ok()?;
             let (module, is_package) = map.module_of(path).unzip();
             let current = Current { module: module.as_deref(), is_package: is_package.unwrap_or(false) };
@@ -68,6 +70,22 @@ impl Importers {
                 .collect()
         })
     }
+}
+
+/// Whether `bytes` may import the name `finder` looks for, or read it as an attribute: a star import, or a
+/// spelling of it after a dot, after `import` on its line, or where an import's list of names may go on
+/// (first on its line, after `(`, `,` or `\`). A file that only calls the name (`m = await f(x)`) is not
+/// parsed.
+fn may_import(bytes: &[u8], finder: &memmem::Finder) -> bool {
+    if memmem::find(bytes, b"import *").is_some() {
+        return true;
+    }
+    finder.find_iter(bytes).any(|at| {
+        let line = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
+        let before = bytes[line..at].trim_ascii();
+        matches!(before.last(), None | Some(b'.' | b'(' | b',' | b'\\'))
+            || memmem::find(before, b"import").is_some()
+    })
 }
 
 /// The module of the file read, for its relative imports.
@@ -190,7 +208,27 @@ fn from_import<'t>(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::project::test_project;
+
+    #[test]
+    fn files_that_only_call_the_name_are_not_parsed() {
+        let finder = memmem::Finder::new("f");
+        let may = |text: &str| may_import(text.as_bytes(), &finder);
+        assert!(!may("x = 1\nasync def g():\n    m = await f(x)\n"));
+        for text in [
+            "from m import f\n",
+            "from m import (\n    a,\n    f,\n)\n",
+            "from m import a, \\\n    f\n",
+            "from m import (a,\n    b, f)\n",
+            "import m\nm.f()\n",
+            "import m\nm . f()\n",
+            "from m import *\nx = 1\n",
+            "f()\n",
+        ] {
+            assert!(may(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn every_way_a_name_is_read_from_a_module_counts() {
