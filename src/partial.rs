@@ -81,7 +81,9 @@ pub(crate) fn check_mentions(
         if tree.root_node().has_error() {
             return None;
         }
-        let file = FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer, declined };
+        let transforms = &engine.transforms;
+        let index = Some(engine.index());
+        let file = FileContext { path, text, tree: &tree, transforms, prefer, declined, index };
         let (findings, names) = rules::check_tracking(&file);
         let new: Vec<&str> = names.into_iter().filter(|name| searched.insert(name.to_string())).collect();
         let mut added = false;
@@ -105,8 +107,9 @@ pub(crate) fn check_mentions(
             let mut findings = findings;
             if project {
                 let index = engine.index();
-                findings
-                    .extend(crate::project::sites::findings(index, path, text, &tree, &findings, declined));
+                findings.extend(crate::rules::project_sites::findings(
+                    index, path, text, &tree, &findings, declined,
+                ));
                 findings.sort_by_key(|f| (f.range.start, f.rule));
             }
             return Some(Partial { findings, parsed: ranges, tree });

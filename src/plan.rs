@@ -149,12 +149,12 @@ fn plan_declining(
         let (line, column) = LineIndex::new(text).position(at);
         return Err(FileError::Syntax { line, column, what });
     }
-    let file =
-        FileContext { path, text, tree: &tree, transforms: &engine.transforms, prefer: &prefer, declined };
+    let (transforms, index) = (&engine.transforms, Some(engine.index()));
+    let file = FileContext { path, text, tree: &tree, transforms, prefer: &prefer, declined, index };
     let mut findings = rules::check(&file);
     if project {
         let condemned =
-            crate::project::sites::findings(engine.index(), path, text, &tree, &findings, declined);
+            crate::rules::project_sites::findings(engine.index(), path, text, &tree, &findings, declined);
         findings.extend(condemned);
         findings.sort_by_key(|f| (f.range.start, f.rule));
     }

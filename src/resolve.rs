@@ -153,6 +153,11 @@ impl<'t> Scopes<'t> {
         !self.stars.is_empty()
     }
 
+    /// The modules of the file's `from m import *` statements, in source order.
+    pub fn stars(&self) -> &[String] {
+        &self.stars
+    }
+
     /// Whether any scope binds `name` (a tracked name).
     pub fn bound_anywhere(&self, name: &str) -> bool {
         self.scopes.iter().any(|s| s.bindings.contains_key(name))

@@ -307,6 +307,12 @@ fn innermost_io(err: &std::io::Error) -> &std::io::Error {
     found
 }
 
+/// A path as shown to users: as given, without a leading `./`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    shown.to_string_lossy().into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

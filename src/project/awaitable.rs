@@ -86,6 +86,13 @@ pub fn awaitability(index: &ProjectIndex, target: &Target) -> Awaitability {
     Judge { index, seen: HashSet::new() }.target(target)
 }
 
+/// Whether every decorator of `def`, defined as `at` says, hands back the function itself or one that calls it
+/// and returns its result (`functools.cache`, `functools.wraps`, …): the name is then still that `def`.
+pub fn plainly_decorated(index: &ProjectIndex, def: &Def, at: &Hop) -> bool {
+    let judge = Judge { index, seen: HashSet::new() };
+    def.decorators.iter().all(|d| TRANSPARENT.contains(&judge.qualified(&at.module, d).as_str()))
+}
+
 struct Judge<'i> {
     index: &'i ProjectIndex,
     /// Functions being judged (module, line): a recursive one is not judged again.

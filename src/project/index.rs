@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::exports::{self, Class, Def, Exports, TopBinding, TopKind};
+use super::importers::Importers;
 use super::modules::{ModuleFile, ModuleMap};
 
 /// One module of the tree.
@@ -71,6 +72,8 @@ type Slot = Arc<OnceLock<Option<Arc<Module>>>>;
 pub struct ProjectIndex {
     map: ModuleMap,
     modules: Mutex<HashMap<String, Slot>>,
+    /// Which modules names are imported from, found on demand.
+    importers: Importers,
 }
 
 /// Builtins whose call never makes an awaitable.
@@ -114,7 +117,7 @@ const PLAIN_BUILTINS: &[&str] = &[
 
 impl ProjectIndex {
     pub fn new(map: ModuleMap) -> Self {
-        Self { map, modules: Mutex::new(HashMap::new()) }
+        Self { map, modules: Mutex::new(HashMap::new()), importers: Importers::default() }
     }
 
     pub fn map(&self) -> &ModuleMap {
@@ -143,6 +146,13 @@ impl ProjectIndex {
             }
         };
         Some(Arc::new(Module { name: name.to_string(), path, is_package, exports }))
+    }
+
+    /// Whether a Python file under the roots imports `name` from module `module` (or may: a star import
+    /// of it, or an attribute `name` of a name bound to it). The first question about a name reads every
+    /// file under the roots that spells it; the answers are kept for the run.
+    pub fn imported_from(&self, module: &str, name: &str) -> bool {
+        self.importers.imports(&self.map, module, name)
     }
 
     /// What `name` is at the end of module `module`'s body.

@@ -7,10 +7,10 @@ pub mod awaitable;
 pub mod awaits;
 pub mod discover;
 pub mod exports;
+pub mod importers;
 pub mod index;
 pub mod modules;
 pub mod returns;
-pub mod sites;
 pub mod stale;
 
 pub use awaitable::{Awaitability, awaitability};

@@ -139,7 +139,7 @@ fn definitions(index: &ProjectIndex, files: &[PathBuf], name: &str) -> Vec<Defin
 /// A path relative to the working directory when it is below it.
 fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    crate::render::display_path(path.strip_prefix(&cwd).unwrap_or(path))
+    crate::source::display_path(path.strip_prefix(&cwd).unwrap_or(path))
 }
 
 /// The path as the user gave it, when both name one file.

@@ -93,8 +93,4 @@ impl Diagnostic {
     }
 }
 
-/// A path as shown to users: as given, without a leading `./`.
-pub fn display_path(path: &std::path::Path) -> String {
-    let shown = path.strip_prefix(".").unwrap_or(path);
-    shown.to_string_lossy().into_owned()
-}
+pub use crate::source::display_path;

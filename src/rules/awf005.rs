@@ -1,5 +1,5 @@
 //! AWF005: `await f(...)` where `f` resolves, across the project's modules, to a function whose result cannot be
-//! awaited. The detection is project-wide (`project::sites` asks the index); this file holds the rule's spec
+//! awaited. The detection is project-wide (`rules::project_sites` asks the index); this file holds the rule's spec
 //! and turns each condemned site of one parsed file into a `Finding`: its status, and the drop-await fix,
 //! which is `Unsafe` (the index may be wrong about what the name is at run time).
 
@@ -33,7 +33,7 @@ const SPEC: RuleSpec = RuleSpec {
 };
 
 /// The registry's entry. Its detection needs the project index, which a file's rules do not see: `plan`
-/// runs it (through `project::sites`) when the project-wide rule is on, so the per-file entry finds nothing.
+/// runs it (through `rules::project_sites`) when the project-wide rule is on, so the per-file entry finds nothing.
 pub(super) const ENTRY: Entry = Entry::findings(AWF005, |_| Vec::new());
 
 /// One site the index condemns, described for a finding.

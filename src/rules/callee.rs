@@ -4,6 +4,7 @@
 use tree_sitter::Node;
 
 use super::FileContext;
+use super::in_tree::{self, Found};
 use crate::resolve::{Binding, BindingKind, Resolution, ScopeKind, Scopes};
 use crate::transform::Pair;
 
@@ -137,7 +138,8 @@ pub(crate) fn callee<'t, 'tree>(text: &'t str, call: Node<'tree>) -> Option<(Cal
 }
 
 /// What `callee`, read at `offset` in `scope`, reaches among the pairs' `twin` functions: when several bindings
-/// may be in effect, all of them must lead to the same pair.
+/// may be in effect, all of them must lead to the same pair. A binding from a module of the tree counts only
+/// when the index finds the `def` of the right kind there.
 pub(crate) fn reach<'f, 's>(
     file: &'f FileContext,
     scopes: &'s Scopes,
@@ -149,59 +151,86 @@ pub(crate) fn reach<'f, 's>(
     let named = file.pairs().find(|(_, p)| twin.name(p) == callee.last());
     match scopes.resolve(callee.root(), scope, offset) {
         Resolution::Bound { scope: kind, bindings } => {
-            let mut found = bindings.iter().map(|b| bound_pair(file, callee, &b.kind, twin));
-            let first = found.next().flatten();
-            let agree = first.is_some_and(|f| found.all(|o| o.is_some_and(|o| std::ptr::eq(o.1, f.1))));
-            if let (Some((transform, pair)), true) = (first, agree) {
+            let found: Vec<Bound> =
+                bindings.iter().map(|b| bound_pair(file, callee, &b.kind, twin)).collect();
+            if let Some(&Bound::Pair(transform, pair)) = found.first()
+                && found.iter().all(|o| matches!(o, Bound::Pair(_, other) if std::ptr::eq(*other, pair)))
+            {
                 return Reach::Pair { transform, pair, bindings };
             }
-            let Some((transform, pair)) = named else { return Reach::None };
+            // A name the index cannot follow is for review, whatever it is called locally.
+            let unknown = found.iter().find_map(|b| match b {
+                Bound::Unknown(transform, pair) => Some((*transform, *pair)),
+                _ => None,
+            });
+            let Some((transform, pair)) = unknown.or(named) else { return Reach::None };
             let dynamic = bindings.iter().any(|b| {
                 b.kind == BindingKind::DynamicModule
                     || (b.kind == BindingKind::Assigned
                         && kind == ScopeKind::Module
                         && callee.root() == callee.last())
             });
-            let disagree = bindings.len() > 1
-                && bindings.iter().any(|b| bound_pair(file, callee, &b.kind, twin).is_some());
-            if dynamic || disagree { Reach::Unknown { transform, pair } } else { Reach::None }
+            let disagree = bindings.len() > 1 && found.iter().any(|b| matches!(b, Bound::Pair(..)));
+            if dynamic || disagree || unknown.is_some() {
+                Reach::Unknown { transform, pair }
+            } else {
+                Reach::None
+            }
         }
         Resolution::Unbound { stars } => {
             let Callee::Name(local) = callee else { return Reach::None };
-            file.pairs()
-                .find(|(_, p)| {
-                    twin.name(p) == *local
-                        && (p.unbound || stars.iter().any(|m| !p.modules.is_empty() && exported(file, p, m)))
-                })
-                .map_or(Reach::None, |(transform, pair)| Reach::Pair {
-                    transform,
-                    pair,
-                    bindings: Vec::new(),
-                })
+            let Some((transform, pair)) = file.pairs().find(|(_, p)| {
+                twin.name(p) == *local
+                    && (p.unbound || stars.iter().any(|m| !p.modules.is_empty() && exported(file, p, m)))
+            }) else {
+                return Reach::None;
+            };
+            match in_tree::starred(file, stars, local) {
+                found if found.agrees(twin == Twin::Async) => {
+                    Reach::Pair { transform, pair, bindings: Vec::new() }
+                }
+                Found::Unknown => Reach::Unknown { transform, pair },
+                _ => Reach::None,
+            }
         }
     }
 }
 
-/// The pair a callee reaches through one binding of its root name.
-fn bound_pair<'f>(
-    file: &'f FileContext,
-    callee: &Callee,
-    binding: &BindingKind,
-    twin: Twin,
-) -> Option<(usize, &'f Pair)> {
+/// What one binding of a callee's root name makes of it.
+enum Bound<'f> {
+    /// The pair's function (transform index, pair).
+    Pair(usize, &'f Pair),
+    /// Named like the pair's function and imported from a module of the tree that binds it in a way the
+    /// index cannot follow.
+    Unknown(usize, &'f Pair),
+    None,
+}
+
+/// What a callee reaches through one binding of its root name: the pair it names, unless the index knows
+/// the module it comes from and finds something else there.
+fn bound_pair<'f>(file: &'f FileContext, callee: &Callee, binding: &BindingKind, twin: Twin) -> Bound<'f> {
     let mut pairs = file.pairs();
-    match (callee, binding) {
+    let (module, name, pair) = match (callee, binding) {
         (Callee::Name(_), BindingKind::ImportFrom { module, name }) => {
-            pairs.find(|(_, p)| twin.name(p) == name && exported(file, p, module))
+            let pair = pairs.find(|(_, p)| twin.name(p) == name && exported(file, p, module));
+            (module.clone(), name.as_str(), pair)
         }
         (Callee::Name(local), BindingKind::FunctionDef { is_async }) => {
-            pairs.find(|(_, p)| twin.name(p) == *local && *is_async == (twin == Twin::Async))
+            let pair = pairs.find(|(_, p)| twin.name(p) == *local && *is_async == (twin == Twin::Async));
+            return pair.map_or(Bound::None, |(t, p)| Bound::Pair(t, p));
         }
         (Callee::Attribute { root, path, attr }, binding) => {
-            let module = attribute_module(root, path, binding)?;
-            pairs.find(|(_, p)| twin.name(p) == *attr && exported(file, p, &module))
+            let Some(module) = attribute_module(root, path, binding) else { return Bound::None };
+            let pair = pairs.find(|(_, p)| twin.name(p) == *attr && exported(file, p, &module));
+            (module, *attr, pair)
         }
-        _ => None,
+        _ => return Bound::None,
+    };
+    let Some((transform, pair)) = pair else { return Bound::None };
+    match in_tree::imported(file, &module, name) {
+        found if found.agrees(twin == Twin::Async) => Bound::Pair(transform, pair),
+        Found::Unknown => Bound::Unknown(transform, pair),
+        _ => Bound::None,
     }
 }
 

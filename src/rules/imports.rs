@@ -13,14 +13,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
-use super::Site;
-use super::callee::{Callee, Twin};
+use super::callee::{Callee, Twin, attribute_module};
+use super::in_tree::{self, Found};
+use super::{FileContext, Site};
 use crate::edit::Edit;
 use crate::resolve::{BindingKind, Resolution, Scopes};
 use statement::names_of;
 
 /// What the renames of one file need to know about all of them.
 pub(crate) struct Renames<'a> {
+    file: &'a FileContext<'a>,
     text: &'a str,
     tree: &'a Tree,
     scopes: &'a Scopes<'a>,
@@ -59,14 +61,11 @@ enum Import {
 impl<'a> Renames<'a> {
     /// Plans the import edits of every rename in `sites` (the open sites whose fix renames a name bound by
     /// one `from … import`, with the function each one calls instead).
-    pub(crate) fn new(
-        text: &'a str,
-        tree: &'a Tree,
-        scopes: &'a Scopes<'a>,
-        sites: &[(&Site, Twin)],
-    ) -> Self {
+    pub(crate) fn new(file: &'a FileContext<'a>, scopes: &'a Scopes<'a>, sites: &[(&Site, Twin)]) -> Self {
+        let (text, tree) = (file.text, file.tree);
         let (identifiers, exported) = identifiers(text, tree);
         let mut renames = Self {
+            file,
             text,
             tree,
             scopes,
@@ -100,6 +99,7 @@ impl<'a> Renames<'a> {
                 lines: Vec::new(),
             });
             if !renames.used_elsewhere(&change.local, change.statement)
+                && !renames.imported_elsewhere(&change.local)
                 && !read_again.contains(change.local.as_str())
                 && !entry.removed.contains(&change.item)
             {
@@ -129,7 +129,11 @@ impl<'a> Renames<'a> {
         match (&site.found.callee, site.bindings.as_slice()) {
             // `m.F_async` and `m.F` both exist only if the two functions live in one module.
             (Callee::Attribute { .. }, [_]) if site.pair.async_module.is_some() => None,
-            (Callee::Attribute { .. }, [_]) => Some(vec![self.rename(site, new)]),
+            (Callee::Attribute { root, path, .. }, [binding]) => {
+                let module = attribute_module(root, path, &binding.kind)?;
+                self.callable(in_tree::imported(self.file, &module, new), to)
+                    .then(|| vec![self.rename(site, new)])
+            }
             (Callee::Name(_), [binding]) => match &binding.kind {
                 BindingKind::ImportFrom { .. } => {
                     let (bound, start) = self.planned.get(&site.found.name_node.id())?;
@@ -143,7 +147,10 @@ impl<'a> Renames<'a> {
                 _ => None,
             },
             // Star-imported (or injected) names: the twin comes from the same place, nothing to import.
-            (Callee::Name(_), []) if self.scopes.has_star_imports() => Some(vec![self.rename(site, new)]),
+            (Callee::Name(_), []) if self.scopes.has_star_imports() => {
+                let found = in_tree::starred(self.file, self.scopes.stars(), new);
+                self.callable(found, to).then(|| vec![self.rename(site, new)])
+            }
             _ => None,
         }
     }
@@ -200,6 +207,9 @@ impl<'a> Renames<'a> {
         if let Some(bound) = self.already_bound(site, new, Some(&target)) {
             return Some(SiteChange { statement, item, local, bound, import: Import::Bound });
         }
+        if !self.callable(in_tree::imported(self.file, &target, new), to) {
+            return None;
+        }
         let bound = self.free_name(new);
         let imported = if bound == new { new.to_string() } else { format!("{new} as {bound}") };
         let import = match target == *module {
@@ -207,6 +217,19 @@ impl<'a> Renames<'a> {
             false => Import::After { module: target, item: imported },
         };
         Some(SiteChange { statement, item, local, bound, import })
+    }
+
+    /// Whether a call can be renamed to `to`'s function of its pair found so by the index (it must be
+    /// bound, and not the other kind of function).
+    fn callable(&self, found: Found, to: Twin) -> bool {
+        found.can_call(to == Twin::Async)
+    }
+
+    /// Whether another file under the roots imports `name` from this file's module (or may). Only asked
+    /// for a name whose import the renames would remove.
+    fn imported_elsewhere(&self, name: &str) -> bool {
+        let (Some(index), Some((module, _))) = (self.file.index, self.file.module()) else { return false };
+        index.imported_from(&module, name)
     }
 
     fn statement_at(&self, offset: usize) -> Option<Node<'a>> {
@@ -245,7 +268,7 @@ impl<'a> Renames<'a> {
 }
 
 /// Every identifier of the file that reads or binds a variable (node id, text, whether it stands in an
-/// import statement), and the strings listed in `__all__`.
+/// import statement), and the strings listed in `__all__` (assigned, added to, extended or appended to).
 fn identifiers<'a>(text: &'a str, tree: &'a Tree) -> (Vec<(Node<'a>, &'a str, bool)>, HashSet<&'a str>) {
     let mut identifiers = Vec::new();
     let mut exported = HashSet::new();
@@ -263,6 +286,15 @@ fn identifiers<'a>(text: &'a str, tree: &'a Tree) -> (Vec<(Node<'a>, &'a str, bo
                 if node.child_by_field_name("left").is_some_and(|l| &text[l.byte_range()] == "__all__") =>
             {
                 exported.extend(strings_in(text, node));
+            }
+            "call"
+                if node.child_by_field_name("function").is_some_and(|f| {
+                    matches!(&text[f.byte_range()], "__all__.extend" | "__all__.append")
+                }) =>
+            {
+                exported.extend(
+                    node.child_by_field_name("arguments").map(|a| strings_in(text, a)).unwrap_or_default(),
+                );
             }
             _ => {}
         }
@@ -305,4 +337,20 @@ fn has_ancestor(node: Node, kinds: &[&str]) -> bool {
         node = parent;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A star import takes `__all__` as it stands once the module ran: names added by `extend` and
+    /// `append` are exported too, so their imports must stay.
+    #[test]
+    fn names_added_to_all_are_exported() {
+        let text = "__all__ = ['a']\n__all__ += ['b']\n__all__.extend(['c', \"d\"])\n__all__.append('e')\nf(['x'])\n";
+        let tree = crate::parse::parse(text).unwrap();
+        let mut exported: Vec<&str> = identifiers(text, &tree).1.into_iter().collect();
+        exported.sort_unstable();
+        assert_eq!(exported, ["a", "b", "c", "d", "e"]);
+    }
 }

@@ -5,8 +5,10 @@
 
 pub(crate) mod callee;
 mod imports;
+mod in_tree;
 mod intent;
 mod plan;
+pub(crate) mod project_sites;
 mod suppression;
 mod sync_fix;
 
@@ -126,6 +128,9 @@ pub struct FileContext<'a> {
     /// Start offsets (sorted) of sites whose fix the user declined: they are reported without a fix, and
     /// the other fixes are planned as if they stay (their names keep their imports).
     pub declined: &'a [usize],
+    /// The project index: what the modules of the scanned tree bind decides the names the file imports
+    /// from them (`None`, or a module outside the tree, leaves that to the file alone).
+    pub index: Option<&'a crate::project::ProjectIndex>,
 }
 
 impl<'a> FileContext<'a> {

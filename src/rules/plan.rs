@@ -33,7 +33,7 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
             .filter(|s| renames_name(s))
             .map(|s| (s, if s.action == Action::CallSync { Twin::Sync } else { Twin::Async }))
             .collect();
-        Renames::new(file.text, file.tree, scopes, &renamed)
+        Renames::new(file, scopes, &renamed)
     });
     // First the renames, which decide which sites fall back to dropping their `await`; then every fix that
     // drops awaits knows all the awaits the file's fixes drop.

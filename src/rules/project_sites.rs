@@ -6,11 +6,11 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
-use super::awaitable::Never;
-use super::awaits::{self, AwaitedSite, ModuleFile};
-use super::index::{Hop, ProjectIndex, Target};
+use super::Condemned;
 use crate::finding::{Finding, Link};
-use crate::rules::Condemned;
+use crate::project::awaitable::Never;
+use crate::project::awaits::{self, AwaitedSite, ModuleFile};
+use crate::project::index::{Hop, ProjectIndex, Target};
 
 /// The AWF005 findings of the file at `path` (its decoded `text`, parsed whole as `tree`), leaving out the
 /// sites that `existing` (the other rules' findings) reports already; sites starting at an offset of
@@ -40,7 +40,7 @@ fn condemn(site: AwaitedSite, cwd: &Path) -> Option<Condemned> {
     let link = |hop: &Hop| Link {
         module: hop.module.clone(),
         name: hop.name.clone(),
-        path: crate::render::display_path(hop.path.strip_prefix(cwd).unwrap_or(&hop.path)),
+        path: crate::source::display_path(hop.path.strip_prefix(cwd).unwrap_or(&hop.path)),
         line: hop.line,
     };
     let definition = link(at);
