@@ -123,7 +123,7 @@ fn json_and_sarif_carry_the_chain() {
 fn apply_without_the_flag_leaves_awf005_sites_alone() {
     let dir = project();
     let (code, _, stderr) = awaitfix(dir.path(), &["apply", "--project", "."]);
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, Some(1), "sites are left: {stderr}");
     assert!(
         stderr.contains("fixed 3 sites in 1 file; 8 sites more with `--unsafe-fixes`; 1 site to review"),
         "{stderr}"
@@ -161,7 +161,7 @@ fn apply_with_unsafe_fixes_makes_the_paths_run() {
     let before = run_paths(dir.path());
     assert_eq!(before.values().filter(|raises| **raises).count(), 12, "{before:?}");
     let (code, _, stderr) = awaitfix(dir.path(), &["apply", "--project", "--unsafe-fixes", "."]);
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, Some(1), "the site to review is left: {stderr}");
     assert!(stderr.contains("fixed 11 sites in 1 file"), "{stderr}");
     let after = run_paths(dir.path());
     let raising: Vec<&String> = after.iter().filter(|(_, raises)| **raises).map(|(name, _)| name).collect();

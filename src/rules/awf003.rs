@@ -100,8 +100,21 @@ pub(super) fn api_roots<'t, 'tree>(
 /// Whether `node`'s value is handed to an API that needs an awaitable (see `receiving_call`).
 pub(super) fn passed_to_api(file: &FileContext, scopes: &Scopes, scope: usize, node: Node) -> bool {
     let Some((receiver, passed)) = receiving_call(node) else { return false };
-    let Some((api, _)) = callee::callee(file.text, receiver) else { return false };
-    needs_awaitable(scopes, scope, receiver.start_byte(), &api, passed)
+    match callee::callee(file.text, receiver) {
+        Some((api, _)) => needs_awaitable(scopes, scope, receiver.start_byte(), &api, passed),
+        // A method of an object that is no dotted name (`asyncio.get_running_loop().create_task(…)`,
+        // `(await x).tg.create_task(…)`): the methods take awaitables whatever their object.
+        None => passed != Passed::InIterable && method_of_any_object(file.text, receiver),
+    }
+}
+
+/// Whether `call` calls one of `METHODS` on some object.
+fn method_of_any_object(text: &str, call: Node) -> bool {
+    let Some(function) = call.child_by_field_name("function").map(callee::unparenthesize) else { return false };
+    (function.kind() == "attribute")
+        .then(|| function.child_by_field_name("attribute"))
+        .flatten()
+        .is_some_and(|attr| METHODS.contains(&&text[attr.byte_range()]))
 }
 
 pub(super) fn sites<'tree, 'f, 's>(
