@@ -13,6 +13,7 @@ pub mod fix;
 pub mod git;
 pub mod interactive;
 pub mod misuse;
+pub mod notebook;
 pub mod output;
 pub mod parse;
 pub mod partial;

@@ -87,6 +87,12 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
         Ok(bytes) => bytes,
         Err(e) => return outcome.failed(e),
     };
+    if crate::notebook::is_notebook(path) {
+        return match crate::notebook::process(engine, path, &bytes, mode) {
+            Ok((diagnostics, fixes)) => FileOutcome { diagnostics, fixes, ..outcome },
+            Err(e) => outcome.failed(e),
+        };
+    }
     if !engine.mentions_in_code(&bytes) {
         return outcome;
     }

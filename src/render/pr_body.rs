@@ -232,6 +232,7 @@ mod tests {
     fn a_long_description_stays_under_githubs_limit() {
         let diagnostic = |line| Diagnostic {
             path: "pkg/module.py".into(),
+            cell: None,
             line,
             column: 5,
             end_line: line,

@@ -17,10 +17,7 @@ pub fn line(d: &Diagnostic) -> String {
         Status::Suppressed => format!(" {DIM}[suppressed]{DIM:#}"),
     };
     let fixable = if d.fixable { " [*]" } else { "" };
-    format!(
-        "{PATH}{}:{}:{}:{PATH:#} {CODE}{}{CODE:#}{fixable}{status} {}",
-        d.path, d.line, d.column, d.code, d.message
-    )
+    format!("{PATH}{}:{PATH:#} {CODE}{}{CODE:#}{fixable}{status} {}", d.location(), d.code, d.message)
 }
 
 /// Counts behind the summary.
