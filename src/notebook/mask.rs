@@ -4,15 +4,29 @@
 //! around it stays where it was; a masked line becomes `0` and blanks (an expression statement, valid as a
 //! block's only statement), a cell magic's lines become blanks.
 
+/// Cell magics that run their body as Python: the body is checked, the magic's line is not.
+const PYTHON_CELL_MAGICS: [&str; 3] = ["time", "timeit", "capture"];
+
+/// How many bytes at the start of `source` belong to a cell magic rather than to Python: none, the magic's
+/// line (a magic that runs its body as Python, `%%time`), or the whole cell (`%%bash`, `%%html`, …).
+pub fn magic_len(source: &str) -> usize {
+    let Some(magic) = source.trim_start_matches([' ', '\t']).strip_prefix("%%") else { return 0 };
+    let name = magic.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or_default();
+    match PYTHON_CELL_MAGICS.contains(&name) {
+        true => source.find('\n').map_or(source.len(), |end| end + 1),
+        false => source.len(),
+    }
+}
+
 /// `source` with its IPython syntax masked: the same length in bytes, the same lines.
 pub fn mask(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
-    let cell_magic = source.trim_start_matches([' ', '\t']).starts_with("%%");
+    let magic = magic_len(source);
     let mut state = Scanner::default();
     for line in source.split_inclusive('\n') {
         let body_len = line.trim_end_matches(['\n', '\r']).len();
         let (body, eol) = line.split_at(body_len);
-        if cell_magic {
+        if out.len() < magic {
             out.extend(std::iter::repeat_n(' ', body.len()));
         } else if let Some(at) = magic_start(body).filter(|_| state.at_statement_start()) {
             out.push_str(&body[..at]);
@@ -138,6 +152,13 @@ mod tests {
         let source = "%%bash\necho 'await get()'\r\n  ls";
         let blanks = |n| " ".repeat(n);
         assert_eq!(mask(source), format!("{}\n{}\r\n{}", blanks(6), blanks(18), blanks(4)));
+    }
+
+    #[test]
+    fn a_python_cell_magic_keeps_its_body() {
+        let source = "%%time\nm = await f()\n";
+        assert_eq!(mask(source), "      \nm = await f()\n");
+        assert_eq!((magic_len(source), magic_len("%%bash\nls\n"), magic_len("x = 1\n")), (7, 10, 0));
     }
 
     #[test]

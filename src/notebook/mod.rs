@@ -42,8 +42,9 @@ struct Cell<'a> {
     /// Where its source starts in the module, in bytes and as a 1-based line.
     start: usize,
     first_line: usize,
-    /// A `%%` cell magic: the cell is not Python, and no fix may touch it.
-    magic: bool,
+    /// How many bytes at the start of `source` no fix may touch: those of a `%%` cell magic (see
+    /// `mask::magic_len`), all of them and the end when the cell is not Python.
+    frozen: usize,
 }
 
 #[derive(Debug)]
@@ -83,6 +84,7 @@ impl<'a> Notebook<'a> {
         let notebook: RawNotebook = serde_json::from_str(json).map_err(invalid)?;
         let mut cells = Vec::new();
         let mut module = String::new();
+        let mut lines_before = 0;
         for (index, raw) in notebook.cells.iter().enumerate() {
             let number = index + 1;
             let cell: RawCell =
@@ -99,15 +101,19 @@ impl<'a> Notebook<'a> {
                     (lines.raw.iter().map(|(line, _)| line.as_str()).collect(), Some(lines))
                 }
             };
-            let first_line = module.matches('\n').count() + 1;
+            let first_line = lines_before + 1;
             let start = module.len();
             module.push_str(&mask::mask(&source));
             if !module.ends_with('\n') {
                 module.push('\n');
             }
-            let magic = source.trim_start_matches([' ', '\t']).starts_with("%%");
+            lines_before += module[start..].matches('\n').count();
+            let frozen = match mask::magic_len(&source) {
+                whole if whole == source.len() && whole > 0 => whole + 1,
+                magic => magic,
+            };
             let span = offset(json, value)..offset(json, value) + value.len();
-            cells.push(Cell { number, span, source, lines, start, first_line, magic });
+            cells.push(Cell { number, span, source, lines, start, first_line, frozen });
         }
         Ok(Self { json, cells, module })
     }
@@ -136,7 +142,7 @@ impl<'a> Notebook<'a> {
             if edit.end() > cell.start + cell.source.len() {
                 return Err("a fix crosses the end of a cell; notebook left unchanged");
             }
-            if cell.magic {
+            if edit.start() < cell.start + cell.frozen {
                 return Err("a fix would edit a cell magic; notebook left unchanged");
             }
             per_cell[at].push(edit);
