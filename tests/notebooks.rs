@@ -182,3 +182,52 @@ fn walking_reads_notebooks_with_extend_include() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.contains("sites.ipynb:cell 5:4:15: AWF001"), "{}", run.stdout);
 }
+
+/// Runs a notebook's code cells as IPython does: one namespace, one event loop, top-level `await` compiled
+/// with `PyCF_ALLOW_TOP_LEVEL_AWAIT`; line magics and shell escapes do nothing, a `%%` cell is skipped.
+const RUN_CELLS: &str = r#"
+import ast, asyncio, json, re, sys
+loop, namespace = asyncio.new_event_loop(), {}
+for cell in json.load(open(sys.argv[1], encoding="utf-8"))["cells"]:
+    source = "".join(cell["source"])
+    if cell["cell_type"] != "code" or source.startswith("%%"):
+        continue
+    source = re.sub(r"(?m)^(\s*)[%!].*$", r"\1pass", source)
+    code = compile(source, "cell", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    result = eval(code, namespace)
+    if asyncio.iscoroutine(result):
+        loop.run_until_complete(result)
+"#;
+
+/// The end-to-end proof: the notebook's awaited sync call raises TypeError when run as IPython runs it, and
+/// runs after `apply`, with either fix.
+#[test]
+fn a_fixed_notebook_runs() {
+    let ws = "class Manager:\n    pass\n\ndef get_websocket_manager(ctx):\n    return Manager()\n\n\
+              async def get_websocket_manager_async(ctx):\n    return Manager()\n";
+    let cell = |source: &[&str]| {
+        serde_json::json!({"cell_type": "code", "execution_count": null,
+        "metadata": {}, "outputs": [], "source": source})
+    };
+    let notebook = serde_json::json!({"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Managers"]},
+        cell(&["%load_ext autoreload\n", "from ws import get_websocket_manager\n", "ctx = {}"]),
+        cell(&["!echo connecting\n", "m = await get_websocket_manager(ctx)\n", "print(type(m).__name__)"]),
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5});
+    let text = serde_json::to_string_pretty(&notebook).unwrap() + "\n";
+    for prefer in ["sync", "async"] {
+        let dir = tree(&[("ws.py", ws), ("managers.ipynb", &text)]);
+        let path = dir.path().join("managers.ipynb");
+        let before =
+            Process::new("python3").arg("-c").arg(RUN_CELLS).arg(&path).current_dir(dir.path()).output();
+        let before = before.unwrap();
+        assert!(String::from_utf8_lossy(&before.stderr).contains("TypeError"), "{before:?}");
+        let run = awaitfix(dir.path(), &["apply", "--prefer", prefer, "managers.ipynb"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let out =
+            Process::new("python3").arg("-c").arg(RUN_CELLS).arg(&path).current_dir(dir.path()).output();
+        let out = out.unwrap();
+        assert!(out.status.success(), "prefer {prefer}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "Manager\n");
+    }
+}
