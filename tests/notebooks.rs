@@ -231,3 +231,13 @@ fn a_fixed_notebook_runs() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "Manager\n");
     }
 }
+
+/// The pull-request description names a notebook's sites by cell, as `check` does.
+#[test]
+fn pr_body_names_the_cell() {
+    let dir = tree(&[("sites.ipynb", SITES)]);
+    let run = awaitfix(dir.path(), &["diff", "--pr-body", "body.md", "sites.ipynb"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
+    assert!(body.contains("| `sites.ipynb:cell 4:2` | `m = await get_websocket_manager(ctx)` |"), "{body}");
+}

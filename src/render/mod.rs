@@ -100,6 +100,14 @@ impl Diagnostic {
         }
     }
 
+    /// Its line, as `path:line` or, in a notebook, `path:cell N:line`.
+    pub fn line_location(&self) -> String {
+        match self.cell {
+            Some(cell) => format!("{}:cell {cell}:{}", self.path, self.line),
+            None => format!("{}:{}", self.path, self.line),
+        }
+    }
+
     /// Whether it asks for action (and so fails `check`).
     pub fn is_open(&self) -> bool {
         self.status == Status::Open

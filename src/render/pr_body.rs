@@ -86,9 +86,8 @@ pub fn render(files: &[FileReport], command: &str) -> String {
         out.push_str("| Site | Before | After |\n|---|---|---|\n");
         for (d, change) in sites {
             let row = format!(
-                "| `{}:{}` | {} | {} |\n",
-                cell(&d.path),
-                d.line,
+                "| `{}` | {} | {} |\n",
+                cell(&d.line_location()),
                 code(&change.before),
                 code(&change.after)
             );
@@ -171,7 +170,7 @@ fn site_list(
             Status::Intentional => ("intentional", "the surrounding assertion expects the TypeError"),
             Status::Suppressed => ("suppressed", "a comment on its line suppresses it"),
         };
-        let row = format!("| `{}:{}` | {} | {status} | {} |\n", cell(&d.path), d.line, d.code, cell(why));
+        let row = format!("| `{}` | {} | {status} | {} |\n", cell(&d.line_location()), d.code, cell(why));
         budget.push(&mut out, row);
     }
     out
