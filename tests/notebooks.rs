@@ -241,3 +241,19 @@ fn pr_body_names_the_cell() {
     let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
     assert!(body.contains("| `sites.ipynb:cell 4:2` | `m = await get_websocket_manager(ctx)` |"), "{body}");
 }
+
+/// At a notebook's top level a coroutine can be awaited (IPython runs it as a coroutine): an unawaited
+/// `F_async(...)` there is fixed by awaiting it (AWF002), not by calling the sync twin as in a module.
+#[test]
+fn a_top_level_coroutine_is_awaited() {
+    let notebook = r#"{"cells": [{"cell_type": "code", "source": [
+        "from ws import get_websocket_manager_async\n", "get_websocket_manager_async(ctx)\n"]}]}"#;
+    let dir = tree(&[("top.ipynb", notebook)]);
+    let run = awaitfix(dir.path(), &["apply", "top.ipynb"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = std::fs::read_to_string(dir.path().join("top.ipynb")).unwrap();
+    assert_eq!(
+        after,
+        notebook.replace("\"get_websocket_manager_async(", "\"await get_websocket_manager_async(")
+    );
+}
