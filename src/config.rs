@@ -19,6 +19,9 @@ pub struct Config {
     pub transforms: Vec<String>,
     pub prefer: Option<Prefer>,
     pub exclude: Vec<String>,
+    /// Globs (gitignore syntax) of more files to read when walking folders, besides `*.py` and `*.pyi`:
+    /// `*.ipynb` reads notebooks.
+    pub extend_include: Vec<String>,
     /// Per-path `prefer`; the first whose glob matches wins.
     pub overrides: Vec<(globset::GlobSet, Prefer)>,
     /// Import roots of the project index (folders resolved against `root`), in `sys.path` order; empty:
@@ -39,6 +42,8 @@ struct RawConfig {
     prefer: Option<Prefer>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default, rename = "extend-include")]
+    extend_include: Vec<String>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
     #[serde(default)]
@@ -147,11 +152,12 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         _ => PathBuf::from("."),
     };
     let shown = path.display().to_string();
-    for glob in &raw.exclude {
+    let globs = raw.exclude.iter().map(|g| ("exclude", g));
+    for (key, glob) in globs.chain(raw.extend_include.iter().map(|g| ("extend-include", g))) {
         // Checked here, where the glob's line is known, rather than when the walk compiles it.
         if let Err(e) = ignore::gitignore::GitignoreBuilder::new(&root).add_line(None, glob) {
             let (line, column) = locate(text, glob);
-            let message = format!("exclude: bad glob `{glob}`: {}", glob_error(&e));
+            let message = format!("{key}: bad glob `{glob}`: {}", glob_error(&e));
             return Err(ConfigError::new(&shown, line, column, message)
                 .hint("use gitignore syntax such as `generated/` or `*_pb2.py`"));
         }
@@ -195,6 +201,7 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         transforms,
         prefer: raw.prefer,
         exclude: raw.exclude,
+        extend_include: raw.extend_include,
         overrides,
         roots,
         project: raw.project,

@@ -95,6 +95,8 @@ impl Engine {
         out.push_str(&format!("prefer: {}\n", prefer.to_lowercase()));
         let exclude = config.map(|c| c.exclude.join(", ")).unwrap_or_default();
         out.push_str(&format!("exclude (configuration): {exclude}\n"));
+        let include = config.map(|c| c.extend_include.join(", ")).unwrap_or_default();
+        out.push_str(&format!("extend-include (configuration): {include}\n"));
         out.push_str(&format!("overrides: {}\n", config.map_or(0, |c| c.overrides.len())));
         out.push_str("roots:\n");
         for root in self.index.map().roots() {

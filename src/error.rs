@@ -33,6 +33,18 @@ pub enum FileError {
         column: usize,
         what: String,
     },
+    /// A notebook's cell does not parse cleanly; nothing is planned in the notebook.
+    #[error("syntax error ({what}); notebook not checked or changed")]
+    CellSyntax {
+        /// The cell's 1-based number, and the 1-based line (in the cell) and character column of the error.
+        cell: usize,
+        line: usize,
+        column: usize,
+        what: String,
+    },
+    /// A notebook that is not valid notebook JSON, or that this mode does not rewrite.
+    #[error("{0}")]
+    Notebook(String),
     /// The rewrite failed its re-parse check (a bug in a fix): the file is left unchanged.
     #[error("{0}")]
     Verify(&'static str),
@@ -48,7 +60,17 @@ impl FileError {
     /// Where in the file the error is, when that helps: 1-based line and character column.
     pub fn position(&self) -> Option<(usize, usize)> {
         match self {
-            FileError::Syntax { line, column, .. } => Some((*line, *column)),
+            FileError::Syntax { line, column, .. } | FileError::CellSyntax { line, column, .. } => {
+                Some((*line, *column))
+            }
+            _ => None,
+        }
+    }
+
+    /// The notebook cell the error is in (its `position` counts lines in that cell).
+    pub fn cell(&self) -> Option<usize> {
+        match self {
+            FileError::CellSyntax { cell, .. } => Some(*cell),
             _ => None,
         }
     }
@@ -59,7 +81,8 @@ impl FileError {
             FileError::Read(_) => "read",
             FileError::Binary => "binary",
             FileError::Decode(_) => "decode",
-            FileError::Unparsable | FileError::Syntax { .. } => "syntax",
+            FileError::Unparsable | FileError::Syntax { .. } | FileError::CellSyntax { .. } => "syntax",
+            FileError::Notebook(_) => "notebook",
             FileError::NestingLimit(_) => "limit",
             FileError::Verify(_) => "verify",
             FileError::Encode => "encode",
@@ -90,6 +113,9 @@ pub struct Failure {
 impl std::fmt::Display for Failure {
     /// `path:line:col: message`, or `path: message` without a position.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let (Some(cell), Some((line, column))) = (self.error.cell(), self.error.position()) {
+            return write!(f, "{}:cell {cell}:{line}:{column}: {}", self.path, self.error);
+        }
         match self.error.position() {
             Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.path, self.error),
             None => write!(f, "{}: {}", self.path, self.error),

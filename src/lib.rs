@@ -13,6 +13,7 @@ pub mod fix;
 pub mod git;
 pub mod interactive;
 pub mod misuse;
+pub mod notebook;
 pub mod output;
 pub mod parse;
 pub mod partial;
@@ -222,15 +223,17 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
     };
     let transforms = transform::load(&specs)?;
     let mut excludes = vec![walk::excludes(&std::env::current_dir()?, &common.excludes)?];
+    let mut includes = Vec::new();
     if let Some(c) = &config {
         excludes.push(walk::excludes(&c.root, &c.exclude)?);
+        includes.push(walk::excludes(&c.root, &c.extend_include)?);
     }
     let engine = Engine::new(transforms)
         .with_settings(common.prefer, config)
         .with_project(&paths, common.project)
         .with_unsafe_fixes(unsafe_fixes);
     rules::compile_queries_in_background();
-    let walked = walk::walk(&paths, &excludes);
+    let walked = walk::walk_including(&paths, &excludes, &includes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {
         let message = format!("{}: {}", render::display_path(&problem.path), problem.message);

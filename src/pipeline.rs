@@ -1,6 +1,8 @@
 //! The pipeline of DESIGN §4 for one file: read → prefilter → plan (decode, parse, rules, fix, verify) → write.
 //! `process` runs on worker threads; it returns a `FileOutcome` that the single consumer in `lib` prints.
 
+mod notebook;
+
 use std::path::{Path, PathBuf};
 
 use crate::engine::Engine;
@@ -93,6 +95,12 @@ pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
         Ok(bytes) => bytes,
         Err(e) => return outcome.failed(e),
     };
+    if crate::notebook::is_notebook(path) {
+        return match notebook::process(engine, path, &bytes, mode) {
+            Ok((diagnostics, fixes)) => FileOutcome { diagnostics, fixes, ..outcome },
+            Err(e) => outcome.failed(e),
+        };
+    }
     if !engine.may_hold_site(path, &bytes) {
         return outcome;
     }

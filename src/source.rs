@@ -307,6 +307,11 @@ fn innermost_io(err: &std::io::Error) -> &std::io::Error {
     found
 }
 
+/// Whether `path` names a notebook (by its extension, as Jupyter does).
+pub fn is_notebook(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "ipynb")
+}
+
 /// A path as shown to users: as given, without a leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);

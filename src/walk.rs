@@ -40,7 +40,7 @@ pub fn excludes(root: &Path, globs: &[String]) -> anyhow::Result<Gitignore> {
 }
 
 /// Whether one of the exclude sets matches `path` or a folder above it; a path outside a set's root is not
-/// excluded by it.
+/// excluded by it. (An `extend-include` set is matched the same way.)
 fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
     if excludes.iter().all(Gitignore::is_empty) {
         return false;
@@ -55,6 +55,12 @@ fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
 
 /// Walks `paths`, leaving out what `excludes` match; the files come out sorted.
 pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
+    walk_including(paths, excludes, &[])
+}
+
+/// Walks `paths` as `walk` does, reading in folders the files that `includes` match (`extend-include`,
+/// gitignore syntax such as `*.ipynb`) besides Python modules and stubs.
+pub fn walk_including(paths: &[PathBuf], excludes: &[Gitignore], includes: &[Gitignore]) -> Walked {
     let mut walked = Walked::default();
     let mut dirs = Vec::new();
     for path in paths {
@@ -99,7 +105,10 @@ pub fn walk(paths: &[PathBuf], excludes: &[Gitignore]) -> Walked {
         });
         for entry in builder.build() {
             match entry {
-                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) && is_python(entry.path()) => {
+                Ok(entry)
+                    if entry.file_type().is_some_and(|t| t.is_file())
+                        && (is_python(entry.path()) || is_excluded(includes, entry.path(), false)) =>
+                {
                     maybe_twice |= entry.path_is_symlink();
                     walked.files.push(entry.into_path());
                 }

@@ -11,14 +11,17 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
     let mut out = String::new();
     for failure in failures {
         let position = match failure.error.position() {
-            Some((line, column)) => format!(",line={line},col={column}"),
-            None => String::new(),
+            Some((line, column)) if failure.error.cell().is_none() => format!(",line={line},col={column}"),
+            _ => String::new(),
         };
         out.push_str(&format!(
             "::error file={}{position},title={}::{}\n",
             property(&failure.path),
             property("awaitfix: file not checked"),
-            data(&failure.error.to_string()),
+            data(&match failure.error.cell() {
+                Some(_) => failure.to_string(),
+                None => failure.error.to_string(),
+            }),
         ));
     }
     for d in diagnostics.iter().filter(|d| d.is_open()) {
@@ -28,15 +31,21 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
             (false, true) => format!(" (fix: {}; run `awaitfix apply --unsafe-fixes`)", d.summary),
             (false, false) => String::new(),
         };
+        let (position, at) = match d.cell {
+            None => {
+                let position = (d.line, d.column, d.end_line, d.end_column);
+                let (line, col, end_line, end_col) = position;
+                (format!(",line={line},col={col},endLine={end_line},endColumn={end_col}"), String::new())
+            }
+            // GitHub places an annotation on the file's own lines, which a notebook's cells are not: the
+            // annotation is the file's, and its text says where in which cell.
+            Some(_) => (String::new(), format!("{}: ", d.location())),
+        };
         out.push_str(&format!(
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            "::{level} file={}{position},title={}::{}\n",
             property(&d.path),
-            d.line,
-            d.column,
-            d.end_line,
-            d.end_column,
             property(&format!("{} {}", d.code, d.rule.title())),
-            data(&format!("{}{hint}", d.message)),
+            data(&format!("{at}{}{hint}", d.message)),
         ));
     }
     out

@@ -10,6 +10,9 @@ use crate::error::Failure;
 #[derive(Serialize)]
 struct FailureJson<'a> {
     path: &'a str,
+    /// In a notebook, the cell that `line` counts in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<usize>,
     line: Option<usize>,
     column: Option<usize>,
     code: Option<&'static str>,
@@ -32,6 +35,7 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
         let position = f.error.position();
         Entry::Failure(FailureJson {
             path: &f.path,
+            cell: f.error.cell(),
             line: position.map(|(line, _)| line),
             column: position.map(|(_, column)| column),
             code: None,

@@ -18,6 +18,10 @@ use crate::source::LineIndex;
 #[derive(Clone, Debug, Serialize)]
 pub struct Diagnostic {
     pub path: String,
+    /// In a notebook, the 1-based number of the cell (counting every cell); `line` and `end_line` count lines
+    /// in that cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -46,6 +50,9 @@ pub struct Diagnostic {
 /// One edit of a fix, placed like a diagnostic.
 #[derive(Clone, Debug, Serialize)]
 pub struct DiagnosticEdit {
+    /// In a notebook, the cell the edit is in (an added import may be in another cell than the site).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -64,12 +71,20 @@ impl Diagnostic {
                 .map(|edit| {
                     let (line, column) = index.position(edit.start());
                     let (end_line, end_column) = index.position(edit.end());
-                    DiagnosticEdit { line, column, end_line, end_column, content: edit.content().to_string() }
+                    DiagnosticEdit {
+                        cell: None,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        content: edit.content().to_string(),
+                    }
                 })
                 .collect()
         });
         Self {
             path: path.to_string(),
+            cell: None,
             line,
             column,
             end_line,
@@ -84,6 +99,22 @@ impl Diagnostic {
             fix,
             chain: finding.chain.clone(),
             summary: finding.summary.clone(),
+        }
+    }
+
+    /// Where it is, as `path:line:col` or, in a notebook, `path:cell N:line:col`.
+    pub fn location(&self) -> String {
+        match self.cell {
+            Some(cell) => format!("{}:cell {cell}:{}:{}", self.path, self.line, self.column),
+            None => format!("{}:{}:{}", self.path, self.line, self.column),
+        }
+    }
+
+    /// Its line, as `path:line` or, in a notebook, `path:cell N:line`.
+    pub fn line_location(&self) -> String {
+        match self.cell {
+            Some(cell) => format!("{}:cell {cell}:{}", self.path, self.line),
+            None => format!("{}:{}", self.path, self.line),
         }
     }
 

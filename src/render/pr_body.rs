@@ -149,9 +149,11 @@ pub fn render(files: &[FileReport], commits: &[(String, String)], command: &str)
         out.push_str("| Site | Before | After |\n|---|---|---|\n");
         for (d, change) in sites {
             let row = format!(
-                "| `{}:{}`{} | {} | {} |\n",
-                cell(&d.path),
-                change.import_line.unwrap_or(d.line),
+                "| `{}`{} | {} | {} |\n",
+                cell(&match change.import_line {
+                    Some(line) => format!("{}:{line}", d.path),
+                    None => d.line_location(),
+                }),
                 if change.import_line.is_none() { resolves_to(d) } else { String::new() },
                 code(&change.before),
                 code(&change.after)
@@ -226,7 +228,7 @@ fn site_list(
             Status::Intentional => ("intentional", "the surrounding assertion expects the TypeError"),
             Status::Suppressed => ("suppressed", "a comment on its line suppresses it"),
         };
-        let row = format!("| `{}:{}` | {} | {status} | {} |\n", cell(&d.path), d.line, d.code, cell(why));
+        let row = format!("| `{}` | {} | {status} | {} |\n", cell(&d.line_location()), d.code, cell(why));
         budget.push(&mut out, row);
     }
     out
@@ -370,6 +372,7 @@ mod tests {
     fn diagnostic(path: &str, line: usize) -> Diagnostic {
         Diagnostic {
             path: path.into(),
+            cell: None,
             line,
             column: 5,
             end_line: line,

@@ -68,6 +68,10 @@ fn result(d: &Diagnostic) -> Value {
             }
         }],
     });
+    if let Some(cell) = d.cell {
+        // SARIF has no notebook cells: the region counts lines in the cell the property names.
+        result["locations"][0]["properties"] = json!({ "cell": cell });
+    }
     let justification = match d.status {
         Status::Open => None,
         Status::Intentional => Some("the surrounding assertion expects the TypeError"),
@@ -108,6 +112,9 @@ fn notification(failure: &Failure) -> Value {
     let mut location = json!({ "artifactLocation": artifact(&failure.path) });
     if let Some((line, column)) = failure.error.position() {
         location["region"] = json!({ "startLine": line, "startColumn": column });
+    }
+    if let Some(cell) = failure.error.cell() {
+        location["properties"] = json!({ "cell": cell });
     }
     json!({
         "level": "error",

@@ -21,10 +21,7 @@ pub fn line(d: &Diagnostic) -> String {
         (false, true) => " [~]",
         (false, false) => "",
     };
-    format!(
-        "{PATH}{}:{}:{}:{PATH:#} {CODE}{}{CODE:#}{fixable}{status} {}",
-        d.path, d.line, d.column, d.code, d.message
-    )
+    format!("{PATH}{}:{PATH:#} {CODE}{}{CODE:#}{fixable}{status} {}", d.location(), d.code, d.message)
 }
 
 /// Counts behind the summary.

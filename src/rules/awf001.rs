@@ -67,7 +67,7 @@ pub(super) fn sites<'tree, 'f, 's>(
                 Reach::Unknown { transform, pair } => (super::awf004::AWF004, transform, pair, Vec::new()),
                 Reach::None => continue,
             };
-        let context = scopes.context(scope);
+        let context = file.context(scopes, scope);
         let top = *super::sync_fix::await_chain(c.node).last().expect("the chain holds the site");
         let action = match rule {
             _ if rule == super::awf004::AWF004 => Action::Review,

@@ -53,7 +53,7 @@ pub(super) fn sites<'tree, 'f, 's>(
         else {
             continue;
         };
-        let context = scopes.context(scope);
+        let context = file.context(scopes, scope);
         let shown = callee::callee_text(file.text, c.call);
         let (action, message) = if !is_discarded(file.text, c.call) {
             match escape(file.text, c.call, context) {

@@ -134,6 +134,16 @@ pub struct FileContext<'a> {
 }
 
 impl<'a> FileContext<'a> {
+    /// Where an `await` in `scope` stands. A notebook's top level is run by IPython as the body of a
+    /// coroutine, so there it stands as in an `async def` (the path tells a notebook's module).
+    fn context(&self, scopes: &Scopes, scope: ScopeId) -> crate::resolve::Context {
+        use crate::resolve::Context;
+        match scopes.context(scope) {
+            Context::Module if crate::source::is_notebook(self.path) => Context::Async,
+            context => context,
+        }
+    }
+
     /// Every pair of every transform, with the index of its transform.
     fn pairs(&self) -> impl Iterator<Item = (usize, &'a Pair)> + use<'a> {
         let transforms: &'a [Transform] = self.transforms;

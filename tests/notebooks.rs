@@ -1,0 +1,259 @@
+//! Jupyter notebooks end to end: findings placed in their cells, magics masked without moving positions,
+//! `apply` rewriting only cell sources (checked with python3's `json`, and `nbformat` when installed), `diff`
+//! that `git apply` takes, and bad notebooks reported as one line with nothing written.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+
+const SITES: &str = include_str!("fixtures/notebooks/sites.ipynb");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn awaitfix(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::cargo_bin("awaitfix")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// A new folder holding `files` (name, text).
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Runs a python3 script on `args`; its stdout, or a panic with its stderr.
+fn python(script: &str, args: &[&Path]) -> String {
+    let out = Process::new("python3").arg("-c").arg(script).args(args).output().expect("python3 runs");
+    assert!(out.status.success(), "python3 failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn check_places_findings_in_their_cells() {
+    let dir = tree(&[("sites.ipynb", SITES)]);
+    let run = awaitfix(dir.path(), &["check", "sites.ipynb"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("notebook_check_text", run.stdout);
+    });
+}
+
+#[test]
+fn json_and_sarif_name_the_cell() {
+    let dir = tree(&[("sites.ipynb", SITES)]);
+    let run = awaitfix(dir.path(), &["check", "--format", "json", "sites.ipynb"]);
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let places: Vec<_> = (found.as_array().unwrap().iter())
+        .map(|d| (d["cell"].as_u64(), d["line"].as_u64(), d["column"].as_u64()))
+        .collect();
+    assert_eq!(
+        places,
+        [(Some(4), Some(2), Some(5)), (Some(5), Some(4), Some(15)), (Some(6), Some(2), Some(9))]
+    );
+    let run = awaitfix(dir.path(), &["check", "--format", "sarif", "sites.ipynb"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0];
+    assert_eq!(location["properties"]["cell"], 4);
+    assert_eq!(location["physicalLocation"]["region"]["startLine"], 2);
+}
+
+/// The script that compares two notebooks: the same JSON but for the `source` of the code cells that
+/// changed, which it prints; and `nbformat.validate` when nbformat is installed.
+const ROUND_TRIP: &str = r#"
+import json, sys
+before, after = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+changed = []
+for i, (a, b) in enumerate(zip(before["cells"], after["cells"])):
+    if a["source"] != b["source"]:
+        assert a["cell_type"] == "code", i
+        changed.append(i + 1)
+        a = dict(a, source=b["source"])
+    assert a == b, (i, a, b)
+assert len(before["cells"]) == len(after["cells"])
+assert {k: v for k, v in before.items() if k != "cells"} == {k: v for k, v in after.items() if k != "cells"}
+try:
+    import nbformat
+except ImportError:
+    print("no nbformat;", end=" ")
+else:
+    nbformat.validate(nbformat.reads(open(sys.argv[2], encoding="utf-8").read(), as_version=4))
+print(*changed)
+"#;
+
+#[test]
+fn apply_rewrites_only_the_cells_sources() {
+    let dir = tree(&[("sites.ipynb", SITES)]);
+    let run = awaitfix(dir.path(), &["apply", "sites.ipynb"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("fixed 3 sites in 1 file"), "{}", run.stderr);
+    let after = std::fs::read_to_string(dir.path().join("sites.ipynb")).unwrap();
+    // Byte for byte: outputs, metadata, indentation, escaping and the last newline are as they were.
+    let expected = SITES
+        .replace("\"m = await get_websocket_manager(ctx)", "\"m = get_websocket_manager(ctx)")
+        .replace("\"    manager = await get_", "\"    manager = get_")
+        .replace("\"again = await get_", "\"again = get_");
+    assert_eq!(after, expected);
+    let path = dir.path().join("sites.ipynb");
+    python("import json.tool, sys; sys.argv[1:] = sys.argv[1:2]; json.tool.main()", &[&path]);
+    std::fs::write(dir.path().join("before.ipynb"), SITES).unwrap();
+    let changed = python(ROUND_TRIP, &[&dir.path().join("before.ipynb"), &path]);
+    assert!(changed.trim_end().ends_with("4 5 6"), "{changed}");
+    let again = awaitfix(dir.path(), &["check", "sites.ipynb"]);
+    assert_eq!((again.code, again.stdout.trim_end()), (0, "No sites to fix in 1 file."));
+}
+
+/// `diff` is a patch of the JSON file that `git apply` takes and that gives what `apply` writes, in both
+/// fix modes (with `--prefer async` the import of another cell changes too: the top level is async).
+#[test]
+fn diff_through_git_apply_equals_apply() {
+    for prefer in ["sync", "async"] {
+        let patched = tree(&[("sites.ipynb", SITES)]);
+        let applied = tree(&[("sites.ipynb", SITES)]);
+        let diff = awaitfix(patched.path(), &["diff", "--prefer", prefer, "sites.ipynb"]);
+        assert_eq!(diff.code, 1, "{}", diff.stderr);
+        std::fs::write(patched.path().join("fix.patch"), &diff.stdout).unwrap();
+        let git =
+            Process::new("git").args(["apply", "fix.patch"]).current_dir(patched.path()).output().unwrap();
+        assert!(git.status.success(), "{}\n{}", String::from_utf8_lossy(&git.stderr), diff.stdout);
+        assert_eq!(awaitfix(applied.path(), &["apply", "--prefer", prefer, "sites.ipynb"]).code, 0);
+        let read = |dir: &tempfile::TempDir| std::fs::read_to_string(dir.path().join("sites.ipynb")).unwrap();
+        assert_eq!(read(&patched), read(&applied), "prefer {prefer}");
+        if prefer == "async" {
+            assert!(read(&applied).contains("\"from ws import get_websocket_manager_async\\n\""));
+            assert!(read(&applied).contains("\"m = await get_websocket_manager_async(ctx)\\n\""));
+        }
+    }
+}
+
+/// A cell that does not parse is one line naming the notebook and the cell, and nothing is written.
+#[test]
+fn a_cell_with_a_syntax_error_is_one_line_and_nothing_is_written() {
+    let notebook = SITES.replace("\"print(m)  # → the manager\"", "\"print(m  # → the manager\"");
+    let dir = tree(&[("broken.ipynb", &notebook)]);
+    for command in ["check", "apply"] {
+        let run = awaitfix(dir.path(), &[command, "broken.ipynb"]);
+        assert_eq!(run.code, 2, "{}", run.stdout);
+        let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{}", run.stderr);
+        assert!(errors[0].starts_with("error: broken.ipynb:cell 4:3:6: syntax error"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(dir.path().join("broken.ipynb")).unwrap(), notebook);
+}
+
+#[test]
+fn invalid_notebook_json_is_one_line_and_nothing_is_written() {
+    let truncated = &SITES[..SITES.len() / 2];
+    let dir = tree(&[("cut.ipynb", truncated)]);
+    let run = awaitfix(dir.path(), &["apply", "cut.ipynb"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(errors[0].starts_with("error: cut.ipynb: not a valid notebook (EOF"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path().join("cut.ipynb")).unwrap(), truncated);
+}
+
+/// Walking a folder reads notebooks only when the configuration's `extend-include` asks for them, as ruff.
+#[test]
+fn walking_reads_notebooks_with_extend_include() {
+    let dir = tree(&[("sites.ipynb", SITES), ("a.py", "x = 1\n")]);
+    let run = awaitfix(dir.path(), &["check", "."]);
+    assert_eq!((run.code, run.stdout.trim_end()), (0, "No sites to fix in 1 file."));
+    std::fs::write(dir.path().join("pyproject.toml"), "[tool.awaitfix]\nextend-include = [\"*.ipynb\"]\n")
+        .unwrap();
+    let run = awaitfix(dir.path(), &["check", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("sites.ipynb:cell 5:4:15: AWF001"), "{}", run.stdout);
+}
+
+/// Runs a notebook's code cells as IPython does: one namespace, one event loop, top-level `await` compiled
+/// with `PyCF_ALLOW_TOP_LEVEL_AWAIT`; line magics and shell escapes do nothing, a `%%` cell is skipped.
+const RUN_CELLS: &str = r#"
+import ast, asyncio, json, re, sys
+loop, namespace = asyncio.new_event_loop(), {}
+for cell in json.load(open(sys.argv[1], encoding="utf-8"))["cells"]:
+    source = "".join(cell["source"])
+    if cell["cell_type"] != "code" or source.startswith("%%"):
+        continue
+    source = re.sub(r"(?m)^(\s*)[%!].*$", r"\1pass", source)
+    code = compile(source, "cell", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    result = eval(code, namespace)
+    if asyncio.iscoroutine(result):
+        loop.run_until_complete(result)
+"#;
+
+/// The end-to-end proof: the notebook's awaited sync call raises TypeError when run as IPython runs it, and
+/// runs after `apply`, with either fix.
+#[test]
+fn a_fixed_notebook_runs() {
+    let ws = "class Manager:\n    pass\n\ndef get_websocket_manager(ctx):\n    return Manager()\n\n\
+              async def get_websocket_manager_async(ctx):\n    return Manager()\n";
+    let cell = |source: &[&str]| {
+        serde_json::json!({"cell_type": "code", "execution_count": null,
+        "metadata": {}, "outputs": [], "source": source})
+    };
+    let notebook = serde_json::json!({"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Managers"]},
+        cell(&["%load_ext autoreload\n", "from ws import get_websocket_manager\n", "ctx = {}"]),
+        cell(&["!echo connecting\n", "m = await get_websocket_manager(ctx)\n", "print(type(m).__name__)"]),
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5});
+    let text = serde_json::to_string_pretty(&notebook).unwrap() + "\n";
+    for prefer in ["sync", "async"] {
+        let dir = tree(&[("ws.py", ws), ("managers.ipynb", &text)]);
+        let path = dir.path().join("managers.ipynb");
+        let before =
+            Process::new("python3").arg("-c").arg(RUN_CELLS).arg(&path).current_dir(dir.path()).output();
+        let before = before.unwrap();
+        assert!(String::from_utf8_lossy(&before.stderr).contains("TypeError"), "{before:?}");
+        let run = awaitfix(dir.path(), &["apply", "--prefer", prefer, "managers.ipynb"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let out =
+            Process::new("python3").arg("-c").arg(RUN_CELLS).arg(&path).current_dir(dir.path()).output();
+        let out = out.unwrap();
+        assert!(out.status.success(), "prefer {prefer}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "Manager\n");
+    }
+}
+
+/// The pull-request description names a notebook's sites by cell, as `check` does.
+#[test]
+fn pr_body_names_the_cell() {
+    let dir = tree(&[("sites.ipynb", SITES)]);
+    let run = awaitfix(dir.path(), &["diff", "--pr-body", "body.md", "sites.ipynb"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
+    assert!(body.contains("| `sites.ipynb:cell 4:2` | `m = await get_websocket_manager(ctx)` |"), "{body}");
+}
+
+/// At a notebook's top level a coroutine can be awaited (IPython runs it as a coroutine): an unawaited
+/// `F_async(...)` there is fixed by awaiting it (AWF002), not by calling the sync twin as in a module.
+#[test]
+fn a_top_level_coroutine_is_awaited() {
+    let notebook = r#"{"cells": [{"cell_type": "code", "source": [
+        "from ws import get_websocket_manager_async\n", "get_websocket_manager_async(ctx)\n"]}]}"#;
+    let dir = tree(&[("top.ipynb", notebook)]);
+    let run = awaitfix(dir.path(), &["apply", "top.ipynb"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = std::fs::read_to_string(dir.path().join("top.ipynb")).unwrap();
+    assert_eq!(
+        after,
+        notebook.replace("\"get_websocket_manager_async(", "\"await get_websocket_manager_async(")
+    );
+}
