@@ -363,3 +363,33 @@ fn diagnostics_latency_for_an_edited_5000_line_file() {
     );
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// The server's resident memory after 1,000 and after 10,000 edits of a file stays flat; run with
+/// `cargo test --release --test server -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement: run in release"]
+fn memory_stays_flat_over_10000_edits() {
+    let text: String =
+        std::iter::once(BAD.to_string()).chain((0..500).map(|i| format!("x{i} = {i}\n"))).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let uri = write(dir.path(), "a.py", &text);
+    let (mut client, _) = Client::start(dir.path(), &[]);
+    client.open(&uri, &text);
+    let rss = |pid: u32| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("linux");
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("VmRSS");
+        line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()).expect("kB")
+    };
+    let mut after_1000 = 0;
+    for version in 2..10_002 {
+        let edited = text.replacen("x7 = 7", &format!("x7 = {version}"), 1);
+        assert_eq!(client.change(&uri, version, &edited).len(), 1);
+        if version == 1_001 {
+            after_1000 = rss(client.child.id());
+        }
+    }
+    let after_10000 = rss(client.child.id());
+    println!("resident memory: {after_1000} kB after 1,000 edits, {after_10000} kB after 10,000");
+    assert!(after_10000 < after_1000 + 2048, "grew by {} kB", after_10000 - after_1000);
+    assert_eq!(client.shutdown(), Some(0));
+}

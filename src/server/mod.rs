@@ -219,37 +219,11 @@ impl<'a> Server<'a> {
         match method.as_str() {
             notify::DidOpenTextDocument::METHOD => {
                 let Ok(params) = notification.extract::<DidOpenTextDocumentParams>(&method) else { return };
-                let item = params.text_document;
-                let path = self.document_path(&item.uri);
-                let python =
-                    item.language_id == "python" || path.extension().is_some_and(|e| e == "py" || e == "pyi");
-                if !python {
-                    return;
-                }
-                let engine = self.engine_for(&path);
-                let (uri, text, version) = (item.uri, item.text, item.version);
-                let doc = Document { uri, path, text, version, engine, plan: None };
-                let key = doc.uri.as_str().to_string();
-                self.documents.insert(key.clone(), doc);
-                self.analyze(&key);
+                self.open(params);
             }
             notify::DidChangeTextDocument::METHOD => {
                 let Ok(params) = notification.extract::<DidChangeTextDocumentParams>(&method) else { return };
-                let key = params.text_document.uri.as_str().to_string();
-                let Some(doc) = self.documents.get_mut(&key) else { return };
-                for change in params.content_changes {
-                    match change.range {
-                        // A client that sends ranges though the server asked for whole texts.
-                        Some(range) => {
-                            let map = LineMap::new(&doc.text, self.encoding);
-                            let (start, end) = (map.offset(range.start), map.offset(range.end));
-                            doc.text.replace_range(start..end.max(start), &change.text);
-                        }
-                        None => doc.text = change.text,
-                    }
-                }
-                doc.version = params.text_document.version;
-                self.analyze(&key);
+                self.change(params);
             }
             notify::DidSaveTextDocument::METHOD => {
                 let Ok(params) = notification.extract::<DidSaveTextDocumentParams>(&method) else { return };
@@ -277,6 +251,43 @@ impl<'a> Server<'a> {
             notify::DidChangeConfiguration::METHOD => self.reload(),
             _ => {}
         }
+    }
+
+    /// Starts tracking a Python document and publishes its diagnostics.
+    fn open(&mut self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let path = self.document_path(&item.uri);
+        let python =
+            item.language_id == "python" || path.extension().is_some_and(|e| e == "py" || e == "pyi");
+        if !python {
+            return;
+        }
+        let engine = self.engine_for(&path);
+        let (uri, text, version) = (item.uri, item.text, item.version);
+        let doc = Document { uri, path, text, version, engine, plan: None };
+        let key = doc.uri.as_str().to_string();
+        self.documents.insert(key.clone(), doc);
+        self.analyze(&key);
+    }
+
+    /// Takes a document's new text (whole, or changed ranges from a client that sends them anyway) and
+    /// publishes its diagnostics.
+    fn change(&mut self, params: DidChangeTextDocumentParams) {
+        let key = params.text_document.uri.as_str().to_string();
+        let Some(doc) = self.documents.get_mut(&key) else { return };
+        for change in params.content_changes {
+            match change.range {
+                // A client that sends ranges though the server asked for whole texts.
+                Some(range) => {
+                    let map = LineMap::new(&doc.text, self.encoding);
+                    let (start, end) = (map.offset(range.start), map.offset(range.end));
+                    doc.text.replace_range(start..end.max(start), &change.text);
+                }
+                None => doc.text = change.text,
+            }
+        }
+        doc.version = params.text_document.version;
+        self.analyze(&key);
     }
 
     /// A document's path: its file, or a name in the first workspace folder for an unsaved one.
