@@ -353,7 +353,8 @@ impl<'a> Server<'a> {
             true => plan(&doc.engine, &doc.path, doc.text.as_bytes(), Want::Preview, &Selection::all()).ok(),
             false => None,
         };
-        // A text that decodes otherwise (a latin-1 coding cookie) would place findings at other offsets.
+        // A text that decodes otherwise (a latin-1 coding cookie, lone `\r` line ends) would place findings at
+        // other offsets: it gets no diagnostics.
         doc.plan = doc.plan.take().filter(|p| p.source.text == doc.text);
         let map = LineMap::new(&doc.text, self.encoding);
         let diagnostics = doc.plan.as_ref().map(|p| actions::diagnostics(p, &map)).unwrap_or_default();
