@@ -41,6 +41,8 @@ pub enum Command {
     Discover(DiscoverArgs),
     /// Explain a rule (`awaitfix rule AWF001`), or every rule with `--all`.
     Rule(RuleArgs),
+    /// Run the Language Server over stdin/stdout: diagnostics and code actions for open Python files.
+    Server,
     /// Print a shell completion script: `awaitfix completions bash > ~/.local/share/bash-completion/completions/awaitfix`.
     Completions {
         /// The shell.

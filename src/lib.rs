@@ -25,6 +25,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod selection;
+pub mod server;
 pub mod source;
 pub mod transform;
 pub mod verify;
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Transforms(command) => transforms(command, &out),
         Command::Discover(args) => discover(&args, &out),
         Command::Rule(args) => explain_rule(&args, &out),
+        Command::Server => server::run(),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(
