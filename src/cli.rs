@@ -77,6 +77,19 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Report and fix only these rules: codes or prefixes (`AWF001`, `AWF00`), or `ALL`; comma-separated or
+    /// repeated. Replaces the configuration's `select`. Default: all rules.
+    #[arg(long, value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Also these rules, on top of `select`.
+    #[arg(long, value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Leave these rules out (added to the configuration's `ignore`).
+    #[arg(long, value_name = "RULES")]
+    pub ignore: Vec<String>,
+
     /// Also run the project-wide rule AWF005: awaited calls of any synchronous function of the project,
     /// followed across modules (same as `project = true` in the configuration).
     #[arg(long)]

@@ -487,6 +487,59 @@ fn the_readme_transform_example_passes_its_test() {
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", "db.yaml: 1 of 1 examples pass\n"));
 }
 
+/// Rule selection as ruff users know it: `--select`, `--extend-select`, `--ignore`, the configuration's keys
+/// and `per-file-ignores`. A site of a rule left out stays as it is, and the fixes around it keep what it
+/// still needs (here the sync name's import, which the AWF003 site left out still calls).
+#[test]
+fn rules_are_selected_and_ignored_as_in_ruff() {
+    const MIXED: &str = "import asyncio\n\nfrom app.ws import get_websocket_manager\n\n\nasync def handler(ctx):\n    manager = await get_websocket_manager(ctx)\n    task = asyncio.create_task(get_websocket_manager(ctx))\n    return manager, task\n";
+    let dir = tree(&[("app/a.py", MIXED.as_bytes()), ("tests/t.py", MIXED.as_bytes())]);
+    let codes = |args: &[&str]| {
+        let (_, out, err) = stdout(awaitfix(dir.path()).args(["check", "--format", "json"]).args(args));
+        let findings: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        let mut codes: Vec<String> = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}:{}", f["path"].as_str().unwrap(), f["code"].as_str().unwrap()))
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&["--select", "AWF001"]), ["app/a.py:AWF001", "tests/t.py:AWF001"]);
+    assert_eq!(codes(&["--ignore", "awf001"]), ["app/a.py:AWF003", "tests/t.py:AWF003"]);
+    assert_eq!(codes(&["--select", "AWF001", "--extend-select", "AWF00"]).len(), 4);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "--ignore", "AWF9"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("unknown rule selector `AWF9`; the rules are AWF001,"), "{err}");
+
+    std::fs::write(
+        dir.path().join("awaitfix.yaml"),
+        "ignore: [AWF003]\nper-file-ignores:\n  'tests/**': [AWF001]\n",
+    )
+    .unwrap();
+    assert_eq!(codes(&[]), ["app/a.py:AWF001"]);
+    assert_eq!(codes(&["--select", "ALL"]), ["app/a.py:AWF001"], "ignore applies on top of select");
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "--prefer", "async"]));
+    assert_eq!(code, 0, "{err}");
+    let fixed = String::from_utf8(read(dir.path(), "app/a.py")).unwrap();
+    assert!(fixed.contains("manager = await get_websocket_manager_async(ctx)"), "{fixed}");
+    assert!(
+        fixed.contains("asyncio.create_task(get_websocket_manager(ctx))"),
+        "the ignored site is left: {fixed}"
+    );
+    assert!(
+        fixed.contains("import get_websocket_manager, get_websocket_manager_async"),
+        "its import is kept: {fixed}"
+    );
+    assert_eq!(read(dir.path(), "tests/t.py"), MIXED.as_bytes());
+
+    std::fs::write(dir.path().join("awaitfix.yaml"), "select: [AWF001, AWF07]\n").unwrap();
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.contains("awaitfix.yaml:1:18: select: unknown rule selector `AWF07`"), "{err}");
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
