@@ -118,6 +118,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// Print the number of open findings per rule instead of each finding (text format).
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Print the files that would be checked (after the walk and the excludes), and nothing else.
     #[arg(long, conflicts_with = "show_settings")]
     pub show_files: bool,
@@ -158,6 +162,10 @@ pub struct ApplyArgs {
     /// Show each site's fix and ask whether to apply it (y/n/a/q), reading answers from stdin.
     #[arg(long, short)]
     pub interactive: bool,
+
+    /// List the fixes made, per file and rule (as ruff's `--show-fixes`).
+    #[arg(long)]
+    pub show_fixes: bool,
 
     /// Exit 1 when a file was rewritten, even if no site is left (as pyupgrade does, for hooks that must
     /// stop the commit to show what changed).

@@ -76,8 +76,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
                 return Ok(outcomes.status);
             }
-            let status =
-                report::check(&outcomes.files, outcomes.checked, args.format, &out).max(outcomes.status);
+            let status = report::check(&outcomes.files, outcomes.checked, args.format, args.statistics, &out)
+                .max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Diff(args) => {
@@ -99,7 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
             let outcomes = process(&args.common, Mode::Apply, args.unsafe_fixes, &out)?;
-            let status = report::apply(&outcomes.files, args.unsafe_fixes, args.exit_non_zero_on_fix, &out);
+            let status = report::apply(&outcomes.files, &args, &out);
             Ok(status.max(outcomes.status).unless_exit_zero(args.common.exit_zero))
         }
         Command::Commit(args) => commit(&args, &out),
@@ -308,14 +308,14 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
         let Fixes::Planned(planned) = std::mem::take(&mut file.fixes) else { continue };
         let engine = &processed.engine;
         let plan = planned.plan.narrow(engine, &file.path, &planned.bytes, plan::Want::Rewrite, &selection);
-        let written = plan.and_then(|plan| match plan.rewrite {
+        let written = plan.and_then(|plan| match &plan.rewrite {
             Some(rewrite) => write::replace(&file.path, &planned.bytes, &rewrite.bytes)
-                .map(|()| rewrite.fixed.len())
+                .map(|()| plan.fixed_rules())
                 .map_err(FileError::from),
-            None => Ok(0),
+            None => Ok(Vec::new()),
         });
         match written {
-            Ok(sites) => file.fixes = Fixes::Written { sites },
+            Ok(rules) => file.fixes = Fixes::Written { rules },
             Err(error) => {
                 let failure = Failure { path: render::display_path(&file.path), error };
                 out.error(&failure.to_string());
@@ -324,7 +324,7 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
             }
         }
     }
-    let status = report::apply(&processed.files, args.unsafe_fixes, args.exit_non_zero_on_fix, out);
+    let status = report::apply(&processed.files, args, out);
     Ok(status.max(processed.status).unless_exit_zero(args.common.exit_zero))
 }
 

@@ -49,6 +49,12 @@ impl Plan {
         }
     }
 
+    /// The rule of each fixed site; none without a rewrite.
+    pub fn fixed_rules(&self) -> Vec<crate::finding::Rule> {
+        let fixed = self.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
+        fixed.iter().map(|&i| self.findings[i].rule).collect()
+    }
+
     /// Each fixed site's line before and after; none without a rewrite.
     pub fn changes(&self) -> Vec<Change> {
         let fixed = self.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);

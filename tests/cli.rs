@@ -540,6 +540,26 @@ fn rules_are_selected_and_ignored_as_in_ruff() {
     assert!(err.contains("awaitfix.yaml:1:18: select: unknown rule selector `AWF07`"), "{err}");
 }
 
+/// `check --statistics` counts open findings per rule, most frequent first; `apply --show-fixes` lists the
+/// fixes made per file and rule.
+#[test]
+fn statistics_and_show_fixes() {
+    const REVIEW: &str = "import importlib\n\n\nasync def handler(ctx):\n    m = importlib.import_module('ws')\n    return await m.get_websocket_manager(ctx)\n";
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("b.py", BAD.as_bytes()), ("c.py", REVIEW.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--statistics"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "2\tAWF001\t[*] `await` on a synchronous function\n1\tAWF004\t[ ] reference that cannot be followed\n"
+    );
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "--show-fixes"]));
+    assert_eq!(code, 1, "the AWF004 site is left");
+    assert!(
+        err.starts_with("Fixed:\n- a.py:\n    1 × AWF001 (AwaitOnSyncFunction)\n- b.py:\n    1 × AWF001 (AwaitOnSyncFunction)\nfixed 2 sites in 2 files"),
+        "{err}"
+    );
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
