@@ -54,6 +54,11 @@ pub struct Common {
     /// Files or directories; directories are walked respecting .gitignore. Default: `.`.
     pub paths: Vec<PathBuf>,
 
+    /// The file name of the source read from stdin (PATH `-`): it names the findings and the diff, and
+    /// decides the configuration, per-path settings and module name. Default: `-`.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
     /// Also read the paths listed in FILE, one per line (`-`: stdin), e.g. from `git ls-files`; an empty
     /// list checks nothing.
     #[arg(long, value_name = "FILE")]

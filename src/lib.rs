@@ -96,6 +96,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 report::diff(&outcomes.files, args.stat, args.unsafe_fixes, &out).max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
+        Command::Apply(args) if args.interactive && reads_stdin(&args.common)? => {
+            anyhow::bail!(
+                "`apply --interactive` reads its answers from stdin: it cannot read the source there too"
+            )
+        }
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
             let outcomes = process(&args.common, Mode::Apply, args.unsafe_fixes, &out)?;
@@ -181,8 +186,21 @@ struct Processed {
     engine: Engine,
 }
 
+/// Whether the one PATH is `-`: the source comes from stdin.
+fn reads_stdin(common: &Common) -> anyhow::Result<bool> {
+    let dash = common.paths.iter().any(|p| p.as_os_str() == "-");
+    if dash && (common.paths.len() > 1 || common.files_from.is_some()) {
+        anyhow::bail!("`-` (stdin) must be the only PATH");
+    }
+    Ok(dash)
+}
+
 /// The PATHs to scan: those given, those listed by `--files-from`, else `.`.
 fn paths(common: &Common) -> anyhow::Result<Vec<PathBuf>> {
+    if reads_stdin(common)? {
+        // Nothing to walk; the stdin file name (else the working directory) decides the settings.
+        return Ok(common.stdin_filename.iter().cloned().collect());
+    }
     let mut paths = common.paths.clone();
     if let Some(list) = &common.files_from {
         let text = match list.as_os_str() == "-" {
@@ -236,6 +254,9 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
         .with_unsafe_fixes(unsafe_fixes)
         .with_rules(ruleset);
     rules::compile_queries_in_background();
+    if reads_stdin(common)? {
+        return Ok(Setup { engine, files: Vec::new(), status: ExitStatus::Success });
+    }
     let walked = walk::walk_including(&paths, &excludes, &includes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {
@@ -275,6 +296,9 @@ fn rule_set(common: &Common, config: Option<&config::Config>) -> anyhow::Result<
 /// makes.
 fn process(common: &Common, mode: Mode, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Processed> {
     let Setup { engine, files: walked, mut status } = setup(common, unsafe_fixes, out)?;
+    if reads_stdin(common)? {
+        return process_stdin(common, engine, mode, out);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(common.jobs.unwrap_or(0))
         .build()
@@ -297,6 +321,39 @@ fn process(common: &Common, mode: Mode, unsafe_fixes: bool, out: &Output) -> any
         status = ExitStatus::Error;
     }
     Ok(Processed { files, checked: walked.len(), status, engine })
+}
+
+/// The source on stdin, as the file `--stdin-filename` names: `apply` writes no file but prints the fixed
+/// source on stdout (the source as read when nothing is fixed), for editors and formatter-style hooks.
+fn process_stdin(common: &Common, engine: Engine, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
+    let path = common.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let bytes = source::read_stdin().map_err(|e| anyhow::anyhow!("stdin: {e}"))?;
+    let planning = if mode == Mode::Apply { Mode::Plan } else { mode };
+    let mut outcome = pipeline::process_bytes(&engine, &path, &bytes, planning);
+    if mode == Mode::Apply {
+        let fixes = std::mem::take(&mut outcome.fixes);
+        let planned = match &fixes {
+            Fixes::Planned(planned) => {
+                planned.plan.rewrite.as_ref().map(|r| (&r.bytes, planned.plan.fixed_rules()))
+            }
+            _ => None,
+        };
+        match planned {
+            Some((fixed, rules)) => {
+                out.print_bytes(fixed);
+                outcome.fixes = Fixes::Written { rules };
+            }
+            None => out.print_bytes(&bytes),
+        }
+    }
+    let status = match &outcome.error {
+        Some(failure) => {
+            out.error(&failure.to_string());
+            ExitStatus::Error
+        }
+        None => ExitStatus::Success,
+    };
+    Ok(Processed { files: vec![outcome], checked: 1, status, engine })
 }
 
 /// `apply --interactive`: plans every file, asks about each site, then writes each file with the fixes
@@ -330,6 +387,9 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
 
 /// `commit`: plans every file, asks about each site with `--interactive`, then commits on a new branch.
 fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
+    if reads_stdin(&args.common)? {
+        anyhow::bail!("`commit` commits files of a repository: it cannot take the source on stdin");
+    }
     let first = args.common.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let repo = git::open(&first)?;
     let processed = process(&args.common, Mode::Plan, args.unsafe_fixes, out)?;

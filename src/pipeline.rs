@@ -91,21 +91,25 @@ impl FileOutcome {
 
 /// Runs the whole pipeline on one file.
 pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
+    match crate::source::read(path) {
+        Ok(bytes) => process_bytes(engine, path, &bytes, mode),
+        Err(e) => FileOutcome::new(path).failed(e),
+    }
+}
+
+/// Runs the pipeline on `bytes` as the content of the file at `path` (stdin, named by `--stdin-filename`).
+pub fn process_bytes(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode) -> FileOutcome {
     let outcome = FileOutcome::new(path);
-    let bytes = match crate::source::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return outcome.failed(e),
-    };
     if crate::notebook::is_notebook(path) {
-        return match notebook::process(engine, path, &bytes, mode) {
+        return match notebook::process(engine, path, bytes, mode) {
             Ok((diagnostics, fixes)) => FileOutcome { diagnostics, fixes, ..outcome },
             Err(e) => outcome.failed(e),
         };
     }
-    if !engine.may_hold_site(path, &bytes) {
+    if !engine.may_hold_site(path, bytes) {
         return outcome;
     }
-    analyze(engine, path, &bytes, mode, outcome)
+    analyze(engine, path, bytes, mode, outcome)
 }
 
 fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {

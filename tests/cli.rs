@@ -560,6 +560,32 @@ fn statistics_and_show_fixes() {
     );
 }
 
+/// PATH `-` reads the source from stdin, named by `--stdin-filename` (which also decides the settings):
+/// `check` and `diff` report it under that name, `apply` prints the fixed source and writes no file.
+#[test]
+fn stdin_is_checked_diffed_and_fixed_to_stdout() {
+    let dir = tree(&[("awaitfix.yaml", b"per-file-ignores:\n  'legacy/**': [AWF001]\n")]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "-"]).write_stdin(BAD));
+    assert_eq!(
+        (code, out.as_str()),
+        (1, "-:5:15: AWF001 [*] `get_websocket_manager` is synchronous; awaiting it raises TypeError\n")
+    );
+    let (code, out, _) = stdout(
+        awaitfix(dir.path()).args(["diff", "-", "--stdin-filename", "app/routes.py"]).write_stdin(BAD),
+    );
+    assert_eq!(code, 1);
+    assert!(out.starts_with("--- a/app/routes.py\n+++ b/app/routes.py\n"), "{out}");
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["apply", "-"]).write_stdin(BAD));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, GOOD, "fixed 1 site in 1 file\n"));
+    let (code, out, _) =
+        stdout(awaitfix(dir.path()).args(["apply", "-", "--stdin-filename", "legacy/a.py"]).write_stdin(BAD));
+    assert_eq!((code, out.as_str()), (0, BAD), "the file name decides the settings: AWF001 is off there");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no file written");
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["check", "-", "a.py"]).write_stdin(BAD));
+    assert_eq!(code, 2);
+    assert!(err.contains("`-` (stdin) must be the only PATH"), "{err}");
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
