@@ -586,6 +586,27 @@ fn stdin_is_checked_diffed_and_fixed_to_stdout() {
     assert!(err.contains("`-` (stdin) must be the only PATH"), "{err}");
 }
 
+/// SARIF URIs are relative to the repository's root, as code scanning reads them, whether the run starts in
+/// a subfolder or is given an absolute path.
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root() {
+    let dir = tree(&[("pkg/sub/a.py", BAD.as_bytes())]);
+    let git =
+        std::process::Command::new("git").args(["init", "-q"]).current_dir(dir.path()).status().unwrap();
+    assert!(git.success());
+    let uris = |cwd: &Path, path: &str| {
+        let (code, out, _) = stdout(awaitfix(cwd).args(["check", "--format", "sarif", path]));
+        assert_eq!(code, 1);
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
+    };
+    let expected = serde_json::json!({ "uri": "pkg/sub/a.py", "uriBaseId": "%SRCROOT%" });
+    assert_eq!(uris(&dir.path().join("pkg"), "sub/a.py"), expected, "from a subfolder");
+    let absolute = dir.path().join("pkg/sub/a.py");
+    assert_eq!(uris(dir.path(), absolute.to_str().unwrap()), expected, "an absolute path");
+    assert_eq!(uris(&dir.path().join("pkg/sub"), "../sub/./a.py"), expected);
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";
