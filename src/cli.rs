@@ -56,6 +56,11 @@ pub struct Common {
     /// Files or directories; directories are walked respecting .gitignore. Default: `.`.
     pub paths: Vec<PathBuf>,
 
+    /// The file name of the source read from stdin (PATH `-`): it names the findings and the diff, and
+    /// decides the configuration, per-path settings and module name. Default: `-`.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
     /// Also read the paths listed in FILE, one per line (`-`: stdin), e.g. from `git ls-files`; an empty
     /// list checks nothing.
     #[arg(long, value_name = "FILE")]
@@ -78,6 +83,19 @@ pub struct Common {
     /// PATH upward.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Report and fix only these rules: codes or prefixes (`AWF001`, `AWF00`), or `ALL`; comma-separated or
+    /// repeated. Replaces the configuration's `select`. Default: all rules.
+    #[arg(long, value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Also these rules, on top of `select`.
+    #[arg(long, value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Leave these rules out (added to the configuration's `ignore`).
+    #[arg(long, value_name = "RULES")]
+    pub ignore: Vec<String>,
 
     /// Also run the project-wide rule AWF005: awaited calls of any synchronous function of the project,
     /// followed across modules (same as `project = true` in the configuration).
@@ -106,6 +124,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Print the number of open findings per rule instead of each finding (text format).
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Print the files that would be checked (after the walk and the excludes), and nothing else.
     #[arg(long, conflicts_with = "show_settings")]
@@ -147,6 +169,10 @@ pub struct ApplyArgs {
     /// Show each site's fix and ask whether to apply it (y/n/a/q), reading answers from stdin.
     #[arg(long, short)]
     pub interactive: bool,
+
+    /// List the fixes made, per file and rule (as ruff's `--show-fixes`).
+    #[arg(long)]
+    pub show_fixes: bool,
 
     /// Exit 1 when a file was rewritten, even if no site is left (as pyupgrade does, for hooks that must
     /// stop the commit to show what changed).

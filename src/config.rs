@@ -31,6 +31,12 @@ pub struct Config {
     pub project: bool,
     /// A `pyproject.toml` with a `[tool.awaitfix]` table beside the `awaitfix.yaml` read, which it ignores.
     pub shadowed: Option<PathBuf>,
+    /// Rule selectors (codes, prefixes, `ALL`): `select` replaces the default (all rules).
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Globs relative to `root`, and the selectors of the rules they turn off.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +56,14 @@ struct RawConfig {
     roots: Vec<PathBuf>,
     #[serde(default)]
     project: bool,
+    #[serde(default)]
+    select: Option<Vec<String>>,
+    #[serde(default, rename = "extend-select")]
+    extend_select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default, rename = "per-file-ignores")]
+    per_file_ignores: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,6 +208,18 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         let set = set.build().map_err(|e| ConfigError::new(&shown, 1, 1, format!("overrides: {e}")))?;
         overrides.push((set, o.prefer));
     }
+    let lists = raw
+        .select
+        .iter()
+        .map(|l| ("select", l))
+        .chain([("extend-select", &raw.extend_select), ("ignore", &raw.ignore)]);
+    let per_file = raw.per_file_ignores.values().map(|l| ("per-file-ignores", l));
+    for (key, list) in lists.chain(per_file) {
+        if let Err((selector, message)) = crate::ruleset::validate(list) {
+            let (line, column) = locate(text, &selector);
+            return Err(ConfigError::new(&shown, line, column, format!("{key}: {message}")));
+        }
+    }
     let roots = raw.roots.iter().map(|r| root.join(r)).collect();
     Ok(Config {
         path: path.to_path_buf(),
@@ -206,6 +232,10 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         roots,
         project: raw.project,
         shadowed: None,
+        select: raw.select,
+        extend_select: raw.extend_select,
+        ignore: raw.ignore,
+        per_file_ignores: raw.per_file_ignores.into_iter().collect(),
     })
 }
 

@@ -23,6 +23,8 @@ pub struct Engine {
     /// Paths are matched against override globs relative to this folder (the configuration's, else the
     /// working directory).
     root: PathBuf,
+    /// The rules reported and fixed, per path.
+    rules: crate::ruleset::RuleSet,
     /// The modules of the scanned tree, read only when a rule asks about one.
     index: ProjectIndex,
     /// Whether the project-wide rule (AWF005) runs.
@@ -42,7 +44,18 @@ impl Engine {
         let root = std::env::current_dir().unwrap_or_default();
         let index = ProjectIndex::new(ModuleMap::default());
         let required = Applicability::Safe;
-        Self { transforms, prefilter, prefer: None, config: None, root, index, project: false, required }
+        let rules = crate::ruleset::RuleSet::default();
+        Self {
+            transforms,
+            prefilter,
+            prefer: None,
+            config: None,
+            root,
+            rules,
+            index,
+            project: false,
+            required,
+        }
     }
 
     /// The ids of the active transforms, in order.
@@ -102,6 +115,7 @@ impl Engine {
         for root in self.index.map().roots() {
             out.push_str(&format!("  {}\n", root.display()));
         }
+        out.push_str(&format!("rules: {}\n", self.rules.codes().join(", ")));
         out.push_str(&format!("project (AWF005): {}\n", self.project));
         out
     }
@@ -120,6 +134,17 @@ impl Engine {
     pub fn with_unsafe_fixes(mut self, unsafe_fixes: bool) -> Self {
         self.required = if unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
         self
+    }
+
+    /// Sets the rules the run reports and fixes.
+    pub fn with_rules(mut self, rules: crate::ruleset::RuleSet) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// The rules the run reports and fixes.
+    pub fn rules(&self) -> &crate::ruleset::RuleSet {
+        &self.rules
     }
 
     /// What a fix must promise for this run to apply it.

@@ -24,6 +24,7 @@ pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod ruleset;
 pub mod selection;
 pub mod server;
 pub mod source;
@@ -76,8 +77,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
                 return Ok(outcomes.status);
             }
-            let status =
-                report::check(&outcomes.files, outcomes.checked, args.format, &out).max(outcomes.status);
+            let status = report::check(&outcomes.files, outcomes.checked, args.format, args.statistics, &out)
+                .max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Diff(args) => {
@@ -96,10 +97,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 report::diff(&outcomes.files, args.stat, args.unsafe_fixes, &out).max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
+        Command::Apply(args) if args.interactive && reads_stdin(&args.common)? => {
+            anyhow::bail!(
+                "`apply --interactive` reads its answers from stdin: it cannot read the source there too"
+            )
+        }
         Command::Apply(args) if args.interactive => apply_interactively(&args, &out),
         Command::Apply(args) => {
             let outcomes = process(&args.common, Mode::Apply, args.unsafe_fixes, &out)?;
-            let status = report::apply(&outcomes.files, args.unsafe_fixes, args.exit_non_zero_on_fix, &out);
+            let status = report::apply(&outcomes.files, &args, &out);
             Ok(status.max(outcomes.status).unless_exit_zero(args.common.exit_zero))
         }
         Command::Commit(args) => commit(&args, &out),
@@ -182,8 +188,21 @@ struct Processed {
     engine: Engine,
 }
 
+/// Whether the one PATH is `-`: the source comes from stdin.
+fn reads_stdin(common: &Common) -> anyhow::Result<bool> {
+    let dash = common.paths.iter().any(|p| p.as_os_str() == "-");
+    if dash && (common.paths.len() > 1 || common.files_from.is_some()) {
+        anyhow::bail!("`-` (stdin) must be the only PATH");
+    }
+    Ok(dash)
+}
+
 /// The PATHs to scan: those given, those listed by `--files-from`, else `.`.
 fn paths(common: &Common) -> anyhow::Result<Vec<PathBuf>> {
+    if reads_stdin(common)? {
+        // Nothing to walk; the stdin file name (else the working directory) decides the settings.
+        return Ok(common.stdin_filename.iter().cloned().collect());
+    }
     let mut paths = common.paths.clone();
     if let Some(list) = &common.files_from {
         let text = match list.as_os_str() == "-" {
@@ -230,11 +249,16 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
         excludes.push(walk::excludes(&c.root, &c.exclude)?);
         includes.push(walk::excludes(&c.root, &c.extend_include)?);
     }
+    let ruleset = rule_set(common, config.as_ref())?;
     let engine = Engine::new(transforms)
         .with_settings(common.prefer, config)
         .with_project(&paths, common.project)
-        .with_unsafe_fixes(unsafe_fixes);
+        .with_unsafe_fixes(unsafe_fixes)
+        .with_rules(ruleset);
     rules::compile_queries_in_background();
+    if reads_stdin(common)? {
+        return Ok(Setup { engine, files: Vec::new(), status: ExitStatus::Success });
+    }
     let walked = walk::walk_including(&paths, &excludes, &includes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {
@@ -249,10 +273,34 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
     Ok(Setup { engine, files: walked.files, status })
 }
 
+/// The rules of the run: the command line's `--select` wins over the configuration's `select`; both
+/// configurations' and the command line's `extend-select` and `ignore` add up.
+fn rule_set(common: &Common, config: Option<&config::Config>) -> anyhow::Result<ruleset::RuleSet> {
+    let cli_select = (!common.select.is_empty()).then_some(&common.select[..]);
+    let selectors = ruleset::Selectors {
+        select: cli_select.or(config.and_then(|c| c.select.as_deref())),
+        extend_select: config
+            .map(|c| &c.extend_select[..])
+            .into_iter()
+            .chain([&common.extend_select[..]])
+            .collect(),
+        ignore: config.map(|c| &c.ignore[..]).into_iter().chain([&common.ignore[..]]).collect(),
+        per_file_ignores: config.map_or(&[][..], |c| &c.per_file_ignores[..]),
+        root: config.map_or_else(
+            || std::env::current_dir().unwrap_or_default(),
+            |c| std::path::absolute(&c.root).unwrap_or_else(|_| c.root.clone()),
+        ),
+    };
+    ruleset::RuleSet::new(&selectors).map_err(anyhow::Error::msg)
+}
+
 /// Runs `mode` over the files of `common`; `unsafe_fixes` also makes the fixes that only `--unsafe-fixes`
 /// makes.
 fn process(common: &Common, mode: Mode, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Processed> {
     let Setup { engine, files: walked, mut status } = setup(common, unsafe_fixes, out)?;
+    if reads_stdin(common)? {
+        return process_stdin(common, engine, mode, out);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(common.jobs.unwrap_or(0))
         .build()
@@ -277,6 +325,39 @@ fn process(common: &Common, mode: Mode, unsafe_fixes: bool, out: &Output) -> any
     Ok(Processed { files, checked: walked.len(), status, engine })
 }
 
+/// The source on stdin, as the file `--stdin-filename` names: `apply` writes no file but prints the fixed
+/// source on stdout (the source as read when nothing is fixed), for editors and formatter-style hooks.
+fn process_stdin(common: &Common, engine: Engine, mode: Mode, out: &Output) -> anyhow::Result<Processed> {
+    let path = common.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let bytes = source::read_stdin().map_err(|e| anyhow::anyhow!("stdin: {e}"))?;
+    let planning = if mode == Mode::Apply { Mode::Plan } else { mode };
+    let mut outcome = pipeline::process_bytes(&engine, &path, &bytes, planning);
+    if mode == Mode::Apply {
+        let fixes = std::mem::take(&mut outcome.fixes);
+        let planned = match &fixes {
+            Fixes::Planned(planned) => {
+                planned.plan.rewrite.as_ref().map(|r| (&r.bytes, planned.plan.fixed_rules()))
+            }
+            _ => None,
+        };
+        match planned {
+            Some((fixed, rules)) => {
+                out.print_bytes(fixed);
+                outcome.fixes = Fixes::Written { rules };
+            }
+            None => out.print_bytes(&bytes),
+        }
+    }
+    let status = match &outcome.error {
+        Some(failure) => {
+            out.error(&failure.to_string());
+            ExitStatus::Error
+        }
+        None => ExitStatus::Success,
+    };
+    Ok(Processed { files: vec![outcome], checked: 1, status, engine })
+}
+
 /// `apply --interactive`: plans every file, asks about each site, then writes each file with the fixes
 /// that were accepted.
 fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitStatus> {
@@ -286,14 +367,14 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
         let Fixes::Planned(planned) = std::mem::take(&mut file.fixes) else { continue };
         let engine = &processed.engine;
         let plan = planned.plan.narrow(engine, &file.path, &planned.bytes, plan::Want::Rewrite, &selection);
-        let written = plan.and_then(|plan| match plan.rewrite {
+        let written = plan.and_then(|plan| match &plan.rewrite {
             Some(rewrite) => write::replace(&file.path, &planned.bytes, &rewrite.bytes)
-                .map(|()| rewrite.fixed.len())
+                .map(|()| plan.fixed_rules())
                 .map_err(FileError::from),
-            None => Ok(0),
+            None => Ok(Vec::new()),
         });
         match written {
-            Ok(sites) => file.fixes = Fixes::Written { sites },
+            Ok(rules) => file.fixes = Fixes::Written { rules },
             Err(error) => {
                 let failure = Failure { path: render::display_path(&file.path), error };
                 out.error(&failure.to_string());
@@ -302,12 +383,15 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
             }
         }
     }
-    let status = report::apply(&processed.files, args.unsafe_fixes, args.exit_non_zero_on_fix, out);
+    let status = report::apply(&processed.files, args, out);
     Ok(status.max(processed.status).unless_exit_zero(args.common.exit_zero))
 }
 
 /// `commit`: plans every file, asks about each site with `--interactive`, then commits on a new branch.
 fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
+    if reads_stdin(&args.common)? {
+        anyhow::bail!("`commit` commits files of a repository: it cannot take the source on stdin");
+    }
     let first = args.common.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let repo = git::open(&first)?;
     let processed = process(&args.common, Mode::Plan, args.unsafe_fixes, out)?;

@@ -40,6 +40,12 @@ impl Output {
         let _ = out.write_all(text.as_bytes());
     }
 
+    /// Writes bytes to stdout as they are (a source file's own encoding).
+    pub fn print_bytes(&self, bytes: &[u8]) {
+        // A closed pipe is not an error worth reporting.
+        let _ = std::io::stdout().lock().write_all(bytes);
+    }
+
     /// Writes a diff to stdout: coloured when colour is on, else as it is (without a pass to strip styles).
     pub fn print_diff(&self, diff: &crate::render::diff::FileDiff) {
         let colored = match self.choice {

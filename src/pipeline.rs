@@ -49,7 +49,7 @@ pub enum Fixes {
     /// `diff`: the rewrite's diff, the sites it fixes, and (when asked for) each one's line before and after.
     Shown { diff: FileDiff, sites: usize, changes: Vec<Change> },
     /// `apply`: the sites written to disk.
-    Written { sites: usize },
+    Written { rules: Vec<crate::finding::Rule> },
     /// `Mode::Plan`: the bytes read and their plan, for the consumer to write or commit.
     Planned(Planned),
 }
@@ -68,7 +68,8 @@ impl FileOutcome {
     pub fn fixed(&self) -> usize {
         match &self.fixes {
             Fixes::None => 0,
-            Fixes::Shown { sites, .. } | Fixes::Written { sites } => *sites,
+            Fixes::Shown { sites, .. } => *sites,
+            Fixes::Written { rules } => rules.len(),
             Fixes::Planned(planned) => planned.plan.rewrite.as_ref().map_or(0, |r| r.fixed.len()),
         }
     }
@@ -90,21 +91,25 @@ impl FileOutcome {
 
 /// Runs the whole pipeline on one file.
 pub fn process(engine: &Engine, path: &Path, mode: Mode) -> FileOutcome {
+    match crate::source::read(path) {
+        Ok(bytes) => process_bytes(engine, path, &bytes, mode),
+        Err(e) => FileOutcome::new(path).failed(e),
+    }
+}
+
+/// Runs the pipeline on `bytes` as the content of the file at `path` (stdin, named by `--stdin-filename`).
+pub fn process_bytes(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode) -> FileOutcome {
     let outcome = FileOutcome::new(path);
-    let bytes = match crate::source::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return outcome.failed(e),
-    };
     if crate::notebook::is_notebook(path) {
-        return match notebook::process(engine, path, &bytes, mode) {
+        return match notebook::process(engine, path, bytes, mode) {
             Ok((diagnostics, fixes)) => FileOutcome { diagnostics, fixes, ..outcome },
             Err(e) => outcome.failed(e),
         };
     }
-    if !engine.may_hold_site(path, &bytes) {
+    if !engine.may_hold_site(path, bytes) {
         return outcome;
     }
-    analyze(engine, path, &bytes, mode, outcome)
+    analyze(engine, path, bytes, mode, outcome)
 }
 
 fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {
@@ -131,7 +136,7 @@ fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: 
             Fixes::Shown { diff, sites: rewrite.fixed.len(), changes }
         }
         Mode::Apply => match write::replace(path, bytes, &rewrite.bytes) {
-            Ok(()) => Fixes::Written { sites: rewrite.fixed.len() },
+            Ok(()) => Fixes::Written { rules: plan.fixed_rules() },
             Err(e) => return outcome.failed(e),
         },
         Mode::Plan => Fixes::Planned(Planned { bytes: bytes.to_vec(), plan }),

@@ -34,6 +34,27 @@ impl Plan {
         self.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect()
     }
 
+    /// Keeps the findings `keep` accepts; the rewrite's indices follow (a fix of a finding left out is
+    /// never among them: such sites are planned as declined).
+    fn retain(&mut self, keep: impl Fn(&Finding) -> bool) {
+        let mut index = Vec::with_capacity(self.findings.len());
+        let mut kept = 0;
+        for finding in &self.findings {
+            index.push(keep(finding).then_some(kept));
+            kept += usize::from(keep(finding));
+        }
+        self.findings.retain(&keep);
+        if let Some(rewrite) = &mut self.rewrite {
+            rewrite.fixed = rewrite.fixed.iter().filter_map(|&i| index[i]).collect();
+        }
+    }
+
+    /// The rule of each fixed site; none without a rewrite.
+    pub fn fixed_rules(&self) -> Vec<crate::finding::Rule> {
+        let fixed = self.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
+        fixed.iter().map(|&i| self.findings[i].rule).collect()
+    }
+
     /// Each fixed site's line before and after; none without a rewrite.
     pub fn changes(&self) -> Vec<Change> {
         let fixed = self.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
@@ -119,7 +140,33 @@ impl Plan {
     }
 }
 
+/// The plan with the sites at `declined` left as they are; the findings of rules the run turns off for
+/// `path` (`--select`, `--ignore`, `per-file-ignores`) are left as they are too, the same way (a fix around
+/// them keeps what they still need), and then left out.
 fn plan_declining(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    want: Want,
+    declined: &[usize],
+) -> Result<Plan, FileError> {
+    let plan = plan_with(engine, path, bytes, want, declined)?;
+    let rules = engine.rules();
+    let off = |f: &Finding| !rules.enabled(f.rule, path);
+    if rules.is_all() || !plan.findings.iter().any(off) {
+        return Ok(plan);
+    }
+    let mut all: Vec<usize> = declined.to_vec();
+    all.extend(plan.findings.iter().filter(|f| off(f) && f.fix.is_some()).map(|f| f.range.start));
+    all.sort_unstable();
+    all.dedup();
+    let mut plan =
+        if all.len() == declined.len() { plan } else { plan_with(engine, path, bytes, want, &all)? };
+    plan.retain(|f| !off(f));
+    Ok(plan)
+}
+
+fn plan_with(
     engine: &Engine,
     path: &Path,
     bytes: &[u8],

@@ -41,9 +41,16 @@ impl Ord for ExitStatus {
     }
 }
 
-/// Prints `check`'s findings in `format`; `Findings` when a site is open. `files` are those with something
-/// to say; `checked` counts every file checked, clean ones included.
-pub fn check(files: &[FileOutcome], checked: usize, format: Format, out: &Output) -> ExitStatus {
+/// Prints `check`'s findings in `format` (in text, with `statistics`, their counts per rule instead);
+/// `Findings` when a site is open. `files` are those with something to say; `checked` counts every file
+/// checked, clean ones included.
+pub fn check(
+    files: &[FileOutcome],
+    checked: usize,
+    format: Format,
+    statistics: bool,
+    out: &Output,
+) -> ExitStatus {
     let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
     let failures: Vec<&Failure> = files.iter().filter_map(|f| f.error.as_ref()).collect();
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
@@ -55,9 +62,14 @@ pub fn check(files: &[FileOutcome], checked: usize, format: Format, out: &Output
         Format::Sarif => out.print(&render::sarif::render(
             &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
             &failures,
+            &sarif_base(),
         )),
         Format::Github => {
             out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
+        }
+        Format::Text if statistics => {
+            let open: Vec<&render::Diagnostic> = diagnostics.filter(|d| d.is_open()).collect();
+            out.print(&render::text::statistics(&open));
         }
         Format::Text => {
             let mut text = String::new();
@@ -113,7 +125,8 @@ pub fn diff(files: &[FileOutcome], stat: bool, unsafe_fixes: bool, out: &Output)
 /// Prints `apply`'s note: the sites fixed, those only `--unsafe-fixes` fixes (unless `unsafe_fixes`: the run
 /// made them) and those left to review. `Findings` when open sites are left (to review, for
 /// `--unsafe-fixes`, or not written), or, with `fixes_count`, when a site was fixed.
-pub fn apply(files: &[FileOutcome], unsafe_fixes: bool, fixes_count: bool, out: &Output) -> ExitStatus {
+pub fn apply(files: &[FileOutcome], args: &crate::cli::ApplyArgs, out: &Output) -> ExitStatus {
+    let (unsafe_fixes, fixes_count) = (args.unsafe_fixes, args.exit_non_zero_on_fix);
     let fixed: usize = files.iter().map(|f| f.fixed()).sum();
     let changed = files.iter().filter(|f| f.fixed() > 0).count();
     // A file with an error was not written: its fixable sites are not for review, they wait for the error.
@@ -136,11 +149,38 @@ pub fn apply(files: &[FileOutcome], unsafe_fixes: bool, fixes_count: bool, out: 
     if review > 0 {
         summary.push_str(&format!("; {} to review (see `awaitfix check`)", plural(review, "site")));
     }
+    if args.show_fixes && fixed > 0 {
+        out.note(&show_fixes(files));
+    }
     out.note(&summary);
     match review + not_written + held > 0 || fixes_count && fixed > 0 {
         true => ExitStatus::Findings,
         false => ExitStatus::Success,
     }
+}
+
+/// `apply --show-fixes`: per file, how many sites of each rule were fixed, as `ruff --show-fixes` lists them.
+fn show_fixes(files: &[FileOutcome]) -> String {
+    let mut text = String::from("Fixed:");
+    for file in files {
+        let crate::pipeline::Fixes::Written { rules } = &file.fixes else { continue };
+        if rules.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("\n- {}:", render::display_path(&file.path)));
+        let mut counted: Vec<(crate::finding::Rule, usize)> = Vec::new();
+        for rule in rules {
+            match counted.iter_mut().find(|(r, _)| r == rule) {
+                Some((_, n)) => *n += 1,
+                None => counted.push((*rule, 1)),
+            }
+        }
+        counted.sort();
+        for (rule, n) in counted {
+            text.push_str(&format!("\n    {n} × {} ({})", rule.code(), rule.spec().name));
+        }
+    }
+    text
 }
 
 /// Open findings that only `--unsafe-fixes` rewrites, when the run did not make unsafe fixes.
@@ -157,4 +197,16 @@ fn unfixed_open<'a>(files: impl IntoIterator<Item = &'a FileOutcome>) -> usize {
         .into_iter()
         .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed().min(f.diagnostics.len()))
         .sum()
+}
+
+/// What SARIF paths are relative to: the root of the git repository around the working directory (code
+/// scanning reads them against it), else the working directory.
+fn sarif_base() -> render::sarif::Base {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = git2::Repository::discover(&cwd)
+        .ok()
+        .and_then(|repo| repo.workdir().map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf())));
+    // The repository's root is canonical: so must the working directory be, to compare them.
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    render::sarif::Base { root: root.unwrap_or_else(|| cwd.clone()), cwd }
 }

@@ -34,6 +34,20 @@ pub enum ReadError {
     Decode(DecodeError),
 }
 
+/// Reads the source given on stdin (`-`), with the limits of a file: at most `MAX_FILE_BYTES`, and not
+/// binary or UTF-16.
+pub fn read_stdin() -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let stdin = std::io::stdin().lock();
+    stdin.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ReadError::Io(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    sniff(&bytes).map_err(ReadError::Decode)?;
+    Ok(bytes)
+}
+
 /// Reads a source file: only a regular file, at most `MAX_FILE_BYTES`, and not binary or UTF-16. The type is
 /// checked before opening, and again on the open file, which is opened without blocking (a FIFO put in its
 /// place meanwhile cannot hang the run).

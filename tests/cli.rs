@@ -487,6 +487,126 @@ fn the_readme_transform_example_passes_its_test() {
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", "db.yaml: 1 of 1 examples pass\n"));
 }
 
+/// Rule selection as ruff users know it: `--select`, `--extend-select`, `--ignore`, the configuration's keys
+/// and `per-file-ignores`. A site of a rule left out stays as it is, and the fixes around it keep what it
+/// still needs (here the sync name's import, which the AWF003 site left out still calls).
+#[test]
+fn rules_are_selected_and_ignored_as_in_ruff() {
+    const MIXED: &str = "import asyncio\n\nfrom app.ws import get_websocket_manager\n\n\nasync def handler(ctx):\n    manager = await get_websocket_manager(ctx)\n    task = asyncio.create_task(get_websocket_manager(ctx))\n    return manager, task\n";
+    let dir = tree(&[("app/a.py", MIXED.as_bytes()), ("tests/t.py", MIXED.as_bytes())]);
+    let codes = |args: &[&str]| {
+        let (_, out, err) = stdout(awaitfix(dir.path()).args(["check", "--format", "json"]).args(args));
+        let findings: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        let mut codes: Vec<String> = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}:{}", f["path"].as_str().unwrap(), f["code"].as_str().unwrap()))
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&["--select", "AWF001"]), ["app/a.py:AWF001", "tests/t.py:AWF001"]);
+    assert_eq!(codes(&["--ignore", "awf001"]), ["app/a.py:AWF003", "tests/t.py:AWF003"]);
+    assert_eq!(codes(&["--select", "AWF001", "--extend-select", "AWF00"]).len(), 4);
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["check", "--ignore", "AWF9"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("unknown rule selector `AWF9`; the rules are AWF001,"), "{err}");
+
+    std::fs::write(
+        dir.path().join("awaitfix.yaml"),
+        "ignore: [AWF003]\nper-file-ignores:\n  'tests/**': [AWF001]\n",
+    )
+    .unwrap();
+    assert_eq!(codes(&[]), ["app/a.py:AWF001"]);
+    assert_eq!(codes(&["--select", "ALL"]), ["app/a.py:AWF001"], "ignore applies on top of select");
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "--prefer", "async"]));
+    assert_eq!(code, 0, "{err}");
+    let fixed = String::from_utf8(read(dir.path(), "app/a.py")).unwrap();
+    assert!(fixed.contains("manager = await get_websocket_manager_async(ctx)"), "{fixed}");
+    assert!(
+        fixed.contains("asyncio.create_task(get_websocket_manager(ctx))"),
+        "the ignored site is left: {fixed}"
+    );
+    assert!(
+        fixed.contains("import get_websocket_manager, get_websocket_manager_async"),
+        "its import is kept: {fixed}"
+    );
+    assert_eq!(read(dir.path(), "tests/t.py"), MIXED.as_bytes());
+
+    std::fs::write(dir.path().join("awaitfix.yaml"), "select: [AWF001, AWF07]\n").unwrap();
+    let (code, _, err) = stdout(awaitfix(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.contains("awaitfix.yaml:1:18: select: unknown rule selector `AWF07`"), "{err}");
+}
+
+/// `check --statistics` counts open findings per rule, most frequent first; `apply --show-fixes` lists the
+/// fixes made per file and rule.
+#[test]
+fn statistics_and_show_fixes() {
+    const REVIEW: &str = "import importlib\n\n\nasync def handler(ctx):\n    m = importlib.import_module('ws')\n    return await m.get_websocket_manager(ctx)\n";
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("b.py", BAD.as_bytes()), ("c.py", REVIEW.as_bytes())]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--statistics"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "2\tAWF001\t[*] `await` on a synchronous function\n1\tAWF004\t[ ] reference that cannot be followed\n"
+    );
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "--show-fixes"]));
+    assert_eq!(code, 1, "the AWF004 site is left");
+    assert!(
+        err.starts_with("Fixed:\n- a.py:\n    1 × AWF001 (AwaitOnSyncFunction)\n- b.py:\n    1 × AWF001 (AwaitOnSyncFunction)\nfixed 2 sites in 2 files"),
+        "{err}"
+    );
+}
+
+/// PATH `-` reads the source from stdin, named by `--stdin-filename` (which also decides the settings):
+/// `check` and `diff` report it under that name, `apply` prints the fixed source and writes no file.
+#[test]
+fn stdin_is_checked_diffed_and_fixed_to_stdout() {
+    let dir = tree(&[("awaitfix.yaml", b"per-file-ignores:\n  'legacy/**': [AWF001]\n")]);
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "-"]).write_stdin(BAD));
+    assert_eq!(
+        (code, out.as_str()),
+        (1, "-:5:15: AWF001 [*] `get_websocket_manager` is synchronous; awaiting it raises TypeError\n")
+    );
+    let (code, out, _) = stdout(
+        awaitfix(dir.path()).args(["diff", "-", "--stdin-filename", "app/routes.py"]).write_stdin(BAD),
+    );
+    assert_eq!(code, 1);
+    assert!(out.starts_with("--- a/app/routes.py\n+++ b/app/routes.py\n"), "{out}");
+    let (code, out, err) = stdout(awaitfix(dir.path()).args(["apply", "-"]).write_stdin(BAD));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, GOOD, "fixed 1 site in 1 file\n"));
+    let (code, out, _) =
+        stdout(awaitfix(dir.path()).args(["apply", "-", "--stdin-filename", "legacy/a.py"]).write_stdin(BAD));
+    assert_eq!((code, out.as_str()), (0, BAD), "the file name decides the settings: AWF001 is off there");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no file written");
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["check", "-", "a.py"]).write_stdin(BAD));
+    assert_eq!(code, 2);
+    assert!(err.contains("`-` (stdin) must be the only PATH"), "{err}");
+}
+
+/// SARIF URIs are relative to the repository's root, as code scanning reads them, whether the run starts in
+/// a subfolder or is given an absolute path.
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root() {
+    let dir = tree(&[("pkg/sub/a.py", BAD.as_bytes())]);
+    let git =
+        std::process::Command::new("git").args(["init", "-q"]).current_dir(dir.path()).status().unwrap();
+    assert!(git.success());
+    let uris = |cwd: &Path, path: &str| {
+        let (code, out, _) = stdout(awaitfix(cwd).args(["check", "--format", "sarif", path]));
+        assert_eq!(code, 1);
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
+    };
+    let expected = serde_json::json!({ "uri": "pkg/sub/a.py", "uriBaseId": "%SRCROOT%" });
+    assert_eq!(uris(&dir.path().join("pkg"), "sub/a.py"), expected, "from a subfolder");
+    let absolute = dir.path().join("pkg/sub/a.py");
+    assert_eq!(uris(dir.path(), absolute.to_str().unwrap()), expected, "an absolute path");
+    assert_eq!(uris(&dir.path().join("pkg/sub"), "../sub/./a.py"), expected);
+}
+
 #[test]
 fn user_transform_file_defines_another_pair() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n    modules: [svc.http]\n";

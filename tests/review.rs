@@ -64,7 +64,10 @@ fn sarif_is_valid_and_carries_rules_fixes_and_suppressions() {
     let first = &results[0];
     assert_eq!(first["ruleId"], "AWF001");
     let location = &first["locations"][0]["physicalLocation"];
-    assert_eq!(location["artifactLocation"]["uri"], "app/routes/websocket_routes.py");
+    // Relative to the repository's root, when the sources are a git checkout.
+    let in_repository = Path::new(env!("CARGO_MANIFEST_DIR")).join(".git").exists();
+    let prefix = if in_repository { "examples/backend/" } else { "" };
+    assert_eq!(location["artifactLocation"]["uri"], format!("{prefix}app/routes/websocket_routes.py"));
     assert_eq!(location["region"]["startLine"], 43);
     let fix = &first["fixes"][0];
     assert_eq!(

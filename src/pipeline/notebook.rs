@@ -70,7 +70,7 @@ pub fn process(
         }
         _ => {
             crate::write::replace(path, bytes, rewritten.as_bytes())?;
-            Fixes::Written { sites }
+            Fixes::Written { rules: plan.fixed_rules() }
         }
     };
     Ok((diagnostics, fixes))

@@ -2,6 +2,8 @@
 //! with rule metadata, every finding (intentional and suppressed ones as suppressed results) and its fix.
 //! Columns count Unicode code points, as everywhere in awaitfix.
 
+use std::path::{Component, Path, PathBuf};
+
 use serde_json::{Value, json};
 
 use super::{Diagnostic, DiagnosticEdit};
@@ -10,8 +12,15 @@ use crate::finding::{Link, Rule, Status};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// Where artifact URIs are relative to: `%SRCROOT%`, the repository's root (code scanning resolves them
+/// against it), and the folder the paths shown are relative to.
+pub struct Base {
+    pub root: PathBuf,
+    pub cwd: PathBuf,
+}
+
 /// One SARIF log with one run; files that could not be checked are the run's tool notifications.
-pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
+pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure], base: &Base) -> String {
     let mut log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -25,13 +34,13 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
                 }
             },
             "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(result).collect::<Vec<_>>(),
+            "results": diagnostics.iter().map(|d| result(d, base)).collect::<Vec<_>>(),
         }]
     });
     if !failures.is_empty() {
         log["runs"][0]["invocations"] = json!([{
             "executionSuccessful": false,
-            "toolExecutionNotifications": failures.iter().copied().map(notification).collect::<Vec<_>>(),
+            "toolExecutionNotifications": failures.iter().map(|f| notification(f, base)).collect::<Vec<_>>(),
         }]);
     }
     let mut out = serde_json::to_string_pretty(&log).expect("SARIF serializes");
@@ -53,7 +62,7 @@ fn rule(rule: Rule) -> Value {
     })
 }
 
-fn result(d: &Diagnostic) -> Value {
+fn result(d: &Diagnostic, base: &Base) -> Value {
     let index = crate::rules::all().position(|r| r == d.rule).expect("every rule is registered");
     let level = d.rule.spec().level.as_str();
     let mut result = json!({
@@ -63,7 +72,7 @@ fn result(d: &Diagnostic) -> Value {
         "message": { "text": d.message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": artifact(&d.path),
+                "artifactLocation": artifact(&d.path, base),
                 "region": region(d.line, d.column, d.end_line, d.end_column),
             }
         }],
@@ -81,13 +90,13 @@ fn result(d: &Diagnostic) -> Value {
         result["suppressions"] = json!([{ "kind": "inSource", "justification": justification }]);
     }
     if !d.chain.is_empty() {
-        result["relatedLocations"] = d.chain.iter().enumerate().map(related).collect();
+        result["relatedLocations"] = d.chain.iter().enumerate().map(|hop| related(hop, base)).collect();
     }
     if let (Some(edits), true) = (&d.fix, d.fixable) {
         result["fixes"] = json!([{
             "description": { "text": d.summary },
             "artifactChanges": [{
-                "artifactLocation": artifact(&d.path),
+                "artifactLocation": artifact(&d.path, base),
                 "replacements": edits.iter().map(replacement).collect::<Vec<_>>(),
             }],
         }]);
@@ -96,20 +105,20 @@ fn result(d: &Diagnostic) -> Value {
 }
 
 /// One hop of a finding's chain: where `module.name` is bound (the last hop: where it is defined).
-fn related((id, link): (usize, &Link)) -> Value {
+fn related((id, link): (usize, &Link), base: &Base) -> Value {
     json!({
         "id": id,
         "message": { "text": format!("{}.{}", link.module, link.name) },
         "physicalLocation": {
-            "artifactLocation": artifact(&link.path),
+            "artifactLocation": artifact(&link.path, base),
             "region": { "startLine": link.line },
         },
     })
 }
 
 /// A file that could not be checked or rewritten, at its position when it has one.
-fn notification(failure: &Failure) -> Value {
-    let mut location = json!({ "artifactLocation": artifact(&failure.path) });
+fn notification(failure: &Failure, base: &Base) -> Value {
+    let mut location = json!({ "artifactLocation": artifact(&failure.path, base) });
     if let Some((line, column)) = failure.error.position() {
         location["region"] = json!({ "startLine": line, "startColumn": column });
     }
@@ -135,11 +144,34 @@ fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Val
     json!({ "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column })
 }
 
-/// A path as a relative URI (an absolute one as a `file:` URI): bytes other than unreserved characters and
-/// `/` are percent-encoded.
-fn artifact(path: &str) -> Value {
-    let absolute = path.starts_with('/');
-    let mut uri = if absolute { "file://".to_string() } else { String::new() };
+/// A path as a URI relative to `%SRCROOT%` (the repository's root, whatever folder the run started in and
+/// however the path was given); a file outside it as a `file:` URI. Bytes other than unreserved characters
+/// and `/` are percent-encoded.
+fn artifact(path: &str, base: &Base) -> Value {
+    let absolute = normalize(&base.cwd.join(path));
+    match absolute.strip_prefix(&base.root) {
+        Ok(relative) => json!({ "uri": encode(&relative.to_string_lossy()), "uriBaseId": "%SRCROOT%" }),
+        Err(_) => json!({ "uri": format!("file://{}", encode(&absolute.to_string_lossy())) }),
+    }
+}
+
+/// `path` without `.` and `..` components, read lexically (a symlinked folder is not followed).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn encode(path: &str) -> String {
+    let mut uri = String::new();
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
             uri.push(byte as char);
@@ -147,10 +179,7 @@ fn artifact(path: &str) -> Value {
             uri.push_str(&format!("%{byte:02X}"));
         }
     }
-    match absolute {
-        true => json!({ "uri": uri }),
-        false => json!({ "uri": uri, "uriBaseId": "%SRCROOT%" }),
-    }
+    uri
 }
 
 #[cfg(test)]
@@ -158,7 +187,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_become_relative_uris() {
-        assert_eq!(artifact("my dir/é.py")["uri"], "my%20dir/%C3%A9.py");
+    fn paths_become_uris_relative_to_the_repository_root() {
+        let base = Base { root: PathBuf::from("/repo"), cwd: PathBuf::from("/repo/pkg") };
+        assert_eq!(artifact("my dir/é.py", &base)["uri"], "pkg/my%20dir/%C3%A9.py");
+        assert_eq!(artifact("./a.py", &base)["uri"], "pkg/a.py");
+        assert_eq!(artifact("../b.py", &base), json!({ "uri": "b.py", "uriBaseId": "%SRCROOT%" }));
+        assert_eq!(
+            artifact("/repo/pkg/a.py", &base)["uri"],
+            "pkg/a.py",
+            "an absolute path in the repository"
+        );
+        assert_eq!(artifact("/elsewhere/c.py", &base), json!({ "uri": "file:///elsewhere/c.py" }));
     }
 }

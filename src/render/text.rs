@@ -83,3 +83,33 @@ pub fn summary(s: &Summary, verbose: bool) -> String {
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
+
+/// `check --statistics`: open findings counted per rule, most frequent first, as `ruff --statistics` prints
+/// them: count, code, `[*]` when every one is fixable (`[~]` with `--unsafe-fixes`, `[-]` when only some
+/// are), and the rule's title.
+pub fn statistics(open: &[&Diagnostic]) -> String {
+    let mut rows: Vec<(usize, &Diagnostic, usize, usize)> = Vec::new();
+    for d in open {
+        match rows.iter_mut().find(|(_, first, _, _)| first.code == d.code) {
+            Some(row) => {
+                row.0 += 1;
+                row.2 += usize::from(d.fixable);
+                row.3 += usize::from(d.unsafe_fix);
+            }
+            None => rows.push((1, d, usize::from(d.fixable), usize::from(d.unsafe_fix))),
+        }
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    let width = rows.first().map_or(1, |row| row.0.to_string().len());
+    let mut out = String::new();
+    for (count, d, fixable, unsafe_fixable) in rows {
+        let mark = match (fixable, unsafe_fixable) {
+            (f, _) if f == count => "[*]",
+            (0, u) if u == count => "[~]",
+            (0, 0) => "[ ]",
+            _ => "[-]",
+        };
+        out.push_str(&format!("{count:>width$}\t{CODE}{}{CODE:#}\t{mark} {}\n", d.code, d.rule.title()));
+    }
+    out
+}
