@@ -8,6 +8,7 @@ use memchr::memmem;
 use crate::config::Config;
 use crate::edit::Applicability;
 use crate::project::{ModuleMap, ProjectIndex};
+use crate::ruleset::{RuleSet, Selectors};
 use crate::transform::{Prefer, Transform};
 
 /// Everything shared by the workers: validated transforms, the prefilter built from their names, and what
@@ -195,6 +196,28 @@ impl Engine {
             !comment
         })
     }
+}
+
+/// The rules of a configuration (none: every rule), with the command line's selectors on top: its
+/// `select` replaces the configuration's, its `extend_select` and `ignore` add to the configuration's.
+pub fn rule_set(
+    config: Option<&Config>,
+    select: &[String],
+    extend_select: &[String],
+    ignore: &[String],
+) -> Result<RuleSet, String> {
+    let cli_select = (!select.is_empty()).then_some(select);
+    let root = config.map_or_else(
+        || std::env::current_dir().unwrap_or_default(),
+        |c| std::path::absolute(&c.root).unwrap_or_else(|_| c.root.clone()),
+    );
+    RuleSet::new(&Selectors {
+        select: cli_select.or(config.and_then(|c| c.select.as_deref())),
+        extend_select: config.map(|c| &c.extend_select[..]).into_iter().chain([extend_select]).collect(),
+        ignore: config.map(|c| &c.ignore[..]).into_iter().chain([ignore]).collect(),
+        per_file_ignores: config.map_or(&[][..], |c| &c.per_file_ignores[..]),
+        root,
+    })
 }
 
 /// The sync and async names of every pair: what the prefilter looks for.

@@ -249,7 +249,8 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
         excludes.push(walk::excludes(&c.root, &c.exclude)?);
         includes.push(walk::excludes(&c.root, &c.extend_include)?);
     }
-    let ruleset = rule_set(common, config.as_ref())?;
+    let ruleset = engine::rule_set(config.as_ref(), &common.select, &common.extend_select, &common.ignore)
+        .map_err(anyhow::Error::msg)?;
     let engine = Engine::new(transforms)
         .with_settings(common.prefer, config)
         .with_project(&paths, common.project)
@@ -271,27 +272,6 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
         }
     }
     Ok(Setup { engine, files: walked.files, status })
-}
-
-/// The rules of the run: the command line's `--select` wins over the configuration's `select`; both
-/// configurations' and the command line's `extend-select` and `ignore` add up.
-fn rule_set(common: &Common, config: Option<&config::Config>) -> anyhow::Result<ruleset::RuleSet> {
-    let cli_select = (!common.select.is_empty()).then_some(&common.select[..]);
-    let selectors = ruleset::Selectors {
-        select: cli_select.or(config.and_then(|c| c.select.as_deref())),
-        extend_select: config
-            .map(|c| &c.extend_select[..])
-            .into_iter()
-            .chain([&common.extend_select[..]])
-            .collect(),
-        ignore: config.map(|c| &c.ignore[..]).into_iter().chain([&common.ignore[..]]).collect(),
-        per_file_ignores: config.map_or(&[][..], |c| &c.per_file_ignores[..]),
-        root: config.map_or_else(
-            || std::env::current_dir().unwrap_or_default(),
-            |c| std::path::absolute(&c.root).unwrap_or_else(|_| c.root.clone()),
-        ),
-    };
-    ruleset::RuleSet::new(&selectors).map_err(anyhow::Error::msg)
 }
 
 /// Runs `mode` over the files of `common`; `unsafe_fixes` also makes the fixes that only `--unsafe-fixes`

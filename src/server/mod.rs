@@ -325,8 +325,12 @@ impl<'a> Server<'a> {
             .map(|c| c.root.clone())
             .or_else(|| self.roots.iter().find(|r| path.starts_with(r)).cloned());
         let project = [root.unwrap_or(folder)];
-        let engine =
-            Rc::new(Engine::new(transforms).with_settings(None, config).with_project(&project, false));
+        let rules = crate::engine::rule_set(config.as_ref(), &[], &[], &[]).unwrap_or_else(|e| {
+            self.show_error(format!("awaitfix: {e}; reporting every rule"));
+            crate::ruleset::RuleSet::default()
+        });
+        let engine = Engine::new(transforms).with_settings(None, config).with_project(&project, false);
+        let engine = Rc::new(engine.with_rules(rules));
         self.engines.insert(key, engine.clone());
         engine
     }
