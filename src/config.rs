@@ -29,8 +29,6 @@ pub struct Config {
     pub roots: Vec<PathBuf>,
     /// Run the project-wide rule (AWF005) as `--project` does.
     pub project: bool,
-    /// A `pyproject.toml` with a `[tool.awaitfix]` table beside the `awaitfix.yaml` read, which it ignores.
-    pub shadowed: Option<PathBuf>,
     /// Rule selectors (codes, prefixes, `ALL`): `select` replaces the default (all rules).
     pub select: Option<Vec<String>>,
     pub extend_select: Vec<String>,
@@ -92,12 +90,16 @@ pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
         let yaml = d.join("awaitfix.yaml");
         let pyproject = d.join("pyproject.toml");
         if yaml.is_file() {
-            let mut config = load(&yaml)?;
             let has_table = |text: String| text.lines().any(|l| l.trim_start().starts_with("[tool.awaitfix"));
             if std::fs::read_to_string(&pyproject).is_ok_and(has_table) {
-                config.shadowed = Some(pyproject);
+                let message = format!(
+                    "{} also has a [tool.awaitfix] table: two configurations in one folder",
+                    pyproject.display()
+                );
+                return Err(ConfigError::new(&yaml.display().to_string(), 1, 1, message)
+                    .hint("keep one of them, or name one with --config"));
             }
-            return Ok(Some(config));
+            return load(&yaml).map(Some);
         }
         if pyproject.is_file() {
             let text = read(&pyproject)?;
@@ -231,7 +233,6 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         overrides,
         roots,
         project: raw.project,
-        shadowed: None,
         select: raw.select,
         extend_select: raw.extend_select,
         ignore: raw.ignore,

@@ -147,8 +147,7 @@ fn explain_rule(args: &cli::RuleArgs, out: &Output) -> anyhow::Result<ExitStatus
     Ok(ExitStatus::Success)
 }
 
-/// The configuration in effect: the `--config` file, else the one found from `start` upward. `-v` names it;
-/// a `pyproject.toml` table that an `awaitfix.yaml` beside it overrides is warned about.
+/// The configuration in effect: the `--config` file, else the one found from `start` upward. `-v` names it.
 fn configuration(
     file: Option<&std::path::Path>,
     start: &std::path::Path,
@@ -161,13 +160,6 @@ fn configuration(
     if let Some(c) = &config {
         let cwd = std::env::current_dir().unwrap_or_default();
         let shown = |path: &std::path::Path| render::display_path(path.strip_prefix(&cwd).unwrap_or(path));
-        if let Some(shadowed) = &c.shadowed {
-            out.warning(&format!(
-                "{} is read; the [tool.awaitfix] table of {} beside it is ignored",
-                shown(&c.path),
-                shown(shadowed)
-            ));
-        }
         if out.verbose {
             out.note(&format!("configuration: {}", shown(&c.path)));
         }

@@ -350,7 +350,7 @@ fn rule_explains_a_rule_from_the_registry() {
 }
 
 /// Which configuration is in effect can be seen: `-v` names it, `transforms list` lists its transforms, and an
-/// `awaitfix.yaml` that overrides a `[tool.awaitfix]` table beside it says so.
+/// `awaitfix.yaml` beside a `[tool.awaitfix]` table is an error naming both.
 #[test]
 fn the_configuration_in_effect_is_shown() {
     let transform = "id: http-client\npairs:\n  - sync: make_client\n    async: make_client_async\n";
@@ -368,11 +368,11 @@ fn the_configuration_in_effect_is_shown() {
 
     std::fs::write(dir.path().join("awaitfix.yaml"), "prefer: sync\n").unwrap();
     let (code, out, err) = stdout(awaitfix(dir.path()).args(["transforms", "list"]));
-    assert_eq!(code, 0);
-    assert!(out.starts_with("websocket-manager  ("), "awaitfix.yaml names no transforms: {out}");
-    assert_eq!(
-        err,
-        "warning: awaitfix.yaml is read; the [tool.awaitfix] table of pyproject.toml beside it is ignored\n"
+    assert_eq!((code, out.as_str()), (2, ""), "two configurations in one folder are an error");
+    assert!(
+        err.contains("awaitfix.yaml:1:1: ")
+            && err.contains("pyproject.toml also has a [tool.awaitfix] table"),
+        "{err}"
     );
     let (code, out, _) =
         stdout(awaitfix(dir.path()).args(["transforms", "list", "--config", "pyproject.toml"]));
