@@ -346,6 +346,8 @@ pub enum Format {
     Text,
     /// A JSON array of findings.
     Json,
+    /// JSON Lines: a finding a line, then a line per file that could not be checked.
+    JsonLines,
     /// SARIF 2.1.0, for code-scanning upload.
     Sarif,
     /// GitHub Actions workflow commands: an annotation per open finding.

@@ -55,8 +55,9 @@ pub fn check(
     let failures: Vec<&Failure> = files.iter().filter_map(|f| f.error.as_ref()).collect();
     let open = diagnostics.clone().filter(|d| d.is_open()).count();
     match format {
-        Format::Json => {
-            out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
+        Format::Json => out.print(&render::json::render(&diagnostics.cloned().collect::<Vec<_>>())),
+        Format::JsonLines => {
+            out.print(&render::json::render_lines(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
         }
         // Code scanning shows suppressed results as open alerts: the sites left alone go in with -v only.
         Format::Sarif => out.print(&render::sarif::render(

@@ -170,14 +170,18 @@ fn syntax_error_beside_a_fixable_file() {
     let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--format", "json"]));
     assert_eq!(code, 2);
     let entries: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let failure =
-        entries.as_array().unwrap().iter().find(|e| e["status"] == "error").expect("the failure is listed");
+    assert_eq!(entries.as_array().unwrap().len(), 1, "the array holds the findings alone, as it always did");
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--format", "json-lines"]));
+    assert_eq!(code, 2);
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "the finding of b.py, then the failure of a_broken.py: {out}");
+    assert_eq!(lines[0]["code"], "AWF001");
+    let failure = &lines[1];
     assert_eq!(
         (&failure["path"], &failure["line"], &failure["code"]),
         (&"a_broken.py".into(), &3.into(), &serde_json::Value::Null)
     );
-    assert_eq!(failure["error"], "syntax");
-    assert_eq!(entries.as_array().unwrap().len(), 2, "the finding of b.py and the failure of a_broken.py");
+    assert_eq!((&failure["status"], &failure["error"]), (&"error".into(), &"syntax".into()));
     let (code, _, err) = stdout(awaitfix(dir.path()).arg("apply"));
     assert_eq!(code, 2);
     assert!(err.contains("fixed 1 site in 1 file"), "{err}");

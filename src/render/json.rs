@@ -1,12 +1,13 @@
-//! The `check --format json` output: one JSON array of every diagnostic, whatever its status, followed by one
-//! entry per file that could not be checked (`"status": "error"`, `"code": null`, and the kind of failure).
+//! The `check --format json` output: one JSON array of every diagnostic, whatever its status (the form scripts
+//! rely on, unchanged); and `--format json-lines`: one JSON object a line, every diagnostic, then one per file
+//! that could not be checked (`"status": "error"`, `"code": null`, and the kind of failure).
 
 use serde::Serialize;
 
 use super::Diagnostic;
 use crate::error::Failure;
 
-/// A file that could not be checked, in the shape of a diagnostic so that one array holds both.
+/// A file that could not be checked, in the shape of a diagnostic so that one stream holds both.
 #[derive(Serialize)]
 struct FailureJson<'a> {
     path: &'a str,
@@ -30,7 +31,15 @@ enum Entry<'a> {
     Failure(FailureJson<'a>),
 }
 
-pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
+/// The JSON array of every diagnostic.
+pub fn render(diagnostics: &[Diagnostic]) -> String {
+    let mut out = serde_json::to_string_pretty(diagnostics).expect("diagnostics serialize");
+    out.push('\n');
+    out
+}
+
+/// JSON Lines: every diagnostic, then every file that could not be checked, one object a line.
+pub fn render_lines(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
     let failures = failures.iter().map(|f| {
         let position = f.error.position();
         Entry::Failure(FailureJson {
@@ -45,8 +54,10 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure]) -> String {
             fixable: false,
         })
     });
-    let entries: Vec<Entry> = diagnostics.iter().map(Entry::Diagnostic).chain(failures).collect();
-    let mut out = serde_json::to_string_pretty(&entries).expect("diagnostics serialize");
-    out.push('\n');
+    let mut out = String::new();
+    for entry in diagnostics.iter().map(Entry::Diagnostic).chain(failures) {
+        out.push_str(&serde_json::to_string(&entry).expect("diagnostics serialize"));
+        out.push('\n');
+    }
     out
 }
