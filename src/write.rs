@@ -247,8 +247,14 @@ fn run_start() -> std::time::SystemTime {
     *START.get_or_init(std::time::SystemTime::now)
 }
 
+/// How much older than this run a temporary file must be to be taken for a killed run's. A file's time
+/// comes from the kernel's coarse clock, a few milliseconds behind the clock `run_start` reads: a temporary
+/// file this run's other workers create while the folder is being cleaned can look older than the run.
+const STALE_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Removes, once per folder and run, the temporary files a killed run left in `dir`: regular files named
-/// exactly like ours and last modified before this run started (a concurrent run's are newer).
+/// exactly like ours and last modified well before this run started (this run's and a concurrent run's are
+/// newer).
 fn remove_stale_temps(dir: &Path) {
     static CLEANED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
     let start = run_start();
@@ -267,7 +273,7 @@ fn remove_stale_temps(dir: &Path) {
             continue;
         }
         let Ok(meta) = entry.metadata() else { continue };
-        if meta.is_file() && meta.modified().is_ok_and(|m| m < start) {
+        if meta.is_file() && meta.modified().is_ok_and(|m| m + STALE_MARGIN < start) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -389,6 +395,20 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o444);
+    }
+
+    /// Another worker of the same run creates its temporary file while the folder is being cleaned, with a
+    /// time from the kernel's coarse clock, a little before the run's start as `SystemTime` reads it: it is
+    /// not a killed run's. (Removing it made that worker's swap fail with "No such file or directory".)
+    #[test]
+    fn a_temporary_file_of_this_run_is_not_taken_for_a_killed_runs() {
+        let start = run_start();
+        let dir = tempfile::tempdir().unwrap();
+        let racing = dir.path().join(".awaitfix-Qq1w2e.tmp");
+        File::create(&racing).unwrap().set_modified(start - std::time::Duration::from_millis(5)).unwrap();
+        std::fs::write(dir.path().join("a.py"), "old").unwrap();
+        replace(&dir.path().join("a.py"), b"old", b"new").unwrap();
+        assert!(racing.exists(), "a temporary file of this run's time was removed");
     }
 
     /// A killed run leaves its temporary file behind; the next write in that folder removes it, and only it.
