@@ -11,7 +11,8 @@ Sites, with F the sync factory and F_async its twin (both imported from `ws` at 
   async` keeps the await and calls F_async.
 - `F(...)` as a positional argument of an asyncio API (`asyncio.X` with X in awf003.rs's list, through an
   `import asyncio [as a]` that is the name's only binding; `from asyncio import X`; any `.create_task` or
-  `.run_until_complete`) (AWF003): F_async in both modes; intent as above (the API raises the TypeError).
+  `.run_until_complete`), also unpacked from a collection or comprehension into it, or in the iterable that
+  `as_completed` takes (AWF003): F_async in both modes; intent as above (the API raises the TypeError).
 - `F_async(...)` as a statement, as the object of an attribute that is no part of the coroutine protocol,
   or subscripted (AWF002): awaited in a coroutine, `F(...)` in a plain function (an unawaited coroutine raises
   nothing, so no intent). Decorators, defaults and annotations belong to the scope around their function.
@@ -143,21 +144,47 @@ class Classifier:
         )
 
     def api_argument(self, call):
-        receiver = self.parents.get(call)
-        if not isinstance(receiver, ast.Call) or call not in receiver.args:
+        """Whether `call`'s value reaches an asyncio API that needs awaitables: as a positional argument,
+        unpacked from a collection or comprehension (`gather(*[F(c) for c in cs])`, `*(F(c) for ...)`), or
+        in the iterable `as_completed` takes (`as_completed([F(c) ...])`, `as_completed(F(c) for ...)`)."""
+        node, collected, unpacked = call, False, False
+        while True:
+            parent = self.parents.get(node)
+            if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) and not collected:
+                collected = True
+            elif isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and not collected:
+                if parent.elt is not node:
+                    return False
+                collected = True
+            elif isinstance(parent, ast.Starred) and collected and not unpacked:
+                unpacked = True
+            else:
+                break
+            node = parent
+        receiver = parent
+        if not isinstance(receiver, ast.Call) or node not in receiver.args:
             return False
+        if collected and not unpacked:
+            func = receiver.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            return name == "as_completed" and self.asyncio_function(func, {"as_completed"})
         func = receiver.func
+        if not isinstance(func, (ast.Attribute, ast.Name)):
+            return False
+        return self.asyncio_function(func, ASYNCIO) or (isinstance(func, ast.Attribute) and func.attr in METHODS)
+
+    def asyncio_function(self, func, names):
+        """Whether `func` is `asyncio.X` (through a plain `import asyncio [as a]`) or `X` from `from asyncio
+        import X`, with X among `names`."""
         if isinstance(func, ast.Attribute):
-            if func.attr in METHODS:
-                return True
             return (
-                func.attr in ASYNCIO
+                func.attr in names
                 and isinstance(func.value, ast.Name)
                 and self.bindings.get(func.value.id) == {("import", "asyncio")}
             )
         if isinstance(func, ast.Name):
             kinds = self.bindings.get(func.id, set())
-            return bool(kinds) and all(k[0] == "from" and k[1] in ASYNCIO for k in kinds)
+            return bool(kinds) and all(k[0] == "from" and k[1] in names for k in kinds)
         return False
 
     def intentional(self, site):
