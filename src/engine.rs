@@ -25,7 +25,7 @@ pub struct Engine {
     /// working directory).
     root: PathBuf,
     /// The rules reported and fixed, per path.
-    rules: crate::ruleset::RuleSet,
+    rules: RuleSet,
     /// The modules of the scanned tree, read only when a rule asks about one.
     index: ProjectIndex,
     /// Whether the project-wide rule (AWF005) runs.
@@ -45,7 +45,7 @@ impl Engine {
         let root = std::env::current_dir().unwrap_or_default();
         let index = ProjectIndex::new(ModuleMap::default());
         let required = Applicability::Safe;
-        let rules = crate::ruleset::RuleSet::default();
+        let rules = RuleSet::default();
         Self {
             transforms,
             prefilter,
@@ -138,13 +138,13 @@ impl Engine {
     }
 
     /// Sets the rules the run reports and fixes.
-    pub fn with_rules(mut self, rules: crate::ruleset::RuleSet) -> Self {
+    pub fn with_rules(mut self, rules: RuleSet) -> Self {
         self.rules = rules;
         self
     }
 
     /// The rules the run reports and fixes.
-    pub fn rules(&self) -> &crate::ruleset::RuleSet {
+    pub fn rules(&self) -> &RuleSet {
         &self.rules
     }
 

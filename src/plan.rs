@@ -40,8 +40,9 @@ impl Plan {
         let mut index = Vec::with_capacity(self.findings.len());
         let mut kept = 0;
         for finding in &self.findings {
-            index.push(keep(finding).then_some(kept));
-            kept += usize::from(keep(finding));
+            let keeps = keep(finding);
+            index.push(keeps.then_some(kept));
+            kept += usize::from(keeps);
         }
         self.findings.retain(&keep);
         if let Some(rewrite) = &mut self.rewrite {

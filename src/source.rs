@@ -37,10 +37,19 @@ pub enum ReadError {
 /// Reads the source given on stdin (`-`), with the limits of a file: at most `MAX_FILE_BYTES`, and not
 /// binary or UTF-16.
 pub fn read_stdin() -> Result<Vec<u8>, ReadError> {
+    read_limited(std::io::stdin().lock(), 0, |e| ReadError::Io(e.to_string()))
+}
+
+/// Reads `reader` to its end, refusing more than `MAX_FILE_BYTES` and binary or UTF-16 text.
+fn read_limited(
+    reader: impl std::io::Read,
+    expected: u64,
+    io: impl Fn(std::io::Error) -> ReadError,
+) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let mut bytes = Vec::new();
-    let stdin = std::io::stdin().lock();
-    stdin.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ReadError::Io(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(expected.min(MAX_FILE_BYTES) as usize);
+    // One byte more than the limit tells a source larger than it (a file that grew since `metadata`, too).
+    reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
@@ -52,7 +61,6 @@ pub fn read_stdin() -> Result<Vec<u8>, ReadError> {
 /// checked before opening, and again on the open file, which is opened without blocking (a FIFO put in its
 /// place meanwhile cannot hang the run).
 pub fn read(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
     let io = |e: std::io::Error| ReadError::Io(describe_io(path, &e));
     regular(&std::fs::metadata(path).map_err(io)?)?;
     let mut options = std::fs::OpenOptions::new();
@@ -62,14 +70,7 @@ pub fn read(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     let file = options.open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     regular(&meta)?;
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
-    // One byte more than the limit tells a file that grew past it since `metadata`.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
-    sniff(&bytes).map_err(ReadError::Decode)?;
-    Ok(bytes)
+    read_limited(file, meta.len(), io)
 }
 
 /// Refuses anything but a regular file of at most `MAX_FILE_BYTES`.
