@@ -65,9 +65,12 @@ fn only_called_plainly(text: &str, reference: Node) -> bool {
         let Some(assignment) = reference.parent() else { return false };
         let in_function = std::iter::successors(assignment.parent(), |n| n.parent())
             .any(|n| matches!(n.kind(), "function_definition" | "lambda"));
+        if !in_function {
+            // A module-level name may be read anywhere, by other modules too: never scan the module for it.
+            return false;
+        }
         let uses = awf002::later_uses(text, assignment, name);
-        return in_function && !uses.is_empty() && uses.iter().any(|&u| called_plainly(u))
-            && uses.into_iter().all(|u| called_plainly(u) || only_tested(u));
+        return uses.iter().any(|&u| called_plainly(u)) && uses.into_iter().all(|u| called_plainly(u) || only_tested(u));
     }
     called_plainly(reference)
 }
