@@ -18,6 +18,7 @@ pub struct Config {
     /// Transform ids or YAML files (folders expanded to their `*.yaml` files).
     pub transforms: Vec<String>,
     pub prefer: Option<Prefer>,
+    /// `exclude` and `extend-exclude` together (gitignore syntax, relative to `root`).
     pub exclude: Vec<String>,
     /// Globs (gitignore syntax) of more files to read when walking folders, besides `*.py` and `*.pyi`:
     /// `*.ipynb` reads notebooks.
@@ -46,6 +47,10 @@ struct RawConfig {
     prefer: Option<Prefer>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// As in ruff: more globs added to `exclude` (awaitfix has no default excludes to keep, so both are the
+    /// same list).
+    #[serde(default, rename = "extend-exclude")]
+    extend_exclude: Vec<String>,
     #[serde(default, rename = "extend-include")]
     extend_include: Vec<String>,
     #[serde(default)]
@@ -169,6 +174,7 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
     };
     let shown = path.display().to_string();
     let globs = raw.exclude.iter().map(|g| ("exclude", g));
+    let globs = globs.chain(raw.extend_exclude.iter().map(|g| ("extend-exclude", g)));
     for (key, glob) in globs.chain(raw.extend_include.iter().map(|g| ("extend-include", g))) {
         // Checked here, where the glob's line is known, rather than when the walk compiles it.
         if let Err(e) = ignore::gitignore::GitignoreBuilder::new(&root).add_line(None, glob) {
@@ -228,7 +234,7 @@ fn build(path: &Path, text: &str, raw: RawConfig) -> Result<Config, ConfigError>
         root,
         transforms,
         prefer: raw.prefer,
-        exclude: raw.exclude,
+        exclude: raw.exclude.into_iter().chain(raw.extend_exclude).collect(),
         extend_include: raw.extend_include,
         overrides,
         roots,
@@ -305,6 +311,17 @@ mod tests {
         std::fs::write(&path, "[tool.awaitfix]\nprefered = 'async'\n").unwrap();
         let err = discover(dir.path()).unwrap_err().to_string();
         assert!(err.contains("pyproject.toml:2:1: unknown field `prefered`"), "{err}");
+    }
+
+    #[test]
+    fn extend_exclude_adds_to_exclude_and_its_globs_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("awaitfix.yaml");
+        std::fs::write(&path, "exclude: [gen/]\nextend-exclude: ['*_pb2.py']\n").unwrap();
+        assert_eq!(load(&path).unwrap().exclude, ["gen/", "*_pb2.py"]);
+        std::fs::write(&path, "extend-exclude: ['src/[z-a]']\n").unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(err.contains("awaitfix.yaml:1:19: extend-exclude: bad glob `src/[z-a]`"), "{err}");
     }
 
     #[test]
