@@ -41,7 +41,7 @@ pub fn excludes(root: &Path, globs: &[String]) -> anyhow::Result<Gitignore> {
 
 /// Whether one of the exclude sets matches `path` or a folder above it; a path outside a set's root is not
 /// excluded by it. (An `extend-include` set is matched the same way.)
-fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
+pub fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
     if excludes.iter().all(Gitignore::is_empty) {
         return false;
     }

@@ -16,6 +16,8 @@ const GOOD: &str = "from app.ws import get_websocket_manager\n\n\nasync def hand
 /// silent server fails the test after a timeout instead of hanging it.
 struct Client {
     child: Child,
+    /// The server's cache folder (`XDG_CACHE_HOME`), where it writes the rules' pages.
+    cache: tempfile::TempDir,
     stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     next_id: i64,
@@ -26,9 +28,16 @@ struct Client {
 impl Client {
     /// Starts `awaitfix server` in `dir` and initializes it, offering `encodings`.
     fn start(dir: &Path, encodings: &[&str]) -> (Self, Value) {
+        Self::start_with_cache(dir, encodings, None)
+    }
+
+    /// As `start`, with `XDG_CACHE_HOME` set to `cache_home` (else to a new temporary folder).
+    fn start_with_cache(dir: &Path, encodings: &[&str], cache_home: Option<&Path>) -> (Self, Value) {
+        let cache = tempfile::tempdir().expect("a temporary folder");
         let mut child = Command::new(env!("CARGO_BIN_EXE_awaitfix"))
             .arg("server")
             .current_dir(dir)
+            .env("XDG_CACHE_HOME", cache_home.unwrap_or(cache.path()))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -44,7 +53,7 @@ impl Client {
                 }
             }
         });
-        let mut client = Self { child, stdin, incoming, next_id: 0, utf8: false };
+        let mut client = Self { child, cache, stdin, incoming, next_id: 0, utf8: false };
         let root = uri(dir);
         let capabilities = json!({"general": {"positionEncodings": encodings}});
         let params = json!({"processId": null, "rootUri": root, "capabilities": capabilities});
@@ -325,6 +334,87 @@ fn exit_without_shutdown_exits_1_and_bad_messages_do_not_kill_the_server() {
     client.notify("exit", Value::Null);
     drop(client.stdin.take());
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn a_diagnostic_code_links_to_the_rule_page_and_a_hover_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(dir.path(), "a.py", BAD);
+    let (mut client, init) = Client::start(dir.path(), &[]);
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    let diagnostics = client.open(&doc, BAD);
+    let href = diagnostics[0]["codeDescription"]["href"].as_str().expect("a link").to_string();
+    let page = client.cache.path().join(format!("awaitfix/{}/rules/AWF001.md", env!("CARGO_PKG_VERSION")));
+    assert_eq!(href, uri(&page));
+    let rule = std::process::Command::new(env!("CARGO_BIN_EXE_awaitfix")).args(["rule", "AWF001"]).output();
+    let rule = String::from_utf8(rule.expect("runs").stdout).unwrap();
+    let text = std::fs::read_to_string(&page).expect("the page is written");
+    assert_eq!(text.trim_end(), rule.trim_end(), "the page says what `awaitfix rule` says");
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": doc}, "position": {"line": line, "character": character}});
+    let hover = client.request("textDocument/hover", at(4, 20));
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert_eq!(hover["contents"]["value"].as_str().map(str::trim_end), Some(rule.trim_end()));
+    assert_eq!(hover["range"], diagnostics[0]["range"]);
+    assert_eq!(client.request("textDocument/hover", at(0, 3)), Value::Null, "no site there");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn without_a_writable_cache_folder_diagnostics_come_without_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = write(dir.path(), "a.py", BAD);
+    // A file where the cache folder should be: no page can be written there.
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, "").unwrap();
+    let (mut client, _) = Client::start_with_cache(dir.path(), &[], Some(&blocked));
+    let diagnostics = client.open(&uri, BAD);
+    assert_eq!(diagnostics.len(), 1);
+    assert!(diagnostics[0].get("codeDescription").is_none(), "{:?}", diagnostics[0]);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn an_excluded_open_file_gets_no_diagnostics_or_actions_and_a_reload_clears_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("gen")).unwrap();
+    let generated = write(dir.path(), "gen/g.py", BAD);
+    let legacy = write(dir.path(), "legacy.py", BAD);
+    let checked = write(dir.path(), "a.py", BAD);
+    let config = write(dir.path(), "awaitfix.yaml", "exclude: [gen/]\n");
+    let (mut client, _) = Client::start(dir.path(), &[]);
+    assert!(client.open(&generated, BAD).is_empty(), "excluded, as `awaitfix check gen/g.py` does");
+    let site = json!({"start": {"line": 4, "character": 8}, "end": {"line": 4, "character": 8}});
+    assert!(client.code_actions(&generated, &site, Some(&["quickfix", "source"])).is_empty());
+    assert_eq!(client.open(&legacy, BAD).len(), 1);
+    assert_eq!(client.open(&checked, BAD).len(), 1);
+    std::fs::write(dir.path().join("awaitfix.yaml"), "exclude: [gen/]\nextend-exclude: [legacy.py]\n")
+        .unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": config, "type": 2}]}));
+    let mut published = std::collections::HashMap::new();
+    while published.len() < 3 {
+        let message = client.recv();
+        if message["method"] == "textDocument/publishDiagnostics" {
+            let diagnostics = message["params"]["diagnostics"].as_array().map_or(0, Vec::len);
+            published.insert(message["params"]["uri"].as_str().unwrap_or_default().to_string(), diagnostics);
+        }
+    }
+    assert_eq!(published[&legacy], 0, "newly excluded: its diagnostics are cleared");
+    assert_eq!((published[&generated], published[&checked]), (0, 1));
+    assert!(client.code_actions(&legacy, &site, None).is_empty());
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn per_file_ignores_apply_to_open_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("legacy")).unwrap();
+    let ignored = write(dir.path(), "legacy/a.py", BAD);
+    let checked = write(dir.path(), "a.py", BAD);
+    write(dir.path(), "awaitfix.yaml", "per-file-ignores:\n  'legacy/*': [AWF001]\n");
+    let (mut client, _) = Client::start(dir.path(), &[]);
+    assert!(client.open(&ignored, BAD).is_empty());
+    assert_eq!(client.open(&checked, BAD).len(), 1);
+    assert_eq!(client.shutdown(), Some(0));
 }
 
 /// The time from a `didChange` of a 5,000-line file to its diagnostics; run with

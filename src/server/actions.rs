@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use lsp_types::{
-    CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, NumberOrString, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, TextEdit,
+    Uri, WorkspaceEdit,
 };
 
 use crate::edit::Edit;
@@ -15,14 +16,15 @@ use crate::finding::{Finding, Level, Status, site_keys};
 use crate::plan::{Plan, Want, plan};
 use crate::selection::Selection;
 
+use super::docs::RuleDocs;
 use super::position::LineMap;
 
 /// The kind of the action that applies every fix of a file, for format-on-save setups.
 pub const FIX_ALL: &str = "source.fixAll.awaitfix";
 
-/// The open findings of `plan` as protocol diagnostics; intentional and suppressed sites are left out (they
-/// ask for no action, as in `check`).
-pub fn diagnostics(plan: &Plan, map: &LineMap) -> Vec<Diagnostic> {
+/// The open findings of `plan` as protocol diagnostics, each code linked to its rule's page when it has one;
+/// intentional and suppressed sites are left out (they ask for no action, as in `check`).
+pub fn diagnostics(plan: &Plan, map: &LineMap, docs: &RuleDocs) -> Vec<Diagnostic> {
     let open = plan.findings.iter().filter(|f| f.status == Status::Open);
     open.map(|f| Diagnostic {
         range: map.range(f.range.clone()),
@@ -31,6 +33,7 @@ pub fn diagnostics(plan: &Plan, map: &LineMap) -> Vec<Diagnostic> {
             Level::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(f.rule.code().to_string())),
+        code_description: docs.link(f.rule.code()).map(|href| CodeDescription { href: href.clone() }),
         source: Some("awaitfix".to_string()),
         message: f.message.clone(),
         ..Diagnostic::default()
@@ -46,6 +49,7 @@ pub struct Document<'a> {
     pub engine: &'a Engine,
     /// The plan of `text` the diagnostics were published from (`Want::Preview`).
     pub plan: &'a Plan,
+    pub docs: &'a RuleDocs,
 }
 
 /// The code actions for the byte range `wanted` of `doc`, of the kinds `only` asks for (all but source
@@ -81,7 +85,7 @@ pub fn code_actions(
         let keys = site_keys(doc.text, &doc.plan.findings);
         for &i in &sites {
             let finding = &doc.plan.findings[i];
-            let diagnostic = diagnostics_of(doc.plan, map, i);
+            let diagnostic = diagnostics_of(doc, map, i);
             if let Some(full) = full.as_ref().filter(|_| finding.is_fixable()) {
                 let alone = Selection::only(keys[i].clone());
                 if let Ok(Plan { rewrite: Some(rewrite), .. }) =
@@ -116,9 +120,10 @@ pub fn code_actions(
     actions
 }
 
-fn diagnostics_of(plan: &Plan, map: &LineMap, i: usize) -> Vec<Diagnostic> {
+fn diagnostics_of(doc: &Document, map: &LineMap, i: usize) -> Vec<Diagnostic> {
+    let plan = doc.plan;
     let one = Plan { findings: vec![plan.findings[i].clone()], rewrite: None, source: plan.source.clone() };
-    diagnostics(&one, map)
+    diagnostics(&one, map, doc.docs)
 }
 
 fn action(title: String, kind: CodeActionKind, uri: &Uri, map: &LineMap, edits: &[Edit]) -> CodeAction {

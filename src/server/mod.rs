@@ -4,7 +4,9 @@
 //! file changes). One thread handles every message in order; the protocol's I/O runs on `lsp-server`'s.
 
 mod actions;
+mod docs;
 mod position;
+mod workspace;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -19,17 +21,20 @@ use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher,
-    GlobPattern, InitializeParams, InitializeResult, MessageType, PositionEncodingKind,
-    PublishDiagnosticsParams, Registration, RegistrationParams, ServerCapabilities, ServerInfo,
-    ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, MarkupContent, MarkupKind, MessageType, PositionEncodingKind, PublishDiagnosticsParams,
+    Registration, RegistrationParams, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    Uri,
 };
 
 use crate::ExitStatus;
-use crate::engine::Engine;
+use crate::finding::Status;
 use crate::plan::{Plan, Want, plan};
 use crate::selection::Selection;
+use docs::RuleDocs;
 use position::{Encoding, LineMap, uri_path};
+use workspace::{Settings, Workspace};
 
 /// Serves one client on stdin/stdout until it sends `exit`: `Success` after a `shutdown`, `Findings` (exit
 /// code 1, as the protocol asks) when the client exits or goes away without one.
@@ -112,6 +117,7 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             resolve_provider: Some(false),
             ..CodeActionOptions::default()
         })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -140,7 +146,7 @@ struct Document {
     path: PathBuf,
     text: String,
     version: i32,
-    engine: Rc<Engine>,
+    settings: Rc<Settings>,
     /// The plan of `text`; `None` when it could not be planned (a syntax error in a statement that mentions
     /// a pair, mid-edit): nothing is published then, so no fix made for an older text is offered.
     plan: Option<Plan>,
@@ -149,19 +155,16 @@ struct Document {
 struct Server<'a> {
     connection: &'a Connection,
     encoding: Encoding,
-    roots: Vec<PathBuf>,
     documents: HashMap<String, Document>,
-    /// The engine of each configuration (`None`: the defaults), kept while it holds: its module index stays
-    /// warm across edits.
-    engines: HashMap<Option<PathBuf>, Rc<Engine>>,
-    /// The configuration each folder of an open document uses.
-    folders: HashMap<PathBuf, Option<PathBuf>>,
+    workspace: Workspace,
+    /// The rules' pages that diagnostics link to.
+    docs: RuleDocs,
 }
 
 impl<'a> Server<'a> {
     fn new(connection: &'a Connection, encoding: Encoding, roots: Vec<PathBuf>) -> Self {
-        let (documents, engines, folders) = Default::default();
-        Self { connection, encoding, roots, documents, engines, folders }
+        let (documents, workspace, docs) = (HashMap::new(), Workspace::new(roots), RuleDocs::write());
+        Self { connection, encoding, documents, workspace, docs }
     }
 
     fn send(&self, message: Message) {
@@ -192,26 +195,52 @@ impl<'a> Server<'a> {
     }
 
     fn request(&mut self, request: Request) -> Response {
-        if request.method != req::CodeActionRequest::METHOD {
-            let message = format!("unsupported request {}", request.method);
-            return Response::new_err(request.id, ErrorCode::MethodNotFound as i32, message);
+        match request.method.as_str() {
+            req::CodeActionRequest::METHOD => match serde_json::from_value(request.params) {
+                Ok(params) => Response::new_ok(request.id, self.code_actions(params)),
+                Err(e) => Response::new_err(request.id, ErrorCode::InvalidParams as i32, e.to_string()),
+            },
+            req::HoverRequest::METHOD => match serde_json::from_value(request.params) {
+                Ok(params) => Response::new_ok(request.id, self.hover(params)),
+                Err(e) => Response::new_err(request.id, ErrorCode::InvalidParams as i32, e.to_string()),
+            },
+            method => {
+                let message = format!("unsupported request {method}");
+                Response::new_err(request.id, ErrorCode::MethodNotFound as i32, message)
+            }
         }
-        let params: CodeActionParams = match serde_json::from_value(request.params) {
-            Ok(params) => params,
-            Err(e) => return Response::new_err(request.id, ErrorCode::InvalidParams as i32, e.to_string()),
-        };
-        let Some(doc) = self.documents.get(params.text_document.uri.as_str()) else {
-            return Response::new_ok(request.id, Vec::<()>::new());
-        };
-        let Some(plan) = &doc.plan else {
-            return Response::new_ok(request.id, Vec::<()>::new());
-        };
+    }
+
+    fn code_actions(&self, params: CodeActionParams) -> Vec<lsp_types::CodeAction> {
+        let Some(doc) = self.documents.get(params.text_document.uri.as_str()) else { return Vec::new() };
+        let Some(plan) = &doc.plan else { return Vec::new() };
         let map = LineMap::new(&doc.text, self.encoding);
         let wanted = map.offset(params.range.start)..map.offset(params.range.end);
-        let document =
-            actions::Document { uri: &doc.uri, path: &doc.path, text: &doc.text, engine: &doc.engine, plan };
-        let found = actions::code_actions(&document, &map, wanted, params.context.only.as_deref());
-        Response::new_ok(request.id, found)
+        let engine = &doc.settings.engine;
+        let (uri, path, text, docs) = (&doc.uri, &doc.path, &doc.text, &self.docs);
+        let document = actions::Document { uri, path, text, engine, plan, docs };
+        actions::code_actions(&document, &map, wanted, params.context.only.as_deref())
+    }
+
+    /// The documentation of the rules of the open findings at the hovered position, as `awaitfix rule`
+    /// prints it; nothing elsewhere.
+    fn hover(&self, params: HoverParams) -> Option<Hover> {
+        let at = params.text_document_position_params;
+        let doc = self.documents.get(at.text_document.uri.as_str())?;
+        let map = LineMap::new(&doc.text, self.encoding);
+        let offset = map.offset(at.position);
+        let mut found = (doc.plan.as_ref()?.findings.iter())
+            .filter(|f| f.status == Status::Open && f.range.start <= offset && offset <= f.range.end);
+        let first = found.next()?;
+        let mut rules = vec![first.rule];
+        rules.extend(found.map(|f| f.rule).filter(|r| *r != first.rule));
+        rules.dedup();
+        let pages: Vec<String> = rules.into_iter().map(docs::page_text).collect();
+        let value = pages.join("\n---\n\n");
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
+            range: Some(map.range(first.range.clone())),
+        })
     }
 
     fn notify(&mut self, notification: Notification) {
@@ -262,9 +291,9 @@ impl<'a> Server<'a> {
         if !python {
             return;
         }
-        let engine = self.engine_for(&path);
+        let settings = self.settings_for(&path);
         let (uri, text, version) = (item.uri, item.text, item.version);
-        let doc = Document { uri, path, text, version, engine, plan: None };
+        let doc = Document { uri, path, text, version, settings, plan: None };
         let key = doc.uri.as_str().to_string();
         self.documents.insert(key.clone(), doc);
         self.analyze(&key);
@@ -293,75 +322,51 @@ impl<'a> Server<'a> {
     /// A document's path: its file, or a name in the first workspace folder for an unsaved one.
     fn document_path(&self, uri: &Uri) -> PathBuf {
         uri_path(uri.as_str()).unwrap_or_else(|| {
-            let folder =
-                self.roots.first().cloned().unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-            folder.join("untitled.py")
+            let folder = self.workspace.first_root().map(Path::to_path_buf);
+            folder.unwrap_or_else(|| std::env::current_dir().unwrap_or_default()).join("untitled.py")
         })
     }
 
-    /// The engine for a document at `path`, built as the command line builds it for that path.
-    fn engine_for(&mut self, path: &Path) -> Rc<Engine> {
-        let folder = path.parent().unwrap_or(path).to_path_buf();
-        let known = self.folders.get(&folder).and_then(|key| self.engines.get(key));
-        if let Some(engine) = known {
-            return engine.clone();
+    /// The settings for a document at `path`; a problem with its configuration is shown to the user.
+    fn settings_for(&mut self, path: &Path) -> Rc<Settings> {
+        let mut problems = Vec::new();
+        let settings = self.workspace.settings_for(path, &mut problems);
+        for problem in problems {
+            self.show_error(problem);
         }
-        let config = crate::config::discover(path).unwrap_or_else(|e| {
-            self.show_error(format!("awaitfix: {e}; using the defaults"));
-            None
-        });
-        let key = config.as_ref().map(|c| c.path.clone());
-        self.folders.insert(folder.clone(), key.clone());
-        if let Some(engine) = self.engines.get(&key) {
-            return engine.clone();
-        }
-        let specs = config.as_ref().map(|c| c.transforms.clone()).unwrap_or_default();
-        let transforms = crate::transform::load(&specs).unwrap_or_else(|e| {
-            self.show_error(format!("awaitfix: {e}; using the built-in transforms"));
-            crate::transform::builtins().unwrap_or_default()
-        });
-        let root = config
-            .as_ref()
-            .map(|c| c.root.clone())
-            .or_else(|| self.roots.iter().find(|r| path.starts_with(r)).cloned());
-        let project = [root.unwrap_or(folder)];
-        let rules = crate::engine::rule_set(config.as_ref(), &[], &[], &[]).unwrap_or_else(|e| {
-            self.show_error(format!("awaitfix: {e}; reporting every rule"));
-            crate::ruleset::RuleSet::default()
-        });
-        let engine = Engine::new(transforms).with_settings(None, config).with_project(&project, false);
-        let engine = Rc::new(engine.with_rules(rules));
-        self.engines.insert(key, engine.clone());
-        engine
+        settings
     }
 
     /// Forgets every configuration and plans every open document again.
     fn reload(&mut self) {
-        self.engines.clear();
-        self.folders.clear();
+        self.workspace.forget();
         let keys: Vec<String> = self.documents.keys().cloned().collect();
         for key in keys {
             let Some(path) = self.documents.get(&key).map(|d| d.path.clone()) else { continue };
-            let engine = self.engine_for(&path);
+            let settings = self.settings_for(&path);
             if let Some(doc) = self.documents.get_mut(&key) {
-                doc.engine = engine;
+                doc.settings = settings;
             }
             self.analyze(&key);
         }
     }
 
-    /// Plans a document's text and publishes its diagnostics.
+    /// Plans a document's text and publishes its diagnostics. A document the command line would not check
+    /// (`exclude`) gets none, and no code action.
     fn analyze(&mut self, key: &str) {
         let Some(doc) = self.documents.get_mut(key) else { return };
-        doc.plan = match doc.engine.mentions_in_code(doc.text.as_bytes()) {
-            true => plan(&doc.engine, &doc.path, doc.text.as_bytes(), Want::Preview, &Selection::all()).ok(),
+        let engine = &doc.settings.engine;
+        let checked = !doc.settings.excludes(&doc.path) && engine.mentions_in_code(doc.text.as_bytes());
+        doc.plan = match checked {
+            true => plan(engine, &doc.path, doc.text.as_bytes(), Want::Preview, &Selection::all()).ok(),
             false => None,
         };
         // A text that decodes otherwise (a latin-1 coding cookie, lone `\r` line ends) would place findings at
         // other offsets: it gets no diagnostics.
         doc.plan = doc.plan.take().filter(|p| p.source.text == doc.text);
         let map = LineMap::new(&doc.text, self.encoding);
-        let diagnostics = doc.plan.as_ref().map(|p| actions::diagnostics(p, &map)).unwrap_or_default();
+        let diagnostics =
+            doc.plan.as_ref().map(|p| actions::diagnostics(p, &map, &self.docs)).unwrap_or_default();
         let (uri, version) = (doc.uri.clone(), doc.version);
         self.publish(uri, diagnostics, Some(version));
     }

@@ -2,7 +2,7 @@
 //! the negotiated encoding (UTF-16 code units by default, or UTF-8 bytes) out, and back; `file:` URIs to
 //! paths. Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol counts them. Pure.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lsp_types::{Position, Range};
 
@@ -111,6 +111,22 @@ pub fn uri_path(uri: &str) -> Option<PathBuf> {
     Some(PathBuf::from(String::from_utf8(decoded).ok()?))
 }
 
+/// The `file:` URI of an absolute local path, every byte but unreserved ones and `/` percent-encoded;
+/// `None` for a relative path or one that is not UTF-8.
+pub fn path_uri(path: &Path) -> Option<lsp_types::Uri> {
+    let text = path.to_str().filter(|_| path.is_absolute())?;
+    let mut uri = String::from("file://");
+    for &byte in text.as_bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(byte as char)
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +160,14 @@ mod tests {
         assert_eq!(uri_path("file://localhost/x.py"), Some(PathBuf::from("/x.py")));
         assert_eq!(uri_path("untitled:Untitled-1"), None);
         assert_eq!(uri_path("file:///%ff"), None, "not UTF-8");
+    }
+
+    #[test]
+    fn paths_become_file_uris_that_read_back() {
+        let path = Path::new("/tmp/a b/é#1%.md");
+        let uri = path_uri(path).expect("absolute");
+        assert_eq!(uri.as_str(), "file:///tmp/a%20b/%C3%A9%231%25.md");
+        assert_eq!(uri_path(uri.as_str()).as_deref(), Some(path));
+        assert_eq!(path_uri(Path::new("relative.md")), None);
     }
 }
