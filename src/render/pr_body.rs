@@ -30,6 +30,8 @@ pub struct Change {
     pub after: String,
     /// The 1-based line of an edit away from the site (an import), shown on a row of its own.
     pub import_line: Option<usize>,
+    /// In a notebook, the cell `import_line` counts in.
+    pub cell: Option<usize>,
 }
 
 /// The lines of each fixed finding (`fixed` indexes `findings`), before and after its own edits on them;
@@ -48,7 +50,10 @@ pub fn site_changes(text: &str, findings: &[Finding], fixed: &[usize]) -> Vec<Ch
             fix.edits().iter().partition(|e| e.start() >= lines.start && e.end() <= lines.end);
         let after = edited(text, lines.clone(), &on_site);
         let before = one_line(&text[lines.clone()]);
-        rows.push((lines.start, Change { finding: i, before, after: one_line(&after), import_line: None }));
+        rows.push((
+            lines.start,
+            Change { finding: i, before, after: one_line(&after), import_line: None, cell: None },
+        ));
         for edit in away {
             let span = imports::statement(text, edit.range());
             // Edits of one statement (the names of one import) make one row; a statement that ends where the
@@ -69,7 +74,7 @@ pub fn site_changes(text: &str, findings: &[Finding], fixed: &[usize]) -> Vec<Ch
         let line = text[..span.start].matches('\n').count() + 1;
         let before = imports::joined(&text[span.clone()]);
         let after = imports::joined(&edited(text, span.clone(), &edits));
-        rows.push((span.start, Change { finding, before, after, import_line: Some(line) }));
+        rows.push((span.start, Change { finding, before, after, import_line: Some(line), cell: None }));
     }
     rows.sort_by_key(|(start, _)| *start);
     rows.into_iter().map(|(_, change)| change).collect()
@@ -150,9 +155,10 @@ pub fn render(files: &[FileReport], commits: &[(String, String)], command: &str)
         for (d, change) in sites {
             let row = format!(
                 "| `{}`{} | {} | {} |\n",
-                cell(&match change.import_line {
-                    Some(line) => format!("{}:{line}", d.path),
-                    None => d.line_location(),
+                cell(&match (change.import_line, change.cell) {
+                    (Some(line), Some(c)) => format!("{}:cell {c}:{line}", d.path),
+                    (Some(line), None) => format!("{}:{line}", d.path),
+                    (None, _) => d.line_location(),
                 }),
                 if change.import_line.is_none() { resolves_to(d) } else { String::new() },
                 code(&change.before),
@@ -400,6 +406,7 @@ mod tests {
             before: "manager = await get_websocket_manager(user_context=ctx)".into(),
             after: "manager = get_websocket_manager(user_context=ctx)".into(),
             import_line: None,
+            cell: None,
         }];
         let files: Vec<FileReport> =
             diagnostics.iter().map(|d| FileReport { diagnostics: d, changes: &change }).collect();
@@ -441,6 +448,7 @@ mod tests {
                 before: before.clone(),
                 after: after.clone(),
                 import_line: None,
+                cell: None,
             })
             .collect();
         let body =
