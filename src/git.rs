@@ -16,7 +16,7 @@ use thiserror::Error;
 
 use crate::engine::Engine;
 use crate::pipeline::FileOutcome;
-use crate::plan::{Plan, Want, plan};
+use crate::plan::{Plan, Want};
 use crate::render::display_path;
 use crate::selection::Selection;
 use split::Group;
@@ -422,8 +422,8 @@ fn plan_file(
     let path = &target.outcome.path;
     let planned = target.outcome.planned().expect("targets are planned");
     let plan = match bytes == planned.bytes {
-        true => planned.plan.clone().narrow(engine, path, bytes, Want::Rewrite, selection),
-        false => plan(engine, path, bytes, Want::Rewrite, selection),
+        true => crate::pipeline::narrow(engine, path, planned, selection),
+        false => crate::pipeline::plan_file(engine, path, bytes, Want::Rewrite, selection),
     };
     plan.map_err(|e| CommitError::File { path: display_path(path), message: e.to_string() })
 }

@@ -7,8 +7,8 @@ use std::io::BufRead;
 use crate::engine::Engine;
 use crate::finding::{SiteKey, site_keys};
 use crate::output::Output;
-use crate::pipeline::FileOutcome;
-use crate::plan::{Plan, Want};
+use crate::pipeline::{self, FileOutcome};
+use crate::plan::Plan;
 use crate::render::diff::FileDiff;
 use crate::render::display_path;
 use crate::selection::Selection;
@@ -41,28 +41,13 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
         .collect();
     let total = sites.len();
     for (n, (file, i, key)) in sites.into_iter().enumerate() {
-        let planned = file.planned().expect("filtered on planned");
-        let plan = &planned.plan;
         let answer = match rest {
             Some(answer) => answer,
             None => {
-                // The fix as it would be alone (its import edit planned for the other sites staying).
-                let alone = Selection::only(key.clone());
-                let text =
-                    match plan.clone().narrow(engine, &file.path, &planned.bytes, Want::Rewrite, &alone) {
-                        Ok(Plan { rewrite: Some(rewrite), .. }) => rewrite.text,
-                        _ => {
-                            crate::fix::apply(
-                                &plan.source.text,
-                                &mut [plan.findings[i].clone()],
-                                engine.required(),
-                            )
-                            .text
-                        }
-                    };
                 let d = &file.diagnostics[i];
-                out.prompt(&format!("{}:{}:{}: {} {}\n", d.path, d.line, d.column, d.code, d.message));
-                let diff = FileDiff::new(&display_path(&file.path), &plan.source.text, &text);
+                out.prompt(&format!("{}: {} {}\n", d.location(), d.code, d.message));
+                let (before, after) = alone(engine, file, i, &key);
+                let diff = FileDiff::new(&display_path(&file.path), &before, &after);
                 out.prompt(&String::from_utf8_lossy(&diff.styled()));
                 prompt(input, out, n + 1, total)
             }
@@ -78,6 +63,25 @@ pub fn ask(engine: &Engine, files: &[FileOutcome], input: &mut dyn BufRead, out:
         }
     }
     declined
+}
+
+/// The file before and after the fix of site `i` alone (its import edit planned for the other sites
+/// staying): a module's text, or a notebook's JSON as `diff` shows it.
+fn alone(engine: &Engine, file: &FileOutcome, i: usize, key: &SiteKey) -> (String, String) {
+    let planned = file.planned().expect("filtered on planned");
+    let plan = &planned.plan;
+    match pipeline::narrow(engine, &file.path, planned, &Selection::only(key.clone())) {
+        Ok(Plan { rewrite: Some(rewrite), cells: Some(_), .. }) => (
+            String::from_utf8_lossy(&planned.bytes).into_owned(),
+            String::from_utf8_lossy(&rewrite.bytes).into_owned(),
+        ),
+        Ok(Plan { rewrite: Some(rewrite), .. }) => (plan.source.text.clone(), rewrite.text),
+        _ => {
+            let fixed =
+                crate::fix::apply(&plan.source.text, &mut [plan.findings[i].clone()], engine.required());
+            (plan.source.text.clone(), fixed.text)
+        }
+    }
 }
 
 fn prompt(input: &mut dyn BufRead, out: &Output, n: usize, total: usize) -> Answer {

@@ -337,8 +337,7 @@ fn apply_interactively(args: &ApplyArgs, out: &Output) -> anyhow::Result<ExitSta
     let selection = interactive::ask(&processed.engine, &processed.files, &mut std::io::stdin().lock(), out);
     for file in &mut processed.files {
         let Fixes::Planned(planned) = std::mem::take(&mut file.fixes) else { continue };
-        let engine = &processed.engine;
-        let plan = planned.plan.narrow(engine, &file.path, &planned.bytes, plan::Want::Rewrite, &selection);
+        let plan = pipeline::narrow(&processed.engine, &file.path, &planned, &selection);
         let written = plan.and_then(|plan| match &plan.rewrite {
             Some(rewrite) => write::replace(&file.path, &planned.bytes, &rewrite.bytes)
                 .map(|()| plan.fixed_rules())

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::Engine;
 use crate::error::{Failure, FileError};
-use crate::plan::{Planned, Want, plan};
+use crate::plan::{Plan, Planned, Want, plan};
 use crate::render::diff::FileDiff;
 use crate::render::pr_body::Change;
 use crate::render::{Diagnostic, display_path};
@@ -110,6 +110,36 @@ pub fn process_bytes(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode) -> 
         return outcome;
     }
     analyze(engine, path, bytes, mode, outcome)
+}
+
+/// Plans one version of the file at `path` from its `bytes` (a notebook's JSON too) with the fixes
+/// `selection` wants: the rewrite's bytes are the file's new content.
+pub fn plan_file(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    want: Want,
+    selection: &Selection,
+) -> Result<Plan, FileError> {
+    match crate::notebook::is_notebook(path) {
+        true => notebook::plan_notebook(engine, path, bytes, want, selection),
+        false => plan(engine, path, bytes, want, selection),
+    }
+}
+
+/// The plan of a file planned with every fix (`Mode::Plan`), with only the fixes `selection` wants, to
+/// write or commit.
+pub fn narrow(
+    engine: &Engine,
+    path: &Path,
+    planned: &Planned,
+    selection: &Selection,
+) -> Result<Plan, FileError> {
+    match planned.plan.cells {
+        // Planned again from the JSON: the cells' rewrite is spliced there.
+        Some(_) => notebook::plan_notebook(engine, path, &planned.bytes, Want::Rewrite, selection),
+        None => planned.plan.clone().narrow(engine, path, &planned.bytes, Want::Rewrite, selection),
+    }
 }
 
 fn analyze(engine: &Engine, path: &Path, bytes: &[u8], mode: Mode, mut outcome: FileOutcome) -> FileOutcome {

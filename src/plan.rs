@@ -7,6 +7,7 @@ use crate::edit::Applicability;
 use crate::engine::Engine;
 use crate::error::FileError;
 use crate::finding::{Finding, site_keys};
+use crate::notebook::Cells;
 use crate::parse;
 use crate::partial::{Partial, check_mentions};
 use crate::render::pr_body::{Change, site_changes};
@@ -24,6 +25,9 @@ pub struct Plan {
     pub findings: Vec<Finding>,
     /// The rewritten text and the bytes to write, when a fix applies.
     pub rewrite: Option<Rewrite>,
+    /// For a notebook, planned as its code cells' module: where the cells are, so that what is found is
+    /// placed in them (`source` and the rewrite's text are the module; the rewrite's bytes are the JSON).
+    pub cells: Option<Cells>,
 }
 
 impl Plan {
@@ -31,7 +35,11 @@ impl Plan {
     pub fn diagnostics(&self, path: &Path) -> Vec<Diagnostic> {
         let shown = display_path(path);
         let index = LineIndex::new(&self.source.text);
-        self.findings.iter().map(|f| Diagnostic::new(&shown, f, &index)).collect()
+        let placed = self.findings.iter().map(|f| Diagnostic::new(&shown, f, &index));
+        match &self.cells {
+            Some(cells) => placed.map(|d| cells.place(d)).collect(),
+            None => placed.collect(),
+        }
     }
 
     /// Keeps the findings `keep` accepts; the rewrite's indices follow (a fix of a finding left out is
@@ -59,13 +67,23 @@ impl Plan {
     /// Each fixed site's line before and after; none without a rewrite.
     pub fn changes(&self) -> Vec<Change> {
         let fixed = self.rewrite.as_ref().map_or(&[][..], |r| &r.fixed[..]);
-        site_changes(&self.source.text, &self.findings, fixed)
+        let mut changes = site_changes(&self.source.text, &self.findings, fixed);
+        if let Some(cells) = &self.cells {
+            for change in &mut changes {
+                if let Some(line) = change.import_line {
+                    let (cell, line) = cells.locate(line);
+                    (change.cell, change.import_line) = (Some(cell), Some(line));
+                }
+            }
+        }
+        changes
     }
 }
 
 /// A file's plan with the bytes it was made from (they are what a later write checks the file against).
 #[derive(Debug)]
 pub struct Planned {
+    /// The file's bytes as read (a notebook's JSON, whose cells' module `plan` is of).
     pub bytes: Vec<u8>,
     pub plan: Plan,
 }
@@ -187,7 +205,7 @@ fn plan_with(
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
         && let Some((findings, rewrite)) = from_partial(partial, &source, want, required)?
     {
-        return Ok(Plan { source, findings, rewrite });
+        return Ok(Plan { source, findings, rewrite, cells: None });
     }
     let tree = parse::parse(text).ok_or(FileError::Unparsable)?;
     if let Some((at, what)) = parse::first_error(&tree) {
@@ -208,12 +226,12 @@ fn plan_with(
     }
     if want == Want::Findings || !findings.iter().any(|f| f.is_fixable_at(required)) {
         crate::fix::report_overlapping(&mut findings, required);
-        return Ok(Plan { source, findings, rewrite: None });
+        return Ok(Plan { source, findings, rewrite: None, cells: None });
     }
     let applied = crate::fix::apply(text, &mut findings, required);
     let bytes = verify(&tree, &applied, &source)?;
     let rewrite = Rewrite { text: applied.text, bytes, fixed: applied.fixed, edits: applied.edits };
-    Ok(Plan { source, findings, rewrite: Some(rewrite) })
+    Ok(Plan { source, findings, rewrite: Some(rewrite), cells: None })
 }
 
 /// A file's findings and, when one is wanted and a fix applies, its verified rewrite.

@@ -257,3 +257,117 @@ fn a_top_level_coroutine_is_awaited() {
         notebook.replace("\"get_websocket_manager_async(", "\"await get_websocket_manager_async(")
     );
 }
+
+/// `awaitfix` run in `dir` with `input` on stdin, git's own configuration shut out.
+fn awaitfix_with_input(dir: &Path, args: &[&str], input: &str) -> Run {
+    let out = Command::cargo_bin("awaitfix")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// The three sites of `SITES` fixed (sync) as `wanted` says, the rest of the JSON as it was.
+fn sites_fixed(wanted: [bool; 3]) -> String {
+    let edits = [
+        ("\"m = await get_websocket_manager(ctx)", "\"m = get_websocket_manager(ctx)"),
+        ("\"    manager = await get_", "\"    manager = get_"),
+        ("\"again = await get_", "\"again = get_"),
+    ];
+    let mut text = SITES.to_string();
+    for ((from, to), _) in edits.iter().zip(wanted).filter(|(_, wanted)| *wanted) {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+#[test]
+fn apply_interactively_asks_per_site_by_cell_and_writes_only_the_accepted_sites() {
+    let dir = tree(&[("sites.ipynb", SITES)]);
+    let run = awaitfix_with_input(dir.path(), &["apply", "-i", "sites.ipynb"], "y\nn\ny\n");
+    assert_eq!(run.code, 1, "a site is left: {}", run.stderr);
+    for (n, place) in ["cell 4:2:5", "cell 5:4:15", "cell 6:2:9"].iter().enumerate() {
+        let asked = format!("sites.ipynb:{place}: AWF001 ");
+        assert!(run.stderr.contains(&asked), "{asked}\n{}", run.stderr);
+        assert!(run.stderr.contains(&format!("({}/3) Fix this site", n + 1)), "{}", run.stderr);
+    }
+    // Each prompt shows the site's own fix in the notebook's JSON, as `diff` shows it.
+    assert!(run.stderr.contains(
+        "-    \"m = await get_websocket_manager(ctx)\\n\",\n+    \"m = get_websocket_manager(ctx)\\n\","
+    ));
+    let path = dir.path().join("sites.ipynb");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), sites_fixed([true, false, true]));
+    python("import json.tool, sys; sys.argv[1:] = sys.argv[1:2]; json.tool.main()", &[&path]);
+    std::fs::write(dir.path().join("before.ipynb"), SITES).unwrap();
+    let changed = python(ROUND_TRIP, &[&dir.path().join("before.ipynb"), &path]);
+    assert!(changed.trim_end().ends_with("4 6"), "{changed}");
+}
+
+/// A repository in `dir` holding `files`, committed on `main`.
+fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tree(files);
+    let git = |args: &[&str]| {
+        let out = Process::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "user.name", "Dev One"]);
+    git(&["config", "user.email", "dev@example.com"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "initial"]);
+    dir
+}
+
+fn git_show(dir: &Path, object: &str) -> String {
+    let out = Process::new("git").args(["show", object]).current_dir(dir).env("HOME", dir).output().unwrap();
+    assert!(out.status.success(), "git show {object}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn commit_commits_the_rewritten_notebook_and_the_pr_body_names_cells() {
+    let dir = repository(&[("sites.ipynb", SITES)]);
+    let args = ["commit", "--prefer", "async", "--pr-body", "body.md", "sites.ipynb"];
+    let run = awaitfix_with_input(dir.path(), &args, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("committed 3 sites in 1 file"), "{}", run.stderr);
+    // The blob is the notebook as `apply` writes it: only the cells' sources changed.
+    let applied = tree(&[("sites.ipynb", SITES)]);
+    assert_eq!(awaitfix(applied.path(), &["apply", "--prefer", "async", "sites.ipynb"]).code, 0);
+    let expected = std::fs::read_to_string(applied.path().join("sites.ipynb")).unwrap();
+    assert_eq!(git_show(dir.path(), "awaitfix/websocket-manager:sites.ipynb"), expected);
+    assert_eq!(std::fs::read_to_string(dir.path().join("sites.ipynb")).unwrap(), expected, "checked out");
+    let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
+    assert!(body.contains("| `sites.ipynb:cell 4:2` | `m = await get_websocket_manager(ctx)` |"), "{body}");
+    assert!(
+        body.contains("| `sites.ipynb:cell 2:3` | `from ws import get_websocket_manager` |"),
+        "the import row names its cell too: {body}"
+    );
+}
+
+#[test]
+fn commit_interactively_commits_only_the_accepted_sites_of_a_notebook() {
+    let dir = repository(&[("sites.ipynb", SITES)]);
+    let run = awaitfix_with_input(dir.path(), &["commit", "-i", "sites.ipynb"], "n\ny\nn\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("sites.ipynb:cell 5:4:15: AWF001 "), "{}", run.stderr);
+    let committed = git_show(dir.path(), "awaitfix/websocket-manager:sites.ipynb");
+    assert_eq!(committed, sites_fixed([false, true, false]));
+}

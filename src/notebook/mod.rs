@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::edit::Edit;
+use crate::render::Diagnostic;
 
 pub use crate::source::is_notebook;
 
@@ -67,6 +68,33 @@ struct RawCell<'a> {
     source: &'a RawValue,
 }
 
+/// Where a notebook's code cells start in its module: each one's first line (1-based) and number.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cells(Vec<(usize, usize)>);
+
+impl Cells {
+    /// The cell (its 1-based number) and the 1-based line in it of the module's 1-based `line`.
+    pub fn locate(&self, line: usize) -> (usize, usize) {
+        let at = self.0.partition_point(|&(first, _)| first <= line).saturating_sub(1);
+        match self.0.get(at) {
+            Some(&(first, number)) => (number, line + 1 - first.min(line)),
+            None => (0, line),
+        }
+    }
+
+    /// A diagnostic of the module placed in its cell: the cell's number, lines counted in the cell (an
+    /// edit of its fix, such as an import, may be in another cell).
+    pub fn place(&self, mut d: Diagnostic) -> Diagnostic {
+        let (cell, line) = self.locate(d.line);
+        (d.cell, d.line, d.end_line) = (Some(cell), line, self.locate(d.end_line).1);
+        for edit in d.fix.iter_mut().flatten() {
+            let (cell, line) = self.locate(edit.line);
+            (edit.cell, edit.line, edit.end_line) = (Some(cell), line, self.locate(edit.end_line).1);
+        }
+        d
+    }
+}
+
 /// Why a notebook cannot be read; the message names neither the file nor a position in the module.
 pub(crate) fn invalid(what: impl std::fmt::Display) -> String {
     format!("not a valid notebook ({what}); skipped")
@@ -119,11 +147,12 @@ impl<'a> Notebook<'a> {
 
     /// The cell (its 1-based number) and the 1-based line in it of the module's 1-based `line`.
     pub fn locate(&self, line: usize) -> (usize, usize) {
-        let at = self.cells.partition_point(|c| c.first_line <= line).saturating_sub(1);
-        match self.cells.get(at) {
-            Some(cell) => (cell.number, line + 1 - cell.first_line.min(line)),
-            None => (0, line),
-        }
+        self.cells().locate(line)
+    }
+
+    /// Where the code cells are in the module, for placing what is found in it.
+    pub fn cells(&self) -> Cells {
+        Cells(self.cells.iter().map(|c| (c.first_line, c.number)).collect())
     }
 
     /// The notebook's JSON with `edits` (sorted, in the module's offsets) made in its cells' sources; an

@@ -122,7 +122,8 @@ pub fn code_actions(
 
 fn diagnostics_of(doc: &Document, map: &LineMap, i: usize) -> Vec<Diagnostic> {
     let plan = doc.plan;
-    let one = Plan { findings: vec![plan.findings[i].clone()], rewrite: None, source: plan.source.clone() };
+    let (findings, source) = (vec![plan.findings[i].clone()], plan.source.clone());
+    let one = Plan { findings, rewrite: None, source, cells: None };
     diagnostics(&one, map, doc.docs)
 }
 
