@@ -233,8 +233,11 @@ impl<'a> Server<'a> {
             .filter(|f| f.status == Status::Open && f.range.start <= offset && offset <= f.range.end);
         let first = found.next()?;
         let mut rules = vec![first.rule];
-        rules.extend(found.map(|f| f.rule).filter(|r| *r != first.rule));
-        rules.dedup();
+        for finding in found {
+            if !rules.contains(&finding.rule) {
+                rules.push(finding.rule);
+            }
+        }
         let pages: Vec<String> = rules.into_iter().map(docs::page_text).collect();
         let value = pages.join("\n---\n\n");
         Some(Hover {
