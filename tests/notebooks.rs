@@ -371,3 +371,13 @@ fn commit_interactively_commits_only_the_accepted_sites_of_a_notebook() {
     let committed = git_show(dir.path(), "awaitfix/websocket-manager:sites.ipynb");
     assert_eq!(committed, sites_fixed([false, true, false]));
 }
+
+/// `apply -` on a notebook's JSON, named by `--stdin-filename`, prints the fixed notebook (it was refused, as
+/// `apply` planned stdin as `commit` plans files).
+#[test]
+fn apply_on_stdin_prints_the_fixed_notebook() {
+    let dir = tree(&[]);
+    let run = awaitfix_with_input(dir.path(), &["apply", "-", "--stdin-filename", "sites.ipynb"], SITES);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, sites_fixed([true, true, true]));
+}
