@@ -381,3 +381,19 @@ fn apply_on_stdin_prints_the_fixed_notebook() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, sites_fixed([true, true, true]));
 }
+
+/// With `--allow-dirty`, the committed notebook and the user's unsaved-to-git version are each planned from
+/// their own JSON: the commit holds the fixed committed version, the work tree keeps the user's change fixed.
+#[test]
+fn commit_fixes_the_committed_and_the_modified_notebook_each_from_its_own_json() {
+    let dir = repository(&[("sites.ipynb", SITES)]);
+    let edited = SITES.replace("\"# Websockets — état\\n\"", "\"# Websockets — état (draft)\\n\"");
+    assert_ne!(edited, SITES);
+    std::fs::write(dir.path().join("sites.ipynb"), &edited).unwrap();
+    let run = awaitfix_with_input(dir.path(), &["commit", "--allow-dirty", "sites.ipynb"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fixed = sites_fixed([true, true, true]);
+    assert_eq!(git_show(dir.path(), "awaitfix/websocket-manager:sites.ipynb"), fixed);
+    let work = std::fs::read_to_string(dir.path().join("sites.ipynb")).unwrap();
+    assert_eq!(work, fixed.replace("état\\n\"", "état (draft)\\n\""));
+}
