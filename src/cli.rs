@@ -61,8 +61,8 @@ pub struct Common {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
-    /// Also read the paths listed in FILE, one per line (`-`: stdin), e.g. from `git ls-files`; an empty
-    /// list checks nothing.
+    /// Also read the paths listed in FILE (`-`: stdin), one per line or NUL-separated (`git ls-files -z`);
+    /// an empty list checks nothing.
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
 

@@ -197,14 +197,17 @@ fn paths(common: &Common) -> anyhow::Result<Vec<PathBuf>> {
     }
     let mut paths = common.paths.clone();
     if let Some(list) = &common.files_from {
-        let text = match list.as_os_str() == "-" {
+        let bytes = match list.as_os_str() == "-" {
             true => {
-                std::io::read_to_string(std::io::stdin()).context("cannot read the file list from stdin")?
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .context("cannot read the file list from stdin")?;
+                bytes
             }
-            false => std::fs::read_to_string(list)
+            false => std::fs::read(list)
                 .with_context(|| format!("cannot read the file list {}", list.display()))?,
         };
-        paths.extend(text.lines().map(str::trim_end).filter(|l| !l.is_empty()).map(PathBuf::from));
+        paths.extend(walk::file_list(&bytes).with_context(|| format!("file list {}", list.display()))?);
         if paths.is_empty() {
             // An empty list (no staged Python file) means nothing to check, not the whole folder.
             return Ok(paths);

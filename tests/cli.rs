@@ -564,6 +564,26 @@ fn statistics_and_show_fixes() {
     );
 }
 
+/// `--files-from` takes `git ls-files -z` output: a list holding a NUL is split on NUL only, so a path may
+/// hold a newline (it was split into two missing files).
+#[test]
+fn files_from_a_nul_separated_list_keeps_newlines_in_paths() {
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("odd\nname.py", BAD.as_bytes()), ("c.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(
+        awaitfix(dir.path())
+            .args(["check", "--format", "json", "--files-from", "-"])
+            .write_stdin("a.py\0odd\nname.py\0"),
+    );
+    assert_eq!(code, 1, "{err}");
+    let findings: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a.py", "odd\nname.py"], "c.py is not listed");
+    std::fs::write(dir.path().join("list"), b"c.py\0").unwrap();
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "--files-from", "list"]));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("c.py:5:15: AWF001") && out.lines().count() == 1, "{out}");
+}
+
 /// PATH `-` reads the source from stdin, named by `--stdin-filename` (which also decides the settings):
 /// `check` and `diff` report it under that name, `apply` prints the fixed source and writes no file.
 #[test]
