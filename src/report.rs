@@ -77,6 +77,9 @@ pub fn check(
             for d in diagnostics.filter(|d| d.is_open() || out.verbose) {
                 text.push_str(&render::text::line(d));
                 text.push('\n');
+                if let Some(why) = render::text::fallback(d).filter(|_| out.verbose) {
+                    text.push_str(&format!("  {why}\n"));
+                }
             }
             out.print(&text);
             if !out.quiet {
@@ -109,6 +112,7 @@ pub fn diff(files: &[FileOutcome], stat: bool, unsafe_fixes: bool, out: &Output)
             out.print_diff(diff);
         }
     }
+    note_fallbacks(files, out);
     let fixed: usize = files.iter().map(|f| f.fixed()).sum();
     let held = held_back(files, unsafe_fixes);
     let review = unfixed_open(files).saturating_sub(held);
@@ -150,6 +154,7 @@ pub fn apply(files: &[FileOutcome], args: &crate::cli::ApplyArgs, out: &Output) 
     if review > 0 {
         summary.push_str(&format!("; {} to review (see `awaitfix check`)", plural(review, "site")));
     }
+    note_fallbacks(files, out);
     if args.show_fixes && fixed > 0 {
         out.note(&show_fixes(files));
     }
@@ -157,6 +162,18 @@ pub fn apply(files: &[FileOutcome], args: &crate::cli::ApplyArgs, out: &Output) 
     match review + not_written + held > 0 || fixes_count && fixed > 0 {
         true => ExitStatus::Findings,
         false => ExitStatus::Success,
+    }
+}
+
+/// With `-v`, a note per site that got the sync fix where `prefer: async` asked for the async twin, and why.
+fn note_fallbacks(files: &[FileOutcome], out: &Output) {
+    if !out.verbose {
+        return;
+    }
+    for d in files.iter().flat_map(|f| &f.diagnostics).filter(|d| d.is_open()) {
+        if let Some(why) = render::text::fallback(d) {
+            out.note(&format!("{}: {why}", d.location()));
+        }
     }
 }
 

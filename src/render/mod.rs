@@ -42,6 +42,10 @@ pub struct Diagnostic {
     /// How the callee reached the definition that condemns it (AWF005); serialized only when there is one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<Link>,
+    /// Why the site got the sync fix where `prefer: async` asked for the async twin; serialized only when
+    /// there is a reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
     /// What the fix does, in a few words.
     #[serde(skip)]
     pub summary: String,
@@ -98,6 +102,7 @@ impl Diagnostic {
             unsafe_fix: !finding.is_fixable() && finding.is_fixable_at(Applicability::Unsafe),
             fix,
             chain: finding.chain.clone(),
+            fallback: finding.fallback.clone(),
             summary: finding.summary.clone(),
         }
     }

@@ -301,6 +301,7 @@ mod tests {
             summary: String::new(),
             status: Status::Open,
             chain: Vec::new(),
+            fallback: None,
         };
         let changes = site_changes(text, &[finding], &[0]);
         assert_eq!(changes[0].before, "m = await f( …");
@@ -321,6 +322,7 @@ mod tests {
             summary: String::new(),
             status: Status::Open,
             chain: Vec::new(),
+            fallback: None,
         };
         let first = text.find("f()").unwrap();
         let second = text.rfind("f()").unwrap();
@@ -356,6 +358,7 @@ mod tests {
             summary: String::new(),
             status: Status::Open,
             chain: Vec::new(),
+            fallback: None,
         };
         let changes = site_changes(text, &[finding], &[0]);
         let rows: Vec<_> = changes.iter().map(|c| (c.import_line, &c.before[..], &c.after[..])).collect();
@@ -386,6 +389,7 @@ mod tests {
             unsafe_fix: false,
             fix: None,
             chain: Vec::new(),
+            fallback: None,
             summary: String::new(),
         }
     }

@@ -4,6 +4,7 @@
 //! `plan` then turns sites into findings with fixes, imports included.
 
 pub(crate) mod callee;
+mod fallback;
 mod imports;
 mod in_tree;
 mod intent;
