@@ -206,6 +206,12 @@ pub struct CommitArgs {
     #[arg(long, value_name = "NAME <EMAIL>")]
     pub author: Option<String>,
 
+    /// The author and committer date of the commits: RFC 3339 (`2024-05-06T07:08:09+02:00`) or
+    /// `@SECONDS` (also `@SECONDS +HHMM`), as git's `--date`. Wins over `GIT_*_DATE` and
+    /// `SOURCE_DATE_EPOCH`. Default: those, else the date of HEAD's commit.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
     /// Add a `Signed-off-by` line of the committer.
     #[arg(long, short)]
     pub signoff: bool,

@@ -380,6 +380,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
         force: args.force,
         split: args.split,
         author: args.author.clone(),
+        date: args.date.clone(),
         signoff: args.signoff,
         allow_dirty: args.allow_dirty,
         no_checkout: args.no_checkout,
