@@ -154,6 +154,25 @@ fn pr_body_of_the_example_backend() {
     });
 }
 
+/// Past the ten directories with the most sites, the per-directory table goes on in a collapsed
+/// `<details>` block (a blank line after `<summary>`, or GitHub shows the table as text).
+#[test]
+fn pr_body_collapses_the_directories_past_the_top_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        let sites = if i < 3 { BROKEN.to_string() } else { BROKEN.replacen("await get", "get", 1) };
+        std::fs::create_dir_all(dir.path().join(format!("pkg{i:02}"))).unwrap();
+        std::fs::write(dir.path().join(format!("pkg{i:02}/m.py")), sites).unwrap();
+    }
+    let out = awaitfix(dir.path(), &["diff", "--pr-body", "body.md"], "");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
+    let summary = &body[..body.find("\n### ").unwrap()];
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("pr_body_directories", summary);
+    });
+}
+
 #[test]
 fn interactive_apply_asks_per_site() {
     let dir = tempfile::tempdir().unwrap();
