@@ -66,6 +66,12 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
 
+    /// Machine outputs (SARIF, JSON, JSON Lines, GitHub annotations, the PR body) give paths relative to
+    /// DIR; a file outside DIR keeps its absolute path. Default: SARIF relative to the git repository's
+    /// root, the others as given on the command line.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
     /// A built-in transform id or a transform YAML file (repeatable). Default: the built-in set.
     #[arg(long = "transform", value_name = "ID|FILE")]
     pub transforms: Vec<String>,

@@ -69,7 +69,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             Ok(setup.status)
         }
         Command::Check(args) => {
-            let outcomes = process(&args.common, Mode::Check, false, &out)?;
+            let base = render::Base::new(args.common.root.as_deref())?;
+            let mut outcomes = process(&args.common, Mode::Check, false, &out)?;
             if outcomes.checked == 0
                 && outcomes.status == ExitStatus::Error
                 && args.format == cli::Format::Text
@@ -77,8 +78,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
                 return Ok(outcomes.status);
             }
-            let status = report::check(&outcomes.files, outcomes.checked, args.format, args.statistics, &out)
-                .max(outcomes.status);
+            // SARIF makes its URIs relative to the base itself; the other machine formats print paths.
+            let rebased =
+                matches!(args.format, cli::Format::Json | cli::Format::JsonLines | cli::Format::Github);
+            if args.common.root.is_some() && rebased {
+                rebase(&mut outcomes.files, &base);
+            }
+            let status =
+                report::check(&outcomes.files, outcomes.checked, args.format, args.statistics, &base, &out)
+                    .max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Diff(args) => {
@@ -91,7 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                         _ => (f.diagnostics.clone(), Vec::new()),
                     })
                     .collect();
-                write_pr_body(file, &reports, &[])?;
+                write_pr_body(file, reports, &[], args.common.root.as_deref())?;
             }
             let status =
                 report::diff(&outcomes.files, args.stat, args.unsafe_fixes, &out).max(outcomes.status);
@@ -229,6 +237,10 @@ struct Setup {
 /// The engine and the files of `common`; `unsafe_fixes` also makes the fixes that only `--unsafe-fixes`
 /// makes.
 fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Setup> {
+    if let Some(root) = &common.root {
+        // Checked before any work: a commit must not be made only to fail writing its description.
+        render::Base::new(Some(root))?;
+    }
     let paths = paths(common)?;
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let config = configuration(common.config.as_deref(), &start, out)?;
@@ -409,7 +421,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
                 None => (f.diagnostics.clone(), Vec::new()),
             })
             .collect::<Vec<_>>();
-        write_pr_body(file, &reports, &commits)?;
+        write_pr_body(file, reports, &commits, args.common.root.as_deref())?;
     }
     let sites: usize =
         committed.files.iter().map(|(_, p)| p.rewrite.as_ref().map_or(0, |r| r.fixed.len())).sum();
@@ -429,12 +441,28 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     Ok(status)
 }
 
-/// Writes the pull-request description of `reports`, listing `commits` (short id and subject) when given.
+/// The paths of `files`' diagnostics and failures relative to `base` (absolute outside it), for `--root`.
+fn rebase(files: &mut [FileOutcome], base: &render::Base) {
+    for file in files {
+        base.rebase_all(&mut file.diagnostics);
+        if let Some(failure) = &mut file.error {
+            failure.path = base.rebase(&failure.path);
+        }
+    }
+}
+
+/// Writes the pull-request description of `reports`, listing `commits` (short id and subject) when given,
+/// with paths relative to `root` when given.
 fn write_pr_body(
     file: &std::path::Path,
-    reports: &[(Vec<Diagnostic>, Vec<Change>)],
+    mut reports: Vec<(Vec<Diagnostic>, Vec<Change>)>,
     commits: &[(String, String)],
+    root: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
+    if let Some(root) = root {
+        let base = render::Base::new(Some(root))?;
+        reports.iter_mut().for_each(|(diagnostics, _)| base.rebase_all(diagnostics));
+    }
     let reports: Vec<FileReport> =
         reports.iter().map(|(diagnostics, changes)| FileReport { diagnostics, changes }).collect();
     let body = render::pr_body::render(&reports, commits, &command_line());

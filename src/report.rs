@@ -41,14 +41,15 @@ impl Ord for ExitStatus {
     }
 }
 
-/// Prints `check`'s findings in `format` (in text, with `statistics`, their counts per rule instead);
-/// `Findings` when a site is open. `files` are those with something to say; `checked` counts every file
+/// Prints `check`'s findings in `format` (in text, with `statistics`, their counts per rule instead; SARIF
+/// URIs relative to `base`); `Findings` when a site is open. `files` are those with something to say; `checked` counts every file
 /// checked, clean ones included.
 pub fn check(
     files: &[FileOutcome],
     checked: usize,
     format: Format,
     statistics: bool,
+    base: &render::Base,
     out: &Output,
 ) -> ExitStatus {
     let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
@@ -63,7 +64,7 @@ pub fn check(
         Format::Sarif => out.print(&render::sarif::render(
             &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
             &failures,
-            &sarif_base(),
+            base,
         )),
         Format::Github => {
             out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
@@ -215,16 +216,4 @@ fn unfixed_open<'a>(files: impl IntoIterator<Item = &'a FileOutcome>) -> usize {
         .into_iter()
         .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed().min(f.diagnostics.len()))
         .sum()
-}
-
-/// What SARIF paths are relative to: the root of the git repository around the working directory (code
-/// scanning reads them against it), else the working directory.
-fn sarif_base() -> render::sarif::Base {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let root = git2::Repository::discover(&cwd)
-        .ok()
-        .and_then(|repo| repo.workdir().map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf())));
-    // The repository's root is canonical: so must the working directory be, to compare them.
-    let cwd = cwd.canonicalize().unwrap_or(cwd);
-    render::sarif::Base { root: root.unwrap_or_else(|| cwd.clone()), cwd }
 }
