@@ -263,10 +263,12 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
         .with_project(&paths, common.project)
         .with_unsafe_fixes(unsafe_fixes)
         .with_rules(ruleset);
-    rules::compile_queries_in_background();
     if reads_stdin(common)? {
+        // One file: the queries it needs compile on first use; a background compile of them all would only
+        // compete with it for a core.
         return Ok(Setup { engine, files: Vec::new(), status: ExitStatus::Success });
     }
+    rules::compile_queries_in_background();
     let walked = walk::walk_including(&paths, &excludes, &includes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {
