@@ -61,10 +61,16 @@ pub struct Common {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
-    /// Also read the paths listed in FILE, one per line (`-`: stdin), e.g. from `git ls-files`; an empty
-    /// list checks nothing.
+    /// Also read the paths listed in FILE (`-`: stdin), one per line or NUL-separated (`git ls-files -z`);
+    /// an empty list checks nothing.
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
+
+    /// Machine outputs (SARIF, JSON, JSON Lines, GitHub annotations, the PR body) give paths relative to
+    /// DIR; a file outside DIR keeps its absolute path. Default: SARIF relative to the git repository's
+    /// root, the others as given on the command line.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 
     /// A built-in transform id or a transform YAML file (repeatable). Default: the built-in set.
     #[arg(long = "transform", value_name = "ID|FILE")]
@@ -205,6 +211,12 @@ pub struct CommitArgs {
     /// The commits' author, `Name <email>`. Default: git's configuration.
     #[arg(long, value_name = "NAME <EMAIL>")]
     pub author: Option<String>,
+
+    /// The author and committer date of the commits: RFC 3339 (`2024-05-06T07:08:09+02:00`) or
+    /// `@SECONDS` (also `@SECONDS +HHMM`), as git's `--date`. Wins over `GIT_*_DATE` and
+    /// `SOURCE_DATE_EPOCH`. Default: those, else the date of HEAD's commit.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 
     /// Add a `Signed-off-by` line of the committer.
     #[arg(long, short)]

@@ -23,57 +23,52 @@ pub fn run(transform: &Transform) -> anyhow::Result<Vec<Failure>> {
     let engine = Engine::new(vec![transform.clone()]);
     let mut failures = Vec::new();
     for (index, example) in transform.examples.iter().enumerate() {
-        let actual = rewrite(&engine, &example.before).unwrap_or_else(|e| format!("<error: {e}>"));
+        let (actual, fallback) =
+            rewrite(&engine, &example.before).unwrap_or_else(|e| (format!("<error: {e}>"), None));
         if actual.trim_end() != example.after.trim_end() {
-            let why = explain(transform, &example.before, &example.after, &actual);
+            let why = match fallback {
+                Some(why) => Some(crate::render::text::fallback_reason(&why)),
+                None => explain(transform, &example.before, &actual),
+            };
             failures.push(Failure { index, expected: example.after.clone(), actual, why });
         }
     }
     Ok(failures)
 }
 
-/// The usual causes of a failing example, in words: no site was found (no pair's sync name is called, or the
-/// pair lists `modules` and the example does not import the name from one of them), or `prefer: async` could
-/// not name the async twin and used the sync fix.
-fn explain(transform: &Transform, before: &str, after: &str, actual: &str) -> Option<String> {
+/// The usual cause of a failing example that has no site, in words: no pair's sync name is called, or the
+/// pair lists `modules` and the example does not import the name from one of them. (A site that `prefer:
+/// async` could not fix with the async twin says why itself.)
+fn explain(transform: &Transform, before: &str, actual: &str) -> Option<String> {
     let calls = |text: &str, name: &str| {
         text.match_indices(name).any(|(at, _)| {
             let word_start = !text[..at].ends_with(|c: char| c == '_' || c.is_alphanumeric());
             word_start && text[at + name.len()..].trim_start().starts_with('(')
         })
     };
-    if actual.trim_end() == before.trim_end() {
-        let Some(pair) = transform.pairs.iter().find(|p| calls(before, &p.sync)) else {
-            let names: Vec<String> = transform.pairs.iter().map(|p| format!("`{}`", p.sync)).collect();
-            return Some(format!("no site: the example calls none of {}", names.join(", ")));
-        };
-        let imported = pair.modules.iter().any(|m| before.contains(&format!("from {m} import")));
-        if !pair.modules.is_empty() && !pair.unbound && !imported {
-            return Some(format!(
-                "no site: the pair lists `modules` ({}), so only `{}` imported from one of them counts; begin \
-                 the example with `from {} import {}` (or set `unbound: true` to count a name the file never \
-                 binds)",
-                pair.modules.join(", "),
-                pair.sync,
-                pair.modules[0],
-                pair.sync
-            ));
-        }
+    if actual.trim_end() != before.trim_end() {
         return None;
     }
-    let twin =
-        transform.pairs.iter().find(|p| calls(after, &p.async_name) && !calls(actual, &p.async_name))?;
-    (transform.prefer == crate::transform::Prefer::Async).then(|| {
+    let Some(pair) = transform.pairs.iter().find(|p| calls(before, &p.sync)) else {
+        let names: Vec<String> = transform.pairs.iter().map(|p| format!("`{}`", p.sync)).collect();
+        return Some(format!("no site: the example calls none of {}", names.join(", ")));
+    };
+    let imported = pair.modules.iter().any(|m| before.contains(&format!("from {m} import")));
+    (!pair.modules.is_empty() && !pair.unbound && !imported).then(|| {
         format!(
-            "`prefer: async` used the sync fix: awaitfix could not tell where to import `{}` from here (put it \
-             beside an import of `{}`, or set the pair's `async_module`)",
-            twin.async_name, twin.sync
+            "no site: the pair lists `modules` ({}), so only `{}` imported from one of them counts; begin the \
+             example with `from {} import {}` (or set `unbound: true` to count a name the file never binds)",
+            pair.modules.join(", "),
+            pair.sync,
+            pair.modules[0],
+            pair.sync
         )
     })
 }
 
-/// The snippet as `apply` would leave it inside an `async def`.
-fn rewrite(engine: &Engine, snippet: &str) -> Result<String, String> {
+/// The snippet as `apply` would leave it inside an `async def`, and why a site got the sync fix where
+/// `prefer: async` asked for the async twin, if one did.
+fn rewrite(engine: &Engine, snippet: &str) -> Result<(String, Option<String>), String> {
     let mut source = String::from("async def example():\n");
     for line in snippet.lines() {
         source.push_str("    ");
@@ -82,9 +77,10 @@ fn rewrite(engine: &Engine, snippet: &str) -> Result<String, String> {
     }
     let planned = plan(engine, Path::new("example.py"), source.as_bytes(), Want::Rewrite, &Selection::all())
         .map_err(|e| e.to_string())?;
+    let fallback = planned.findings.iter().find_map(|f| f.fallback.clone());
     let text = planned.rewrite.map_or(source, |r| r.text);
     let body: Vec<&str> = text.lines().skip(1).map(|l| l.strip_prefix("    ").unwrap_or(l)).collect();
-    Ok(body.join("\n"))
+    Ok((body.join("\n"), fallback))
 }
 
 #[cfg(test)]

@@ -130,6 +130,9 @@ pub struct Finding {
     pub status: Status,
     /// How the callee reached what condemns it, first hop to last (AWF005); empty for the other rules.
     pub chain: Vec<Link>,
+    /// Why the site got the sync fix where `prefer: async` asked for the async twin, which cannot be called
+    /// there correctly (AWF001); `None` otherwise.
+    pub fallback: Option<String>,
 }
 
 /// One step of a resolution across modules: `name` as bound in `module`, at `line` of `path` (as shown to

@@ -116,6 +116,7 @@ mod tests {
             summary: String::new(),
             status: Status::Open,
             chain: Vec::new(),
+            fallback: None,
         }
     }
 

@@ -30,6 +30,8 @@ pub struct Options {
     pub split: crate::cli::Split,
     /// `Name <email>`.
     pub author: Option<String>,
+    /// `--date`: the date of author and committer, winning over the environment's.
+    pub date: Option<String>,
     pub signoff: bool,
     pub allow_dirty: bool,
     pub no_checkout: bool,
@@ -64,6 +66,8 @@ pub enum CommitError {
     Identity(String),
     #[error("{var}=`{value}`: expected {expected}")]
     Date { var: String, value: String, expected: &'static str },
+    #[error("{option} `{value}`: expected {expected}")]
+    Option { option: &'static str, value: String, expected: &'static str },
     #[error("{path}: {message}")]
     File { path: String, message: String },
     /// libgit2's message only: its class and code numbers say nothing to a user, and the error is not given
@@ -147,7 +151,8 @@ pub fn commit(
         Err(e) => return Err(e.into()),
     };
     let parent = head.peel_to_commit()?;
-    let (author, committer) = identity::identities(repo, options.author.as_deref(), &parent)?;
+    let (author, committer) =
+        identity::identities(repo, options.author.as_deref(), options.date.as_deref(), &parent)?;
     let targets = targets(repo, &parent.tree()?, files, options)?;
     if targets.is_empty() {
         return Ok(None);

@@ -69,7 +69,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             Ok(setup.status)
         }
         Command::Check(args) => {
-            let outcomes = process(&args.common, Mode::Check, false, &out)?;
+            let base = render::Base::new(args.common.root.as_deref())?;
+            let mut outcomes = process(&args.common, Mode::Check, false, &out)?;
             if outcomes.checked == 0
                 && outcomes.status == ExitStatus::Error
                 && args.format == cli::Format::Text
@@ -77,8 +78,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
                 return Ok(outcomes.status);
             }
-            let status = report::check(&outcomes.files, outcomes.checked, args.format, args.statistics, &out)
-                .max(outcomes.status);
+            // SARIF makes its URIs relative to the base itself; the other machine formats print paths.
+            let rebased =
+                matches!(args.format, cli::Format::Json | cli::Format::JsonLines | cli::Format::Github);
+            if args.common.root.is_some() && rebased {
+                rebase(&mut outcomes.files, &base);
+            }
+            let status =
+                report::check(&outcomes.files, outcomes.checked, args.format, args.statistics, &base, &out)
+                    .max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Diff(args) => {
@@ -91,7 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                         _ => (f.diagnostics.clone(), Vec::new()),
                     })
                     .collect();
-                write_pr_body(file, &reports, &[])?;
+                write_pr_body(file, reports, &[], args.common.root.as_deref())?;
             }
             let status =
                 report::diff(&outcomes.files, args.stat, args.unsafe_fixes, &out).max(outcomes.status);
@@ -197,14 +205,17 @@ fn paths(common: &Common) -> anyhow::Result<Vec<PathBuf>> {
     }
     let mut paths = common.paths.clone();
     if let Some(list) = &common.files_from {
-        let text = match list.as_os_str() == "-" {
+        let bytes = match list.as_os_str() == "-" {
             true => {
-                std::io::read_to_string(std::io::stdin()).context("cannot read the file list from stdin")?
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .context("cannot read the file list from stdin")?;
+                bytes
             }
-            false => std::fs::read_to_string(list)
+            false => std::fs::read(list)
                 .with_context(|| format!("cannot read the file list {}", list.display()))?,
         };
-        paths.extend(text.lines().map(str::trim_end).filter(|l| !l.is_empty()).map(PathBuf::from));
+        paths.extend(walk::file_list(&bytes).with_context(|| format!("file list {}", list.display()))?);
         if paths.is_empty() {
             // An empty list (no staged Python file) means nothing to check, not the whole folder.
             return Ok(paths);
@@ -226,6 +237,10 @@ struct Setup {
 /// The engine and the files of `common`; `unsafe_fixes` also makes the fixes that only `--unsafe-fixes`
 /// makes.
 fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Setup> {
+    if let Some(root) = &common.root {
+        // Checked before any work: a commit must not be made only to fail writing its description.
+        render::Base::new(Some(root))?;
+    }
     let paths = paths(common)?;
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let config = configuration(common.config.as_deref(), &start, out)?;
@@ -248,10 +263,12 @@ fn setup(common: &Common, unsafe_fixes: bool, out: &Output) -> anyhow::Result<Se
         .with_project(&paths, common.project)
         .with_unsafe_fixes(unsafe_fixes)
         .with_rules(ruleset);
-    rules::compile_queries_in_background();
     if reads_stdin(common)? {
+        // One file: the queries it needs compile on first use; a background compile of them all would only
+        // compete with it for a core.
         return Ok(Setup { engine, files: Vec::new(), status: ExitStatus::Success });
     }
+    rules::compile_queries_in_background();
     let walked = walk::walk_including(&paths, &excludes, &includes);
     let mut status = ExitStatus::Success;
     for problem in &walked.problems {
@@ -376,6 +393,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
         force: args.force,
         split: args.split,
         author: args.author.clone(),
+        date: args.date.clone(),
         signoff: args.signoff,
         allow_dirty: args.allow_dirty,
         no_checkout: args.no_checkout,
@@ -404,7 +422,7 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
                 None => (f.diagnostics.clone(), Vec::new()),
             })
             .collect::<Vec<_>>();
-        write_pr_body(file, &reports, &commits)?;
+        write_pr_body(file, reports, &commits, args.common.root.as_deref())?;
     }
     let sites: usize =
         committed.files.iter().map(|(_, p)| p.rewrite.as_ref().map_or(0, |r| r.fixed.len())).sum();
@@ -424,12 +442,28 @@ fn commit(args: &CommitArgs, out: &Output) -> anyhow::Result<ExitStatus> {
     Ok(status)
 }
 
-/// Writes the pull-request description of `reports`, listing `commits` (short id and subject) when given.
+/// The paths of `files`' diagnostics and failures relative to `base` (absolute outside it), for `--root`.
+fn rebase(files: &mut [FileOutcome], base: &render::Base) {
+    for file in files {
+        base.rebase_all(&mut file.diagnostics);
+        if let Some(failure) = &mut file.error {
+            failure.path = base.rebase(&failure.path);
+        }
+    }
+}
+
+/// Writes the pull-request description of `reports`, listing `commits` (short id and subject) when given,
+/// with paths relative to `root` when given.
 fn write_pr_body(
     file: &std::path::Path,
-    reports: &[(Vec<Diagnostic>, Vec<Change>)],
+    mut reports: Vec<(Vec<Diagnostic>, Vec<Change>)>,
     commits: &[(String, String)],
+    root: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
+    if let Some(root) = root {
+        let base = render::Base::new(Some(root))?;
+        reports.iter_mut().for_each(|(diagnostics, _)| base.rebase_all(diagnostics));
+    }
     let reports: Vec<FileReport> =
         reports.iter().map(|(diagnostics, changes)| FileReport { diagnostics, changes }).collect();
     let body = render::pr_body::render(&reports, commits, &command_line());

@@ -41,14 +41,15 @@ impl Ord for ExitStatus {
     }
 }
 
-/// Prints `check`'s findings in `format` (in text, with `statistics`, their counts per rule instead);
-/// `Findings` when a site is open. `files` are those with something to say; `checked` counts every file
+/// Prints `check`'s findings in `format` (in text, with `statistics`, their counts per rule instead; SARIF
+/// URIs relative to `base`); `Findings` when a site is open. `files` are those with something to say; `checked` counts every file
 /// checked, clean ones included.
 pub fn check(
     files: &[FileOutcome],
     checked: usize,
     format: Format,
     statistics: bool,
+    base: &render::Base,
     out: &Output,
 ) -> ExitStatus {
     let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
@@ -63,7 +64,7 @@ pub fn check(
         Format::Sarif => out.print(&render::sarif::render(
             &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
             &failures,
-            &sarif_base(),
+            base,
         )),
         Format::Github => {
             out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
@@ -77,6 +78,9 @@ pub fn check(
             for d in diagnostics.filter(|d| d.is_open() || out.verbose) {
                 text.push_str(&render::text::line(d));
                 text.push('\n');
+                if let Some(why) = render::text::fallback(d).filter(|_| out.verbose) {
+                    text.push_str(&format!("  {why}\n"));
+                }
             }
             out.print(&text);
             if !out.quiet {
@@ -109,6 +113,7 @@ pub fn diff(files: &[FileOutcome], stat: bool, unsafe_fixes: bool, out: &Output)
             out.print_diff(diff);
         }
     }
+    note_fallbacks(files, out);
     let fixed: usize = files.iter().map(|f| f.fixed()).sum();
     let held = held_back(files, unsafe_fixes);
     let review = unfixed_open(files).saturating_sub(held);
@@ -150,6 +155,7 @@ pub fn apply(files: &[FileOutcome], args: &crate::cli::ApplyArgs, out: &Output) 
     if review > 0 {
         summary.push_str(&format!("; {} to review (see `awaitfix check`)", plural(review, "site")));
     }
+    note_fallbacks(files, out);
     if args.show_fixes && fixed > 0 {
         out.note(&show_fixes(files));
     }
@@ -157,6 +163,18 @@ pub fn apply(files: &[FileOutcome], args: &crate::cli::ApplyArgs, out: &Output) 
     match review + not_written + held > 0 || fixes_count && fixed > 0 {
         true => ExitStatus::Findings,
         false => ExitStatus::Success,
+    }
+}
+
+/// With `-v`, a note per site that got the sync fix where `prefer: async` asked for the async twin, and why.
+fn note_fallbacks(files: &[FileOutcome], out: &Output) {
+    if !out.verbose {
+        return;
+    }
+    for d in files.iter().flat_map(|f| &f.diagnostics).filter(|d| d.is_open()) {
+        if let Some(why) = render::text::fallback(d) {
+            out.note(&format!("{}: {why}", d.location()));
+        }
     }
 }
 
@@ -198,16 +216,4 @@ fn unfixed_open<'a>(files: impl IntoIterator<Item = &'a FileOutcome>) -> usize {
         .into_iter()
         .map(|f| f.diagnostics.iter().filter(|d| d.is_open()).count() - f.fixed().min(f.diagnostics.len()))
         .sum()
-}
-
-/// What SARIF paths are relative to: the root of the git repository around the working directory (code
-/// scanning reads them against it), else the working directory.
-fn sarif_base() -> render::sarif::Base {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let root = git2::Repository::discover(&cwd)
-        .ok()
-        .and_then(|repo| repo.workdir().map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf())));
-    // The repository's root is canonical: so must the working directory be, to compare them.
-    let cwd = cwd.canonicalize().unwrap_or(cwd);
-    render::sarif::Base { root: root.unwrap_or_else(|| cwd.clone()), cwd }
 }

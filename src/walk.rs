@@ -29,6 +29,28 @@ fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
+/// The paths of a `--files-from` list: NUL-separated when the list holds a NUL (`git ls-files -z`, whose paths
+/// may hold newlines, so then only NUL separates), else one a line with trailing whitespace (a `\r`) trimmed.
+/// Empty entries are skipped. A path is taken byte for byte where paths are bytes (Unix).
+pub fn file_list(bytes: &[u8]) -> anyhow::Result<Vec<PathBuf>> {
+    let entries: Vec<&[u8]> = match bytes.contains(&0) {
+        true => bytes.split(|&b| b == 0).collect(),
+        false => bytes.split(|&b| b == b'\n').map(<[u8]>::trim_ascii_end).collect(),
+    };
+    entries.into_iter().filter(|e| !e.is_empty()).map(path_from_bytes).collect()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    Ok(PathBuf::from(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let text = std::str::from_utf8(bytes).map_err(|_| anyhow::anyhow!("a path is not UTF-8"))?;
+    Ok(PathBuf::from(text))
+}
+
 /// Compiles exclude globs (gitignore syntax) relative to `root`.
 pub fn excludes(root: &Path, globs: &[String]) -> anyhow::Result<Gitignore> {
     let root = std::path::absolute(root)?;
@@ -192,6 +214,14 @@ mod tests {
     fn modules_and_stubs_are_python() {
         assert!(is_python(Path::new("pkg/a.py")) && is_python(Path::new("pkg/a.pyi")));
         assert!(!is_python(Path::new("pkg/a.pyc")) && !is_python(Path::new("pkg/py")));
+    }
+
+    #[test]
+    fn a_file_list_is_split_on_nul_when_it_holds_one_else_on_newlines() {
+        let paths = |b: &[u8]| file_list(b).unwrap();
+        assert_eq!(paths(b"a.py\r\n\nb c.py \n"), [PathBuf::from("a.py"), PathBuf::from("b c.py")]);
+        assert_eq!(paths(b"a\nb.py\0c.py\0\0"), [PathBuf::from("a\nb.py"), PathBuf::from("c.py")]);
+        assert!(paths(b"").is_empty() && paths(b"\0").is_empty());
     }
 
     #[test]

@@ -564,6 +564,26 @@ fn statistics_and_show_fixes() {
     );
 }
 
+/// `--files-from` takes `git ls-files -z` output: a list holding a NUL is split on NUL only, so a path may
+/// hold a newline (it was split into two missing files).
+#[test]
+fn files_from_a_nul_separated_list_keeps_newlines_in_paths() {
+    let dir = tree(&[("a.py", BAD.as_bytes()), ("odd\nname.py", BAD.as_bytes()), ("c.py", BAD.as_bytes())]);
+    let (code, out, err) = stdout(
+        awaitfix(dir.path())
+            .args(["check", "--format", "json", "--files-from", "-"])
+            .write_stdin("a.py\0odd\nname.py\0"),
+    );
+    assert_eq!(code, 1, "{err}");
+    let findings: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a.py", "odd\nname.py"], "c.py is not listed");
+    std::fs::write(dir.path().join("list"), b"c.py\0").unwrap();
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "-q", "--files-from", "list"]));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("c.py:5:15: AWF001") && out.lines().count() == 1, "{out}");
+}
+
 /// PATH `-` reads the source from stdin, named by `--stdin-filename` (which also decides the settings):
 /// `check` and `diff` report it under that name, `apply` prints the fixed source and writes no file.
 #[test]
@@ -909,4 +929,53 @@ fn continuation_lines_below_their_statement_are_valid_python() {
     assert_eq!((code, err.as_str()), (0, "fixed 1 site in 1 file\n"));
     let fixed = source.replace("await get_websocket_manager", "get_websocket_manager");
     assert_eq!(read(dir.path(), "a.py"), fixed.as_bytes());
+}
+
+/// `--prefer async` where the async twin cannot be called (a package re-exporting only the sync name, a
+/// name the file never binds) gets the sync fix: `-v` and the JSON outputs say which sites and why (it was
+/// silent).
+#[test]
+fn a_fallback_to_the_sync_fix_is_reported_with_its_reason() {
+    let dir = tree(&[
+        ("ws/__init__.py", b"from .manager import get_websocket_manager\n"),
+        (
+            "ws/manager.py",
+            b"def get_websocket_manager(c):\n    return c\n\n\nasync def get_websocket_manager_async(c):\n    return c\n",
+        ),
+        ("app.py", BAD.replace("app.ws", "ws").as_bytes()),
+        ("bare.py", b"async def h(ctx):\n    return await get_websocket_manager(ctx)\n"),
+        ("direct.py", BAD.replace("app.ws", "ws.manager").as_bytes()),
+    ]);
+    let not_exported = "`prefer: async` used the sync fix: `get_websocket_manager_async` cannot be imported from \
+                        `ws`: that module does not bind it (importing it would raise ImportError)";
+    let (code, out, _) = stdout(awaitfix(dir.path()).args(["check", "--prefer", "async", "-v"]));
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "app.py:5:15: AWF001 [*] `get_websocket_manager` is synchronous; awaiting it raises TypeError"
+    );
+    assert_eq!(lines[1], format!("  {not_exported}"));
+    assert!(lines[3].contains("the file never imports or defines `get_websocket_manager`"), "{out}");
+    assert!(lines[4].starts_with("direct.py:5:15: AWF001"), "the twin is called there: {out}");
+    assert!(!lines[5].starts_with("  "), "{out}");
+    let (_, out, _) = stdout(awaitfix(dir.path()).args(["check", "--prefer", "async"]));
+    assert!(!out.contains("used the sync fix"), "only -v says it: {out}");
+
+    let (_, out, _) = stdout(awaitfix(dir.path()).args(["check", "--prefer", "async", "--format", "json"]));
+    let findings: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let fallbacks: Vec<(&str, Option<&str>)> = (findings.as_array().unwrap().iter())
+        .map(|f| (f["path"].as_str().unwrap(), f.get("fallback").map(|r| r.as_str().unwrap())))
+        .collect();
+    assert_eq!(fallbacks[0], ("app.py", Some(&not_exported["`prefer: async` used the sync fix: ".len()..])));
+    assert!(fallbacks[1].1.unwrap().starts_with("awaitfix could not tell where to import"), "{out}");
+    assert_eq!(fallbacks[2], ("direct.py", None));
+    let (_, out, _) =
+        stdout(awaitfix(dir.path()).args(["check", "--prefer", "async", "--format", "json-lines"]));
+    assert_eq!(out.lines().filter(|l| l.contains("\"fallback\":")).count(), 2, "{out}");
+
+    let (code, _, err) = stdout(awaitfix(dir.path()).args(["apply", "--prefer", "async", "-v"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("app.py:5:15: {not_exported}\n")), "{err}");
+    assert_eq!(read(dir.path(), "app.py"), GOOD.replace("app.ws", "ws").as_bytes());
 }

@@ -539,6 +539,36 @@ fn dates_from_source_date_epoch_and_git_dates() {
     assert_eq!(repo.read("a.py"), BROKEN);
 }
 
+/// `commit --date` dates author and committer (RFC 3339 or `@SECONDS`), wins over the environment's dates, and
+/// two runs with the same date make the same commit id.
+#[test]
+fn commit_date_sets_both_dates_and_gives_the_same_oid() {
+    let repo = Repo::with(&[("a.py", BROKEN)]);
+    let run = |branch: &str, date: &str| {
+        let mut command = repo.command(Command::cargo_bin("awaitfix").unwrap());
+        let out = (command.env("SOURCE_DATE_EPOCH", "1").env("GIT_AUTHOR_DATE", "@2 +0000"))
+            .args(["commit", "--no-checkout", "--branch", branch, "--date", date])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        repo.git(&["rev-parse", branch])
+    };
+    // The commit body holds the command line: the same options, so the same branch, again.
+    let first = run("one", "2024-05-06T07:08:09+02:00");
+    repo.git(&["branch", "-D", "one"]);
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // git dates have whole seconds
+    assert_eq!(run("one", "2024-05-06T07:08:09+02:00"), first);
+    let dates = repo.git(&["log", "-1", "--format=%at %ai|%ct %ci", "one"]);
+    assert_eq!(dates.trim(), "1714972089 2024-05-06 07:08:09 +0200|1714972089 2024-05-06 07:08:09 +0200");
+    run("three", "@1700000000");
+    let dates = repo.git(&["log", "-1", "--format=%at %ct %ci", "three"]);
+    assert_eq!(dates.trim(), "1700000000 1700000000 2023-11-14 22:13:20 +0000");
+    let out = repo.awaitfix(&["commit", "--branch", "four", "--date", "tomorrow"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--date `tomorrow`: expected"), "{}", stderr(&out));
+    assert!(repo.git_fails(&["rev-parse", "--verify", "four"]));
+}
+
 /// A bot that runs again on an unchanged default branch must not rewrite (and push) its branch.
 #[test]
 fn a_branch_that_holds_the_same_commits_is_kept_without_force() {

@@ -78,6 +78,64 @@ fn sarif_is_valid_and_carries_rules_fixes_and_suppressions() {
     assert!(replacements.iter().any(|r| r["insertedContent"]["text"] == "get_websocket_manager_async"));
 }
 
+/// SARIF names the absolute base of its relative URIs (`originalUriBaseIds`), and `--root DIR` makes every
+/// machine output's paths relative to DIR: a consumer outside code scanning could not resolve the URIs, and
+/// a monorepo job checking one project could not get paths relative to it.
+#[test]
+fn root_sets_the_base_of_machine_output_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in ["repo/proj/sub/a.py", "repo/other/b.py"] {
+        std::fs::create_dir_all(dir.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join(path), BROKEN).unwrap();
+    }
+    let repo = dir.path().join("repo");
+    assert!(Command::new("git").args(["init", "-q"]).current_dir(&repo).status().unwrap().success());
+    let canonical = |p: &Path| format!("file://{}/", p.canonicalize().unwrap().display());
+    let sarif = |args: &[&str]| {
+        let out = awaitfix(&repo, &[&["check", "--format", "sarif"], args].concat(), "");
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert_valid_sarif(&text(&out.stdout));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["runs"][0].clone()
+    };
+    let uris = |run: &serde_json::Value| -> Vec<serde_json::Value> {
+        (run["results"].as_array().unwrap().iter())
+            .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"].clone())
+            .collect()
+    };
+    let run = sarif(&[]);
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], canonical(&repo), "the repository's root");
+    assert!(uris(&run).iter().all(|u| u["uriBaseId"] == "%SRCROOT%"), "{run}");
+    assert_eq!(uris(&run)[0]["uri"], "other/b.py");
+
+    let run = sarif(&["--root", "proj"]);
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], canonical(&repo.join("proj")));
+    let outside = serde_json::json!({ "uri": format!("{}b.py", canonical(&repo.join("other"))) });
+    let inside = serde_json::json!({ "uri": "sub/a.py", "uriBaseId": "%SRCROOT%" });
+    assert_eq!(uris(&run), [outside.clone(), outside, inside.clone(), inside], "outside DIR: absolute");
+
+    let paths = |format: &str| {
+        let out =
+            awaitfix(&repo.join("other"), &["check", "--format", format, "--root", "..", "../proj"], "");
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let json: serde_json::Value = serde_json::from_str(&paths("json")).unwrap();
+    assert_eq!(json[0]["path"], "proj/sub/a.py", "relative to DIR, not to the working directory");
+    assert!(paths("json-lines").starts_with("{\"path\":\"proj/sub/a.py\""));
+    assert!(paths("github").starts_with("::error file=proj/sub/a.py,line=5"), "{}", paths("github"));
+    let out = awaitfix(&repo, &["check", "--format", "text", "--root", "proj", "proj"], "");
+    assert!(text(&out.stdout).starts_with("proj/sub/a.py:5:12: AWF001"), "text output is for people");
+
+    let out = awaitfix(&repo, &["diff", "--root", "proj", "--pr-body", "body.md", "proj"], "");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let body = std::fs::read_to_string(repo.join("body.md")).unwrap();
+    assert!(body.contains("| `sub` | 2 | 1 | AWF001 |") && body.contains("| `sub/a.py:5` |"), "{body}");
+    assert!(text(&out.stdout).starts_with("--- a/proj/sub/a.py\n"), "a patch stays as git applies it");
+    let out = awaitfix(&repo, &["diff", "--root", "missing", "proj"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--root missing: "), "{}", text(&out.stderr));
+}
+
 #[test]
 fn sarif_of_a_clean_tree_is_valid_and_empty() {
     let dir = tempfile::tempdir().unwrap();
@@ -151,6 +209,25 @@ fn pr_body_of_the_example_backend() {
     let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("pr_body_backend", body);
+    });
+}
+
+/// Past the ten directories with the most sites, the per-directory table goes on in a collapsed
+/// `<details>` block (a blank line after `<summary>`, or GitHub shows the table as text).
+#[test]
+fn pr_body_collapses_the_directories_past_the_top_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        let sites = if i < 3 { BROKEN.to_string() } else { BROKEN.replacen("await get", "get", 1) };
+        std::fs::create_dir_all(dir.path().join(format!("pkg{i:02}"))).unwrap();
+        std::fs::write(dir.path().join(format!("pkg{i:02}/m.py")), sites).unwrap();
+    }
+    let out = awaitfix(dir.path(), &["diff", "--pr-body", "body.md"], "");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let body = std::fs::read_to_string(dir.path().join("body.md")).unwrap();
+    let summary = &body[..body.find("\n### ").unwrap()];
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("pr_body_directories", summary);
     });
 }
 

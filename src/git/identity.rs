@@ -1,5 +1,5 @@
 //! Who made the commits and when: names from `--author`, `GIT_*_NAME`/`GIT_*_EMAIL` or git's configuration;
-//! dates from `GIT_*_DATE`, else `SOURCE_DATE_EPOCH`, else HEAD's commit. Never the clock: the same HEAD, files
+//! dates from `--date`, else `GIT_*_DATE`, else `SOURCE_DATE_EPOCH`, else HEAD's commit. Never the clock: the same HEAD, files
 //! and options give the same commit ids, so a bot that runs again pushes nothing new.
 
 use git2::{Repository, Signature, Time};
@@ -7,10 +7,12 @@ use git2::{Repository, Signature, Time};
 use super::CommitError;
 
 /// Author and committer: `--author` or `GIT_AUTHOR_*` or the configuration; the committer from
-/// `GIT_COMMITTER_*` or the configuration, else the author. Each is dated by `date` (see there).
+/// `GIT_COMMITTER_*` or the configuration, else the author. Both are dated by `--date` (`forced`) when
+/// given, else each by `date` (see there).
 pub(super) fn identities(
     repo: &Repository,
     author: Option<&str>,
+    forced: Option<&str>,
     head: &git2::Commit,
 ) -> Result<(Signature<'static>, Signature<'static>), CommitError> {
     let configured = repo.signature().ok().map(|s| (s.name_bytes().to_vec(), s.email_bytes().to_vec()));
@@ -35,8 +37,18 @@ pub(super) fn identities(
         Signature::new(name.trim(), email.trim(), &time)
             .map_err(|e| CommitError::Identity(format!("{what} `{name} <{email}>`: {}", e.message())))
     };
-    let author = sign(author_name, date("GIT_AUTHOR_DATE", head)?, "author")?;
-    let committer = sign(committer_name, date("GIT_COMMITTER_DATE", head)?, "committer")?;
+    let forced = forced
+        .map(|value| {
+            parse_date(value).ok_or_else(|| CommitError::Option {
+                option: "--date",
+                value: value.to_string(),
+                expected: "RFC 3339 (`YYYY-MM-DDTHH:MM:SS[Z|+HH:MM]`) or `@SECONDS [+HHMM]`",
+            })
+        })
+        .transpose()?;
+    let dated = |var: &str| forced.map_or_else(|| date(var, head), Ok);
+    let author = sign(author_name, dated("GIT_AUTHOR_DATE")?, "author")?;
+    let committer = sign(committer_name, dated("GIT_COMMITTER_DATE")?, "committer")?;
     Ok((author, committer))
 }
 

@@ -8,6 +8,8 @@ pub mod rule;
 pub mod sarif;
 pub mod text;
 
+use std::path::{Component, Path, PathBuf};
+
 use serde::Serialize;
 
 use crate::edit::Applicability;
@@ -42,6 +44,10 @@ pub struct Diagnostic {
     /// How the callee reached the definition that condemns it (AWF005); serialized only when there is one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<Link>,
+    /// Why the site got the sync fix where `prefer: async` asked for the async twin; serialized only when
+    /// there is a reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
     /// What the fix does, in a few words.
     #[serde(skip)]
     pub summary: String,
@@ -98,6 +104,7 @@ impl Diagnostic {
             unsafe_fix: !finding.is_fixable() && finding.is_fixable_at(Applicability::Unsafe),
             fix,
             chain: finding.chain.clone(),
+            fallback: finding.fallback.clone(),
             summary: finding.summary.clone(),
         }
     }
@@ -125,3 +132,70 @@ impl Diagnostic {
 }
 
 pub use crate::source::display_path;
+
+/// What machine outputs make paths relative to: `root` (`--root DIR`, else the root of the git repository
+/// around the working directory, else the working directory), for paths shown relative to `cwd`. Both are
+/// canonical, so that they compare.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Base {
+    pub root: PathBuf,
+    pub cwd: PathBuf,
+}
+
+impl Base {
+    /// The base of this run: `root` (`--root`; it must exist) or the repository's root, from the working
+    /// directory.
+    pub fn new(root: Option<&Path>) -> anyhow::Result<Self> {
+        let cwd = std::env::current_dir()?;
+        let root = match root {
+            Some(dir) => dir.canonicalize().map_err(|e| anyhow::anyhow!("--root {}: {e}", dir.display()))?,
+            None => git2::Repository::discover(&cwd)
+                .ok()
+                .and_then(|repo| repo.workdir().map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf())))
+                .unwrap_or_else(|| cwd.canonicalize().unwrap_or_else(|_| cwd.clone())),
+        };
+        let cwd = cwd.canonicalize().unwrap_or(cwd);
+        Ok(Self { root, cwd })
+    }
+
+    /// `path` (as shown: relative to `cwd`, or absolute) relative to `root`, with `/` separators; `Err` with
+    /// the absolute path when it lies outside `root`.
+    pub fn relative(&self, path: &str) -> Result<String, PathBuf> {
+        let absolute = normalize(&self.cwd.join(path));
+        match absolute.strip_prefix(&self.root) {
+            Ok(relative) => {
+                let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+                Ok(parts.join("/"))
+            }
+            Err(_) => Err(absolute),
+        }
+    }
+
+    /// `path` relative to `root`, or absolute when it lies outside it (as ruff leaves such paths).
+    pub fn rebase(&self, path: &str) -> String {
+        self.relative(path).unwrap_or_else(|absolute| absolute.to_string_lossy().into_owned())
+    }
+
+    /// `diagnostics` with their paths (and their chains') relative to `root`.
+    pub fn rebase_all(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics {
+            d.path = self.rebase(&d.path);
+            d.chain.iter_mut().for_each(|link| link.path = self.rebase(&link.path));
+        }
+    }
+}
+
+/// `path` without `.` and `..` components, read lexically (a symlinked folder is not followed).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -307,6 +307,7 @@ mod tests {
             summary: String::new(),
             status: Status::Open,
             chain: Vec::new(),
+            fallback: None,
         };
         let changes = site_changes(text, &[finding], &[0]);
         assert_eq!(changes[0].before, "m = await f( …");
@@ -327,6 +328,7 @@ mod tests {
             summary: String::new(),
             status: Status::Open,
             chain: Vec::new(),
+            fallback: None,
         };
         let first = text.find("f()").unwrap();
         let second = text.rfind("f()").unwrap();
@@ -362,6 +364,7 @@ mod tests {
             summary: String::new(),
             status: Status::Open,
             chain: Vec::new(),
+            fallback: None,
         };
         let changes = site_changes(text, &[finding], &[0]);
         let rows: Vec<_> = changes.iter().map(|c| (c.import_line, &c.before[..], &c.after[..])).collect();
@@ -392,6 +395,7 @@ mod tests {
             unsafe_fix: false,
             fix: None,
             chain: Vec::new(),
+            fallback: None,
             summary: String::new(),
         }
     }
@@ -415,15 +419,25 @@ mod tests {
         let body = render(&files, &commits, "awaitfix commit --split directory");
         assert!(body.len() < 65_536, "{}", body.len());
         assert!(body.contains("| AWF001: `await` on a synchronous function | 850 | 850 |\n"), "{body}");
-        let directory_rows = body.lines().filter(|l| l.ends_with(" | AWF001 |")).count();
-        assert_eq!(directory_rows, 10, "the top directories by sites");
+        let (open, collapsed) = body.split_once("<details>").expect("the other directories are collapsed");
+        let directory_rows = |text: &str| text.lines().filter(|l| l.ends_with(" | AWF001 |")).count();
+        assert_eq!(directory_rows(open), 10, "the top directories by sites");
         // 850 files over 498 directories: 352 directories hold 2 files; the top ten are among them.
-        assert!(body.contains("| `src/pkg0` | 2 | 2 | AWF001 |"), "{body}");
-        assert!(body.contains("| …and 488 more directories | 830 | 830 | |\n"), "{body}");
+        assert!(open.contains("| `src/pkg0` | 2 | 2 | AWF001 |"), "{body}");
+        assert!(
+            collapsed.starts_with(
+                "<summary>488 more directories (830 sites in 830 files)</summary>\n\n| Directory | Sites |"
+            ),
+            "a blank line after the summary, so that GitHub renders the table: {collapsed}"
+        );
+        let (collapsed, _) = collapsed.split_once("</details>").unwrap();
+        assert_eq!(directory_rows(collapsed), 100, "the next directories by sites");
+        assert!(collapsed.contains("| `src/pkg11` | 2 | 2 | AWF001 |"), "{collapsed}");
+        assert!(collapsed.ends_with("| …and 388 more directories | 630 | 630 | |\n\n"), "{collapsed}");
         assert!(body.contains("### Commits (40)\n\n- 0000000000 fix AWF001: drop await in src/pkg0/\n"));
         assert!(body.contains("- …and 10 more\n") && !body.contains("0000000030 "), "{body}");
         let site_rows = body.matches("| `manager = await").count();
-        assert!(site_rows > 380 && body.len() > 60_000, "{site_rows} site rows, {} bytes", body.len());
+        assert!(site_rows > 330 && body.len() > 60_000, "{site_rows} site rows, {} bytes", body.len());
         assert!(body.contains(&format!("…and {} more rows, left out", 850 - site_rows)), "{body}");
     }
 

@@ -2,22 +2,13 @@
 //! with rule metadata, every finding (intentional and suppressed ones as suppressed results) and its fix.
 //! Columns count Unicode code points, as everywhere in awaitfix.
 
-use std::path::{Component, Path, PathBuf};
-
 use serde_json::{Value, json};
 
-use super::{Diagnostic, DiagnosticEdit};
+use super::{Base, Diagnostic, DiagnosticEdit};
 use crate::error::Failure;
 use crate::finding::{Link, Rule, Status};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-/// Where artifact URIs are relative to: `%SRCROOT%`, the repository's root (code scanning resolves them
-/// against it), and the folder the paths shown are relative to.
-pub struct Base {
-    pub root: PathBuf,
-    pub cwd: PathBuf,
-}
 
 /// One SARIF log with one run; files that could not be checked are the run's tool notifications.
 pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure], base: &Base) -> String {
@@ -33,6 +24,9 @@ pub fn render(diagnostics: &[Diagnostic], failures: &[&Failure], base: &Base) ->
                     "rules": crate::rules::all().map(rule).collect::<Vec<_>>(),
                 }
             },
+            // Where the relative URIs start: code scanning takes `%SRCROOT%` as its checkout's root, other
+            // consumers read the absolute URI given here.
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": directory_uri(&base.root) } },
             "columnKind": "unicodeCodePoints",
             "results": diagnostics.iter().map(|d| result(d, base)).collect::<Vec<_>>(),
         }]
@@ -144,30 +138,29 @@ fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Val
     json!({ "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column })
 }
 
-/// A path as a URI relative to `%SRCROOT%` (the repository's root, whatever folder the run started in and
-/// however the path was given); a file outside it as a `file:` URI. Bytes other than unreserved characters
-/// and `/` are percent-encoded.
+/// A path as a URI relative to `%SRCROOT%` (`--root`, else the repository's root, whatever folder the run
+/// started in and however the path was given); a file outside it as an absolute `file:` URI. Bytes other
+/// than unreserved characters and `/` are percent-encoded.
 fn artifact(path: &str, base: &Base) -> Value {
-    let absolute = normalize(&base.cwd.join(path));
-    match absolute.strip_prefix(&base.root) {
-        Ok(relative) => json!({ "uri": encode(&relative.to_string_lossy()), "uriBaseId": "%SRCROOT%" }),
-        Err(_) => json!({ "uri": format!("file://{}", encode(&absolute.to_string_lossy())) }),
+    match base.relative(path) {
+        Ok(relative) => json!({ "uri": encode(&relative), "uriBaseId": "%SRCROOT%" }),
+        Err(absolute) => json!({ "uri": file_uri(&absolute) }),
     }
 }
 
-/// `path` without `.` and `..` components, read lexically (a symlinked folder is not followed).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
+/// An absolute path as a `file:` URI.
+fn file_uri(path: &std::path::Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
+    match path.starts_with('/') {
+        true => format!("file://{}", encode(&path)),
+        false => format!("file:///{}", encode(&path)),
     }
-    out
+}
+
+/// A folder as a `file:` URI ending in `/`, as SARIF requires of a base URI.
+fn directory_uri(path: &std::path::Path) -> String {
+    let uri = file_uri(path);
+    if uri.ends_with('/') { uri } else { format!("{uri}/") }
 }
 
 fn encode(path: &str) -> String {
@@ -188,7 +181,7 @@ mod tests {
 
     #[test]
     fn paths_become_uris_relative_to_the_repository_root() {
-        let base = Base { root: PathBuf::from("/repo"), cwd: PathBuf::from("/repo/pkg") };
+        let base = Base { root: "/repo".into(), cwd: "/repo/pkg".into() };
         assert_eq!(artifact("my dir/é.py", &base)["uri"], "pkg/my%20dir/%C3%A9.py");
         assert_eq!(artifact("./a.py", &base)["uri"], "pkg/a.py");
         assert_eq!(artifact("../b.py", &base), json!({ "uri": "b.py", "uriBaseId": "%SRCROOT%" }));
@@ -198,5 +191,7 @@ mod tests {
             "an absolute path in the repository"
         );
         assert_eq!(artifact("/elsewhere/c.py", &base), json!({ "uri": "file:///elsewhere/c.py" }));
+        assert_eq!(directory_uri(std::path::Path::new("/my repo")), "file:///my%20repo/");
+        assert_eq!(directory_uri(std::path::Path::new("/")), "file:///");
     }
 }

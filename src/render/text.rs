@@ -24,6 +24,18 @@ pub fn line(d: &Diagnostic) -> String {
     format!("{PATH}{}:{PATH:#} {CODE}{}{CODE:#}{fixable}{status} {}", d.location(), d.code, d.message)
 }
 
+/// Why the site got the sync fix where `prefer: async` asked for the async twin, when it did: the words
+/// `check -v` prints under the finding, `diff -v` and `apply -v` beside its location, and `transforms test`
+/// under a failing example.
+pub fn fallback(d: &Diagnostic) -> Option<String> {
+    d.fallback.as_ref().map(|why| fallback_reason(why))
+}
+
+/// `why` as said of a site that fell back from the async twin to the sync fix.
+pub fn fallback_reason(why: &str) -> String {
+    format!("`prefer: async` used the sync fix: {why}")
+}
+
 /// Counts behind the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {

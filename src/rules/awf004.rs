@@ -114,6 +114,7 @@ pub(super) fn findings(file: &FileContext, dynamic: &[Dynamic], status: &StatusO
             summary: format!("review the dynamic reference to {}", d.name),
             status: status.of(AWF004, d.node),
             chain: Vec::new(),
+            fallback: None,
         })
         .collect()
 }

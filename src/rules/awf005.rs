@@ -126,6 +126,7 @@ pub(crate) fn findings(
             summary: site.summary,
             status,
             chain: site.chain,
+            fallback: None,
         });
     }
     out

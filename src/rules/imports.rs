@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 
 use super::callee::{Callee, Twin, attribute_module};
+use super::fallback::Fallback;
 use super::in_tree::{self, Found};
 use super::{FileContext, Site};
 use crate::edit::Edit;
@@ -37,6 +38,8 @@ pub(crate) struct Renames<'a> {
     planned: HashMap<usize, (String, usize)>,
     /// The edits of each import statement the renames change, by its start.
     statements: HashMap<usize, Vec<Edit>>,
+    /// Why each site renamed through an import that cannot be planned cannot be, by its callee name's node id.
+    failed: HashMap<usize, Fallback>,
 }
 
 /// What one site's rename does to the import that bound its name.
@@ -74,11 +77,17 @@ impl<'a> Renames<'a> {
             exported,
             planned: HashMap::new(),
             statements: HashMap::new(),
+            failed: HashMap::new(),
         };
-        let changes: Vec<(usize, SiteChange)> = sites
-            .iter()
-            .filter_map(|(site, to)| Some((site.found.name_node.id(), renames.change(site, *to)?)))
-            .collect();
+        let mut changes: Vec<(usize, SiteChange)> = Vec::new();
+        for (site, to) in sites {
+            match renames.change(site, *to) {
+                Ok(change) => changes.push((site.found.name_node.id(), change)),
+                Err(why) => {
+                    renames.failed.insert(site.found.name_node.id(), why);
+                }
+            }
+        }
         renames.renamed = changes.iter().map(|(id, _)| *id).collect();
         // The names renamed calls read through an import they find in place: a rename to the other function
         // reads the name another rename leaves (each name of the pair used once and renamed to the other),
@@ -122,36 +131,58 @@ impl<'a> Renames<'a> {
         renames
     }
 
-    /// The edits that make `site` call `to`'s function of its pair, or `None` when no correct import can be
-    /// planned (the caller falls back or leaves the site for review).
-    pub(crate) fn edits(&self, site: &Site, to: Twin) -> Option<Vec<Edit>> {
+    /// The edits that make `site` call `to`'s function of its pair, or why no correct import can be planned
+    /// (the caller falls back or leaves the site for review).
+    pub(crate) fn edits(&self, site: &Site, to: Twin) -> Result<Vec<Edit>, Fallback> {
         let new = to.name(site.pair);
+        let (sync, async_name) = (site.found.callee.root().to_string(), new.to_string());
         match (&site.found.callee, site.bindings.as_slice()) {
             // `m.F_async` and `m.F` both exist only if the two functions live in one module.
-            (Callee::Attribute { .. }, [_]) if site.pair.async_module.is_some() => None,
+            (Callee::Attribute { .. }, [_]) if site.pair.async_module.is_some() => {
+                let async_module = site.pair.async_module.clone().unwrap_or_default();
+                Err(Fallback::ElsewhereThanAttribute { async_name, async_module })
+            }
             (Callee::Attribute { root, path, .. }, [binding]) => {
-                let module = attribute_module(root, path, &binding.kind)?;
-                self.callable(in_tree::imported(self.file, &module, new), to)
-                    .then(|| vec![self.rename(site, new)])
+                let Some(module) = attribute_module(root, path, &binding.kind) else {
+                    let callee = std::iter::once(*root).chain(path.iter().copied()).collect::<Vec<_>>();
+                    return Err(Fallback::UnknownModule { callee: callee.join("."), async_name });
+                };
+                let found = in_tree::imported(self.file, &module, new);
+                match self.callable(found, to) {
+                    true => Ok(vec![self.rename(site, new)]),
+                    false => Err(Fallback::NotExported { module, async_name, found }),
+                }
             }
             (Callee::Name(_), [binding]) => match &binding.kind {
                 BindingKind::ImportFrom { .. } => {
-                    let (bound, start) = self.planned.get(&site.found.name_node.id())?;
+                    let id = site.found.name_node.id();
+                    let Some((bound, start)) = self.planned.get(&id) else {
+                        return Err(self
+                            .failed
+                            .get(&id)
+                            .cloned()
+                            .unwrap_or(Fallback::Binding { sync, async_name }));
+                    };
                     let mut edits = vec![self.rename(site, bound)];
                     edits.extend(self.statements.get(start).into_iter().flatten().cloned());
-                    Some(edits)
+                    Ok(edits)
                 }
-                BindingKind::FunctionDef { .. } => {
-                    self.already_bound(site, new, None).map(|name| vec![self.rename(site, &name)])
-                }
-                _ => None,
+                BindingKind::FunctionDef { .. } => match self.already_bound(site, new, None) {
+                    Some(name) => Ok(vec![self.rename(site, &name)]),
+                    None => Err(Fallback::LocalDef { sync, async_name }),
+                },
+                _ => Err(Fallback::Binding { sync, async_name }),
             },
             // Star-imported (or injected) names: the twin comes from the same place, nothing to import.
             (Callee::Name(_), []) if self.scopes.has_star_imports() => {
                 let found = in_tree::starred(self.file, self.scopes.stars(), new);
-                self.callable(found, to).then(|| vec![self.rename(site, new)])
+                match self.callable(found, to) {
+                    true => Ok(vec![self.rename(site, new)]),
+                    false => Err(Fallback::NotStarred { async_name }),
+                }
             }
-            _ => None,
+            (Callee::Name(_), []) => Err(Fallback::Unbound { sync, async_name }),
+            _ => Err(Fallback::Binding { sync, async_name }),
         }
     }
 
@@ -184,31 +215,35 @@ impl<'a> Renames<'a> {
         }
     }
 
-    /// What renaming `site` to `to`'s function does to the import that bound its name; `None` when no
-    /// correct import can be planned.
-    fn change(&self, site: &Site, to: Twin) -> Option<SiteChange<'a>> {
-        let (Callee::Name(local), [binding]) = (&site.found.callee, site.bindings.as_slice()) else {
-            return None;
-        };
-        let BindingKind::ImportFrom { module, .. } = &binding.kind else { return None };
+    /// What renaming `site` to `to`'s function does to the import that bound its name, or why no correct
+    /// import can be planned.
+    fn change(&self, site: &Site, to: Twin) -> Result<SiteChange<'a>, Fallback> {
         let new = to.name(site.pair);
+        let unplanned =
+            || Fallback::Binding { sync: site.found.callee.root().to_string(), async_name: new.to_string() };
+        let (Callee::Name(local), [binding]) = (&site.found.callee, site.bindings.as_slice()) else {
+            return Err(unplanned());
+        };
+        let BindingKind::ImportFrom { module, .. } = &binding.kind else { return Err(unplanned()) };
         let target = match to {
             Twin::Async => site.pair.async_module.clone().unwrap_or_else(|| module.clone()),
             Twin::Sync if site.pair.async_module.as_deref() == Some(module) => {
-                site.pair.modules.first()?.clone()
+                site.pair.modules.first().ok_or_else(unplanned)?.clone()
             }
             Twin::Sync => module.clone(),
         };
-        let statement = self.statement_at(binding.offset)?;
+        let statement = self.statement_at(binding.offset).ok_or_else(unplanned)?;
         let item = names_of(statement)
             .into_iter()
-            .find(|n| n.start_byte() <= binding.offset && binding.offset < n.end_byte())?;
+            .find(|n| n.start_byte() <= binding.offset && binding.offset < n.end_byte())
+            .ok_or_else(unplanned)?;
         let local = local.to_string();
         if let Some(bound) = self.already_bound(site, new, Some(&target)) {
-            return Some(SiteChange { statement, item, local, bound, import: Import::Bound });
+            return Ok(SiteChange { statement, item, local, bound, import: Import::Bound });
         }
-        if !self.callable(in_tree::imported(self.file, &target, new), to) {
-            return None;
+        let found = in_tree::imported(self.file, &target, new);
+        if !self.callable(found, to) {
+            return Err(Fallback::NotExported { module: target, async_name: new.to_string(), found });
         }
         let bound = self.free_name(new);
         let imported = if bound == new { new.to_string() } else { format!("{new} as {bound}") };
@@ -216,7 +251,7 @@ impl<'a> Renames<'a> {
             true => Import::Here(imported),
             false => Import::After { module: target, item: imported },
         };
-        Some(SiteChange { statement, item, local, bound, import })
+        Ok(SiteChange { statement, item, local, bound, import })
     }
 
     /// Whether a call can be renamed to `to`'s function of its pair found so by the index (it must be

@@ -2,7 +2,7 @@
 
 use tree_sitter::{Node, QueryCursor, StreamingIterator};
 
-use super::queries;
+use super::intent_query;
 
 /// Whether the parsed text spells the name of an assertion `intent.scm` accepts (`raises`, `assertRaises`,
 /// `assertRaisesRegex`: all contain "aises"); without one, no site can be intentional.
@@ -14,7 +14,7 @@ pub(crate) fn may_expect(tree: &tree_sitter::Tree, text: &str) -> bool {
 /// the `with` statements around the site are queried.
 /// A `with` outside the function the site is in does not count: the function's body runs later.
 pub(crate) fn expects_type_error(text: &str, root: Node, site: Node) -> bool {
-    let query = &queries().intent;
+    let query = intent_query();
     let assertion = query.capture_index_for_name("assertion").expect("intent.scm captures @assertion");
     let mut node = site;
     for parent in super::callee::ancestors(root, site) {

@@ -4,6 +4,7 @@
 //! `plan` then turns sites into findings with fixes, imports included.
 
 pub(crate) mod callee;
+mod fallback;
 mod imports;
 mod in_tree;
 mod intent;
@@ -87,32 +88,49 @@ struct Input<'i, 'tree, 'f> {
     status: &'i StatusOf<'i>,
 }
 
-/// The compiled queries of every rule.
-pub(crate) struct Queries {
-    candidates: Query,
-    intent: Query,
+/// A bundled query, compiled once per process on first use. Compiling costs a few milliseconds per query
+/// (tree-sitter analyses each pattern against the grammar), which one small file read from stdin pays in
+/// full, so each query is compiled only when a file needs it.
+struct Bundled {
+    name: &'static str,
+    source: &'static str,
+    compiled: OnceLock<Query>,
 }
 
-/// The process-wide compiled queries; the `.scm` files are part of the binary.
-pub(crate) fn queries() -> &'static Queries {
-    static QUERIES: OnceLock<Queries> = OnceLock::new();
-    QUERIES.get_or_init(|| {
-        let compile = |name: &str, source: &str| {
-            Query::new(&language(), source).unwrap_or_else(|e| panic!("bundled query {name} is invalid: {e}"))
-        };
-        Queries {
-            candidates: compile("candidates.scm", include_str!("candidates.scm")),
-            intent: compile("intent.scm", include_str!("intent.scm")),
-        }
-    })
+impl Bundled {
+    const fn new(name: &'static str, source: &'static str) -> Self {
+        Self { name, source, compiled: OnceLock::new() }
+    }
+
+    fn get(&self) -> &Query {
+        self.compiled.get_or_init(|| {
+            Query::new(&language(), self.source)
+                .unwrap_or_else(|e| panic!("bundled query {} is invalid: {e}", self.name))
+        })
+    }
+}
+
+/// Every candidate site: awaits, calls and aliased imports, as bare nodes narrowed down in Rust (bare
+/// patterns compile at a fraction of the cost of structured ones).
+static CANDIDATES: Bundled = Bundled::new("candidates.scm", include_str!("candidates.scm"));
+/// AWF004's references the resolver cannot follow; run only on text that spells their functions.
+static DYNAMIC: Bundled = Bundled::new("dynamic.scm", include_str!("dynamic.scm"));
+/// Assertions that expect the TypeError; run only around a site inside a `with`.
+static INTENT: Bundled = Bundled::new("intent.scm", include_str!("intent.scm"));
+
+/// The compiled `intent.scm`.
+pub(crate) fn intent_query() -> &'static Query {
+    INTENT.get()
 }
 
 /// Starts compiling the queries on a thread of its own, so that the compile overlaps other work such as the
-/// walk; a worker that needs them before it is done waits for it. Where no thread can be started, the first
-/// worker compiles them.
+/// walk; a worker that needs one before it is done waits for it. Where no thread can be started, the first
+/// worker that needs a query compiles it.
 pub fn compile_queries_in_background() {
     let _ = std::thread::Builder::new().name("queries".into()).spawn(|| {
-        queries();
+        for query in [&CANDIDATES, &DYNAMIC, &INTENT] {
+            query.get();
+        }
     });
 }
 
@@ -266,16 +284,9 @@ fn capture_around<'tree>(
     seen: &mut HashSet<(usize, usize)>,
     out: &mut Captured<'tree>,
 ) {
-    let query = &queries().candidates;
+    let query = CANDIDATES.get();
     let index = |name| query.capture_index_for_name(name).expect("candidates.scm names its captures");
-    let (awaited, call, imported, alias, reference, name) = (
-        index("awaited"),
-        index("call"),
-        index("imported"),
-        index("alias"),
-        index("reference"),
-        index("name"),
-    );
+    let (awaited, call, aliased) = (index("awaited"), index("call"), index("aliased"));
     let mut cursor = QueryCursor::new();
     for range in ranges {
         // Every pattern matches within a few levels of the name: starting there spares the query cursor the
@@ -284,22 +295,69 @@ fn capture_around<'tree>(
         cursor.set_byte_range(range.clone());
         let mut matches = cursor.matches(query, start, file.text.as_bytes());
         while let Some(m) = matches.next() {
-            let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
-            // A node met around two spellings is taken once; `(_)` also matches a line continuation after
-            // `await`, which the pattern index and node keep apart from the operand.
-            let Some(first) = m.captures().first() else { continue };
-            if !seen.insert((m.pattern_index, first.node.id())) {
+            // A node met around two spellings is taken once.
+            let Some(capture) = m.captures().first() else { continue };
+            let node = capture.node;
+            if !seen.insert((m.pattern_index, node.id())) {
                 continue;
             }
-            if let Some(site) = node(awaited) {
-                out.awaited.push(site);
-            } else if let Some(call) = node(call) {
-                out.calls.push(call);
-            } else if let (Some(imported), Some(alias)) = (node(imported), node(alias)) {
+            if capture.index == awaited && node.named_child_count() > 0 {
+                out.awaited.push(node);
+            } else if capture.index == call && is_candidate_call(node) {
+                out.calls.push(node);
+            } else if capture.index == aliased {
+                let (Some(imported), Some(alias)) = import_alias(node) else { continue };
                 if file.is_pair_name(&file.text[imported.byte_range()]) {
                     out.aliases.insert(&file.text[alias.byte_range()]);
                 }
-            } else if let (Some(reference), Some(name)) = (node(reference), node(name)) {
+            }
+        }
+    }
+    capture_dynamic(file, ranges, seen, out);
+}
+
+/// Whether a call's function is a name, an attribute or a parenthesized expression: what a pair's function
+/// can be called through.
+fn is_candidate_call(call: Node) -> bool {
+    (call.child_by_field_name("function"))
+        .is_some_and(|f| matches!(f.kind(), "identifier" | "attribute" | "parenthesized_expression"))
+}
+
+/// The imported name and its alias of an `aliased_import` in a `from … import NAME as ALIAS` statement.
+fn import_alias(item: Node) -> (Option<Node>, Option<Node>) {
+    if item.parent().is_none_or(|p| p.kind() != "import_from_statement") {
+        return (None, None);
+    }
+    let name = item.child_by_field_name("name").filter(|n| n.kind() == "dotted_name");
+    let alias = item.child_by_field_name("alias").filter(|n| n.kind() == "identifier");
+    (name, alias)
+}
+
+/// AWF004's dynamic references (`getattr(x, "NAME")`, `importlib.import_module(…).NAME`) around `ranges`,
+/// when the parsed text spells one of their functions at all.
+fn capture_dynamic<'tree>(
+    file: &FileContext<'tree>,
+    ranges: &[std::ops::Range<usize>],
+    seen: &mut HashSet<(usize, usize)>,
+    out: &mut Captured<'tree>,
+) {
+    let functions = ["getattr", "import_module", "__import__"];
+    if crate::parse::spellings(file.tree, file.text, functions).is_empty() {
+        return;
+    }
+    let query = DYNAMIC.get();
+    let index = |name| query.capture_index_for_name(name).expect("dynamic.scm names its captures");
+    let (reference, name) = (index("reference"), index("name"));
+    let mut cursor = QueryCursor::new();
+    for range in ranges {
+        let start = crate::parse::match_root(file.tree.root_node(), range);
+        cursor.set_byte_range(range.clone());
+        let mut matches = cursor.matches(query, start, file.text.as_bytes());
+        while let Some(m) = matches.next() {
+            let node = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
+            let (Some(reference), Some(name)) = (node(reference), node(name)) else { continue };
+            // Pattern indices of this query are kept apart from the candidates' by an offset.
+            if seen.insert((usize::MAX - m.pattern_index, reference.id())) {
                 out.dynamic.push((reference, name));
             }
         }

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use super::awf001::AWF001;
 use super::awf003::AWF003;
 use super::callee::{Callee, Twin};
+use super::fallback::Fallback;
 use super::imports::Renames;
 use super::sync_fix::{
     add_await, asyncs_generator, await_chain, desyncs_generator, drop_await, drop_inner_awaits,
@@ -37,21 +38,22 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
     });
     // First the renames, which decide which sites fall back to dropping their `await`; then every fix that
     // drops awaits knows all the awaits the file's fixes drop.
-    let renamed: Vec<Option<Vec<Edit>>> = (sites.iter().zip(&blocked))
+    // `None` where no rename is tried; else its edits, or why there are none.
+    let renamed: Vec<Option<Result<Vec<Edit>, Fallback>>> = (sites.iter().zip(&blocked))
         .map(|pair| match pair.0.action {
             _ if !open(&pair) => None,
-            Action::CallAsync | Action::PassAsync => renames.as_ref()?.edits(pair.0, Twin::Async),
-            Action::CallSync => renames.as_ref()?.edits(pair.0, Twin::Sync),
+            Action::CallAsync | Action::PassAsync => Some(renames.as_ref()?.edits(pair.0, Twin::Async)),
+            Action::CallSync => Some(renames.as_ref()?.edits(pair.0, Twin::Sync)),
             _ => None,
         })
         .collect();
     let dropped: HashSet<usize> = (sites.iter().zip(&blocked).zip(&renamed))
         .filter(|(pair, _)| open(pair))
         .flat_map(|((site, _), renamed)| match (site.action, renamed) {
-            (Action::DropAwait | Action::PassAsync, _) | (Action::CallAsync, None) => {
+            (Action::DropAwait | Action::PassAsync, _) | (Action::CallAsync, None | Some(Err(_))) => {
                 await_chain(site.found.node)
             }
-            (Action::CallAsync, Some(_)) => {
+            (Action::CallAsync, Some(Ok(_))) => {
                 let chain = await_chain(site.found.node);
                 chain[..chain.len() - 1].to_vec()
             }
@@ -62,12 +64,20 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
     (sites.into_iter().zip(blocked).zip(renamed))
         .map(|((site, blocked), renamed)| {
             let is_declined = declined(&site);
+            let why = match &renamed {
+                Some(Err(why)) if site.action == Action::CallAsync && site.rule == AWF001 => {
+                    Some(why.clone())
+                }
+                _ => None,
+            };
             let planned = match (site.status, blocked) {
                 (Status::Open, _) if is_declined => Err(Unfixed::Review),
                 (Status::Open, Some(blocked)) => Err(blocked),
-                (Status::Open, None) => plan(file, &site, renamed, &dropped),
+                (Status::Open, None) => plan(file, &site, renamed.and_then(Result::ok), &dropped),
                 _ => Err(Unfixed::Review),
             };
+            // Asked to call the async twin, the site got the sync fix: say why.
+            let fallback = why.filter(|_| matches!(planned, Ok((_, Action::DropAwait))));
             let summary = summary(&site, planned.as_ref().ok().map(|(_, done)| *done));
             let mut message = site.message;
             message.push_str(match (site.status, &planned) {
@@ -87,6 +97,7 @@ pub(super) fn findings(file: &FileContext, scopes: &Scopes, sites: Vec<Site>) ->
                 summary,
                 status: site.status,
                 chain: Vec::new(),
+                fallback: fallback.map(|why| why.to_string()),
             }
         })
         .collect()

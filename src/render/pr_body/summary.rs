@@ -5,8 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Site, cell};
 
-/// Directories listed by name; the others are summed up in one row.
+/// Directories listed by name in the open table; the rest go in a collapsed block.
 const TOP_DIRECTORIES: usize = 10;
+/// Directories listed by name in the collapsed block; the others are summed up in its last row, so that the
+/// block stays small beside the site rows (GitHub cuts the description at 65,536 characters).
+const MORE_DIRECTORIES: usize = 100;
 /// Commits listed; the others are counted.
 const TOP_COMMITS: usize = 30;
 
@@ -35,21 +38,54 @@ pub(super) fn tables(fixed: &[Site]) -> String {
     let mut ranked: Vec<_> = directories.into_iter().collect();
     // Most sites first; a tie keeps the path order.
     ranked.sort_by_key(|(_, (totals, _))| std::cmp::Reverse(totals.sites));
-    out.push_str("\n| Directory | Sites | Files | Rules |\n|---|--:|--:|---|\n");
-    for (directory, (totals, codes)) in ranked.iter().take(TOP_DIRECTORIES) {
+    let header = "| Directory | Sites | Files | Rules |\n|---|--:|--:|---|\n";
+    out.push('\n');
+    out.push_str(header);
+    let top = TOP_DIRECTORIES.min(ranked.len());
+    out.push_str(&rows(&ranked[..top]));
+    let rest = &ranked[top..];
+    if rest.is_empty() {
+        return out;
+    }
+    // GitHub renders a table in `<details>` only after a blank line below `<summary>`.
+    let (sites, files) = sums(rest);
+    out.push_str(&format!(
+        "\n<details><summary>{} ({} in {})</summary>\n\n{header}",
+        plural(rest.len(), "more directory", "more directories"),
+        plural(sites, "site", "sites"),
+        plural(files, "file", "files"),
+    ));
+    let listed = MORE_DIRECTORIES.min(rest.len());
+    out.push_str(&rows(&rest[..listed]));
+    if let Some(others) = rest.get(listed..).filter(|others| !others.is_empty()) {
+        let (sites, files) = sums(others);
+        let more = plural(others.len(), "more directory", "more directories");
+        out.push_str(&format!("| …and {more} | {sites} | {files} | |\n"));
+    }
+    out.push_str("\n</details>\n");
+    out
+}
+
+type Row<'a> = (&'a str, (Totals<'a>, Vec<&'a str>));
+
+/// One table row per directory: its sites, files and rules.
+fn rows(ranked: &[Row]) -> String {
+    let mut out = String::new();
+    for (directory, (totals, codes)) in ranked {
         let (sites, files) = (totals.sites, totals.files.len());
         out.push_str(&format!("| `{}` | {sites} | {files} | {} |\n", cell(directory), codes.join(", ")));
     }
-    if let Some(rest) = ranked.get(TOP_DIRECTORIES..).filter(|rest| !rest.is_empty()) {
-        let sites: usize = rest.iter().map(|(_, (t, _))| t.sites).sum();
-        let files: usize = rest.iter().map(|(_, (t, _))| t.files.len()).sum();
-        let more = match rest.len() {
-            1 => "1 more directory".to_string(),
-            n => format!("{n} more directories"),
-        };
-        out.push_str(&format!("| …and {more} | {sites} | {files} | |\n"));
-    }
     out
+}
+
+/// The sites and files of `rows` together.
+fn sums(rows: &[Row]) -> (usize, usize) {
+    (rows.iter().map(|(_, (t, _))| t.sites).sum(), rows.iter().map(|(_, (t, _))| t.files.len()).sum())
+}
+
+/// `n` and the noun, singular or plural.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Sites and the files they are in.
