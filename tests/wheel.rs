@@ -1,5 +1,5 @@
-//! The Python wheel (pyproject.toml, built by maturin) installs a working `awaitfix` command into a fresh
-//! virtualenv. Needs `maturin` on PATH: `scripts/test` provides it.
+//! The Python wheel (pyproject.toml, built by maturin) installs a working `awaitfix` command and
+//! `python -m awaitfix` into a fresh virtualenv. Needs `maturin` on PATH: `scripts/test` provides it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -82,7 +82,30 @@ fn wheel_installs_a_working_command() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("a.py:3:12: AWF001"), "{stdout}");
 
+    python_m_runs_the_binary(&python, project.path());
     pre_commit_mirror_installs_the_wheel(wheels.path());
+}
+
+/// `python -m awaitfix` (python/awaitfix/__main__.py) runs the installed binary with the same arguments and
+/// exits with its code: 0 for `--version`, 1 for findings, 2 for a usage error.
+fn python_m_runs_the_binary(python: &Path, project: &Path) {
+    let out = run(Command::new(python).args(["-m", "awaitfix", "--version"]), 0);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), concat!("awaitfix ", env!("CARGO_PKG_VERSION")));
+
+    let out =
+        run(Command::new(python).args(["-m", "awaitfix", "check"]).arg(project).env("NO_COLOR", "1"), 1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("a.py:3:12: AWF001"), "{stdout}");
+
+    let out = run(Command::new(python).args(["-m", "awaitfix", "check", "--no-such-option"]), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-option"));
+
+    // The package also finds the binary for tools that run it themselves.
+    let code = "import awaitfix, os; print(os.path.realpath(awaitfix.find_awaitfix_bin()))";
+    let out = run(Command::new(python).args(["-c", code]), 0);
+    let found = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let installed = python.parent().unwrap().join("awaitfix").canonicalize().unwrap();
+    assert_eq!(found, installed);
 }
 
 /// The pre-commit mirror (`scripts/pre-commit-mirror`) installs the prebuilt wheel, with no Rust build: here
