@@ -110,9 +110,6 @@ impl Bundled {
     }
 }
 
-/// Every candidate site: awaits, calls and aliased imports, as bare nodes narrowed down in Rust (bare
-/// patterns compile at a fraction of the cost of structured ones).
-static CANDIDATES: Bundled = Bundled::new("candidates.scm", include_str!("candidates.scm"));
 /// AWF004's references the resolver cannot follow; run only on text that spells their functions.
 static DYNAMIC: Bundled = Bundled::new("dynamic.scm", include_str!("dynamic.scm"));
 /// Assertions that expect the TypeError; run only around a site inside a `with`.
@@ -128,7 +125,7 @@ pub(crate) fn intent_query() -> &'static Query {
 /// worker that needs a query compiles it.
 pub fn compile_queries_in_background() {
     let _ = std::thread::Builder::new().name("queries".into()).spawn(|| {
-        for query in [&CANDIDATES, &DYNAMIC, &INTENT] {
+        for query in [&DYNAMIC, &INTENT] {
             query.get();
         }
     });
@@ -219,7 +216,7 @@ pub(crate) struct Candidate<'tree, 't> {
     pub name_node: Node<'tree>,
 }
 
-/// The nodes `candidates.scm` captures, by kind, in source order.
+/// The candidate nodes found around the names tracked, by kind, in source order.
 #[derive(Default)]
 pub(crate) struct Captured<'tree> {
     awaited: Vec<Node<'tree>>,
@@ -233,7 +230,7 @@ pub(crate) struct Captured<'tree> {
     decorators: Vec<&'tree str>,
 }
 
-/// Runs `candidates.scm` around every place a pair's name is spelled, then around every place an alias of
+/// Finds the candidates (`overlapping`) around every place a pair's name is spelled, then around every place an alias of
 /// one is: every candidate contains one of those (its callee, the imported name, the spelled string), so the
 /// rest of the tree is never visited.
 fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
@@ -284,28 +281,23 @@ fn capture_around<'tree>(
     seen: &mut HashSet<(usize, usize)>,
     out: &mut Captured<'tree>,
 ) {
-    let query = CANDIDATES.get();
-    let index = |name| query.capture_index_for_name(name).expect("candidates.scm names its captures");
-    let (awaited, call, aliased) = (index("awaited"), index("call"), index("aliased"));
-    let mut cursor = QueryCursor::new();
+    let kind = |name| language().id_for_node_kind(name, true);
+    let (awaited, call, aliased) = (kind("await"), kind("call"), kind("aliased_import"));
     for range in ranges {
-        // Every pattern matches within a few levels of the name: starting there spares the query cursor the
-        // walk down the statement lists and through the expressions around the name.
+        // Every candidate lies within a few levels of the name: starting there spares the walk down the
+        // statement lists and through the expressions around it.
         let start = crate::parse::match_root(file.tree.root_node(), range);
-        cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(query, start, file.text.as_bytes());
-        while let Some(m) = matches.next() {
+        for node in overlapping(start, range) {
+            let id = node.kind_id();
             // A node met around two spellings is taken once.
-            let Some(capture) = m.captures().first() else { continue };
-            let node = capture.node;
-            if !seen.insert((m.pattern_index, node.id())) {
+            if !(id == awaited || id == call || id == aliased) || !seen.insert((usize::from(id), node.id())) {
                 continue;
             }
-            if capture.index == awaited && node.named_child_count() > 0 {
+            if id == awaited && node.named_child_count() > 0 {
                 out.awaited.push(node);
-            } else if capture.index == call && is_candidate_call(node) {
+            } else if id == call && is_candidate_call(node) {
                 out.calls.push(node);
-            } else if capture.index == aliased {
+            } else if id == aliased {
                 let (Some(imported), Some(alias)) = import_alias(node) else { continue };
                 if file.is_pair_name(&file.text[imported.byte_range()]) {
                     out.aliases.insert(&file.text[alias.byte_range()]);
@@ -314,6 +306,37 @@ fn capture_around<'tree>(
         }
     }
     capture_dynamic(file, ranges, seen, out);
+}
+
+/// `start` and the nodes under it that overlap `range`, in source order, each before its children: the
+/// candidates (awaits, calls, aliased imports) are plain node kinds, which a walk finds without the cost of
+/// compiling a query (tree-sitter analyses a query against the whole grammar, a few milliseconds that a run
+/// on one small file would pay in full).
+fn overlapping<'tree>(
+    start: Node<'tree>,
+    range: &std::ops::Range<usize>,
+) -> impl Iterator<Item = Node<'tree>> {
+    let mut cursor = start.walk();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done {
+            let node = cursor.node();
+            let overlaps = node.start_byte() < range.end && node.end_byte() > range.start;
+            if !(overlaps && cursor.goto_first_child()) {
+                // The next node in source order past this one's children: a sibling here or above.
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            if overlaps {
+                return Some(node);
+            }
+        }
+        None
+    })
 }
 
 /// Whether a call's function is a name, an attribute or a parenthesized expression: what a pair's function
