@@ -1,6 +1,7 @@
 //! AWF001: `await F(...)` where F resolves to the sync function of a pair.
 //! Candidates are the awaits found around the names tracked (`capture`); name resolution decides which of
-//! them call the sync function. An awaited name the resolver cannot follow becomes an AWF004 site for review.
+//! them call the sync function. An awaited name the resolver cannot follow becomes an AWF004 site for
+//! review.
 
 use super::callee::{self, Reach, Twin, awaited_call, callee_text, operand};
 use super::{Action, Candidate, Captured, Entry, FileContext, Input, Site, StatusOf, may_name_pair};
