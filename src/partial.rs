@@ -11,7 +11,8 @@ use memchr::memmem;
 use crate::engine::{Engine, pair_names};
 use crate::finding::Finding;
 use crate::parse;
-use crate::rules::{self, FileContext};
+use crate::project::awaits::Awaited;
+use crate::rules::{self, FileContext, project_sites};
 use crate::source::Source;
 use crate::transform::Prefer;
 
@@ -90,12 +91,13 @@ pub(crate) fn check_mentions(
         for at in new.iter().flat_map(|name| memmem::find_iter(text.as_bytes(), name)) {
             added |= crate::chunk::pick(&units, at, &mut picked);
         }
-        let awaited = if project {
-            crate::project::awaits::binding_areas(engine.index(), text, &tree)
-        } else {
-            Vec::new()
+        // The awaited calls and their scopes, for the names to pick and, once nothing is added, the findings.
+        let awaited = project.then(|| Awaited::scan(text, &tree));
+        let areas_now = match &awaited {
+            Some(awaited) => crate::project::awaits::binding_areas(engine.index(), text, &tree, awaited),
+            None => Vec::new(),
         };
-        for (name, area) in awaited {
+        for (name, area) in areas_now {
             if searched.contains(&name) || !areas.insert((name.clone(), area.clone())) {
                 continue;
             }
@@ -105,11 +107,10 @@ pub(crate) fn check_mentions(
         }
         if !added {
             let mut findings = findings;
-            if project {
-                let index = engine.index();
-                findings.extend(crate::rules::project_sites::findings(
-                    index, path, text, &tree, &findings, declined,
-                ));
+            if let Some(awaited) = &awaited {
+                let parsed = (text, &tree, awaited);
+                let condemned = project_sites::findings(engine.index(), path, parsed, &findings, declined);
+                findings.extend(condemned);
                 findings.sort_by_key(|f| (f.range.start, f.rule));
             }
             return Some(Partial { findings, parsed: ranges, tree });

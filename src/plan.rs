@@ -219,8 +219,10 @@ fn plan_with(
     let file = FileContext { path, text, tree: &tree, transforms, prefer: &prefer, declined, index };
     let mut findings = rules::check(&file);
     if project {
+        let awaited = crate::project::awaits::Awaited::scan(text, &tree);
+        let parsed = (text, &tree, &awaited);
         let condemned =
-            crate::rules::project_sites::findings(engine.index(), path, text, &tree, &findings, declined);
+            crate::rules::project_sites::findings(engine.index(), path, parsed, &findings, declined);
         findings.extend(condemned);
         findings.sort_by_key(|f| (f.range.start, f.rule));
     }

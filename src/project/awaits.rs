@@ -36,22 +36,46 @@ pub struct ModuleFile<'a> {
     pub tree: &'a Tree,
 }
 
+/// The awaited calls of one parsed file, with the scopes their callees' first names are read in: what
+/// `binding_areas` and `find` both read, made once per tree.
+pub struct Awaited<'t> {
+    /// (await, call, callee) of every `await` of a call whose callee is a dotted name, in source order.
+    calls: Vec<(Node<'t>, Node<'t>, String)>,
+    /// `None` when nothing is awaited so.
+    scopes: Option<Scopes<'t>>,
+    /// The file may hold a star import, which binds names it does not spell.
+    stars: bool,
+}
+
+impl<'t> Awaited<'t> {
+    /// The awaited calls of `text`, parsed (whole or in part) as `tree`.
+    pub fn scan(text: &'t str, tree: &'t Tree) -> Self {
+        let calls = awaited_calls(text, tree);
+        let scopes = (!calls.is_empty()).then(|| {
+            let roots: HashSet<&str> = calls.iter().map(|(_, _, callee)| root(callee)).collect();
+            let nodes: HashSet<usize> = calls.iter().map(|(node, _, _)| node.id()).collect();
+            Scopes::build(tree, text, &roots, &nodes)
+        });
+        Self { calls, scopes, stars: may_star_import(text) }
+    }
+}
+
 /// Every awaited call in `file` whose callee the index resolves to something awaiting cannot work with.
 pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
-    let awaited = awaited_calls(file);
-    if awaited.is_empty() {
-        return Vec::new();
-    }
-    let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
-    let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
-    let scopes = Scopes::build(file.tree, file.text, &roots, &nodes);
+    find_in(index, file, &Awaited::scan(file.text, file.tree))
+}
+
+/// As `find`, with the file's awaited calls scanned already (`awaited`, of `file`'s tree).
+pub fn find_in(index: &ProjectIndex, file: &ModuleFile, awaited: &Awaited) -> Vec<AwaitedSite> {
+    let Some(scopes) = &awaited.scopes else { return Vec::new() };
     // Without a star import, a name the file binds only by importing a module outside the tree, or does not
     // bind at all (a builtin), cannot reach a definition of the tree: the index need not read this module.
-    let stars = may_star_import(file.text);
+    let stars = awaited.stars;
     let mut sites = Vec::new();
-    for (node, call, callee) in awaited {
+    for (node, call, callee) in &awaited.calls {
+        let (node, call) = (*node, *call);
         let Some(scope) = scopes.scope_of(node) else { continue };
-        let resolved = match scopes.resolve(root(&callee), scope, node.start_byte()) {
+        let resolved = match scopes.resolve(root(callee), scope, node.start_byte()) {
             Resolution::Unbound { .. } if !stars && !file.is_package => continue,
             Resolution::Bound { scope: ScopeKind::Module, bindings }
                 if !stars && bindings.iter().all(|b| imports_from_outside(index, b)) =>
@@ -64,9 +88,9 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
             {
                 continue;
             }
-            Resolution::Unbound { .. } => index.resolve_dotted(file.name, &callee),
-            Resolution::Bound { scope: ScopeKind::Module, .. } => index.resolve_dotted(file.name, &callee),
-            Resolution::Bound { bindings, .. } => match local_import(index, file, &bindings, &callee) {
+            Resolution::Unbound { .. } => index.resolve_dotted(file.name, callee),
+            Resolution::Bound { scope: ScopeKind::Module, .. } => index.resolve_dotted(file.name, callee),
+            Resolution::Bound { bindings, .. } => match local_import(index, file, &bindings, callee) {
                 Some(resolved) => resolved,
                 None => continue,
             },
@@ -75,7 +99,7 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
             sites.push(AwaitedSite {
                 range: node.byte_range(),
                 call: call.byte_range(),
-                callee,
+                callee: callee.clone(),
                 resolved,
                 never,
             });
@@ -89,18 +113,16 @@ pub fn find(index: &ProjectIndex, file: &ModuleFile) -> Vec<AwaitedSite> {
 /// `global` or `nonlocal` statement spells it there too): the function's bytes, none for a parameter. Any other
 /// name: all of them, but a module-level import from outside the tree (`asyncio`), which `find` leaves alone:
 /// another binding of such a name to a function of the tree is left unseen, which can only hide a site.
-pub fn binding_areas(index: &ProjectIndex, text: &str, tree: &Tree) -> Vec<(String, Range<usize>)> {
-    let file = ModuleFile { name: "", is_package: false, text, tree };
-    let awaited = awaited_calls(&file);
-    if awaited.is_empty() {
-        return Vec::new();
-    }
-    let roots: HashSet<&str> = awaited.iter().map(|(_, _, callee)| root(callee)).collect();
-    let nodes: HashSet<usize> = awaited.iter().map(|(node, _, _)| node.id()).collect();
-    let scopes = Scopes::build(tree, text, &roots, &nodes);
-    let stars = may_star_import(text);
+pub fn binding_areas(
+    index: &ProjectIndex,
+    text: &str,
+    tree: &Tree,
+    awaited: &Awaited,
+) -> Vec<(String, Range<usize>)> {
+    let Some(scopes) = &awaited.scopes else { return Vec::new() };
+    let stars = awaited.stars;
     let mut out = Vec::new();
-    for (node, _, callee) in &awaited {
+    for (node, _, callee) in &awaited.calls {
         let name = root(callee);
         let Some(scope) = scopes.scope_of(*node) else { continue };
         let area = match scopes.resolve(name, scope, node.start_byte()) {
@@ -170,10 +192,10 @@ fn local_import(
 }
 
 /// Every `await` of a call whose callee is a dotted name, in source order: (await, call, callee).
-fn awaited_calls<'t>(file: &ModuleFile<'t>) -> Vec<(Node<'t>, Node<'t>, String)> {
+fn awaited_calls<'t>(text: &str, tree: &'t Tree) -> Vec<(Node<'t>, Node<'t>, String)> {
     let mut found = Vec::new();
-    let root = file.tree.root_node();
-    for at in memchr::memmem::find_iter(file.text.as_bytes(), b"await") {
+    let root = tree.root_node();
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"await") {
         // The smallest node there is the keyword; the expression is its parent.
         let Some(node) = root.descendant_for_byte_range(at, at + 5).and_then(|keyword| keyword.parent())
         else {
@@ -186,7 +208,7 @@ fn awaited_calls<'t>(file: &ModuleFile<'t>) -> Vec<(Node<'t>, Node<'t>, String)>
             continue;
         };
         let Some(callee) = call.child_by_field_name("function") else { continue };
-        let dotted = squeeze(&file.text[callee.byte_range()]);
+        let dotted = squeeze(&text[callee.byte_range()]);
         if matches!(callee.kind(), "identifier" | "attribute") && is_dotted(&dotted) {
             found.push((node, call, dotted));
         }

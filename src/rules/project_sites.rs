@@ -9,23 +9,22 @@ use tree_sitter::Tree;
 use super::Condemned;
 use crate::finding::{Finding, Link};
 use crate::project::awaitable::Never;
-use crate::project::awaits::{self, AwaitedSite, ModuleFile};
+use crate::project::awaits::{self, Awaited, AwaitedSite, ModuleFile};
 use crate::project::index::{Hop, ProjectIndex, Target};
 
-/// The AWF005 findings of the file at `path` (its decoded `text`, parsed whole as `tree`), leaving out the
-/// sites that `existing` (the other rules' findings) reports already; sites starting at an offset of
-/// `declined` (sorted) get no fix.
+/// The AWF005 findings of the file at `path` (its decoded `text`, parsed as `tree`, whose awaited calls are
+/// `awaited`), leaving out the sites that `existing` (the other rules' findings) reports already; sites
+/// starting at an offset of `declined` (sorted) get no fix.
 pub fn findings(
     index: &ProjectIndex,
     path: &Path,
-    text: &str,
-    tree: &Tree,
+    (text, tree, awaited): (&str, &Tree, &Awaited),
     existing: &[Finding],
     declined: &[usize],
 ) -> Vec<Finding> {
     let Some((name, is_package)) = index.map().module_of(path) else { return Vec::new() };
     let module = ModuleFile { name: &name, is_package, text, tree };
-    let sites = awaits::find(index, &module);
+    let sites = awaits::find_in(index, &module, awaited);
     if sites.is_empty() {
         return Vec::new();
     }
