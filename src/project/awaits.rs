@@ -148,21 +148,30 @@ pub fn binding_areas(
 
 /// Whether the name bound at offset `at` is a parameter of the function or lambda around it.
 fn is_parameter(tree: &Tree, at: usize) -> bool {
-    let Some(mut node) = tree.root_node().descendant_for_byte_range(at, at) else { return false };
-    while !matches!(node.kind(), "function_definition" | "lambda") {
-        let Some(parent) = node.parent() else { return false };
-        node = parent;
-    }
-    node.child_by_field_name("parameters").is_some_and(|p| p.byte_range().contains(&at))
+    let path = ancestors(tree, at);
+    let Some(function) = path.iter().rev().find(|n| matches!(n.kind(), "function_definition" | "lambda"))
+    else {
+        return false;
+    };
+    function.child_by_field_name("parameters").is_some_and(|p| p.byte_range().contains(&at))
 }
 
 /// The bytes of the innermost `def`, `lambda` or class around offset `at`.
 fn enclosing_function(tree: &Tree, at: usize) -> Option<Range<usize>> {
-    let mut node = tree.root_node().descendant_for_byte_range(at, at)?;
-    while !matches!(node.kind(), "function_definition" | "lambda" | "class_definition") {
-        node = node.parent()?;
+    let path = ancestors(tree, at);
+    let kinds = ["function_definition", "lambda", "class_definition"];
+    path.iter().rev().find(|n| kinds.contains(&n.kind())).map(|n| n.byte_range())
+}
+
+/// The nodes from the root down to the smallest one holding the byte at `at`, in one descent (each
+/// `Node::parent` call descends from the root again).
+fn ancestors(tree: &Tree, at: usize) -> Vec<Node<'_>> {
+    let mut cursor = tree.walk();
+    let mut path = vec![cursor.node()];
+    while cursor.goto_first_child_for_byte(at).is_some() {
+        path.push(cursor.node());
     }
-    Some(node.byte_range())
+    path
 }
 
 /// A name bound in a function by one import: where it leads.
@@ -196,11 +205,8 @@ fn awaited_calls<'t>(text: &str, tree: &'t Tree) -> Vec<(Node<'t>, Node<'t>, Str
     let mut found = Vec::new();
     let root = tree.root_node();
     for at in memchr::memmem::find_iter(text.as_bytes(), b"await") {
-        // The smallest node there is the keyword; the expression is its parent.
-        let Some(node) = root.descendant_for_byte_range(at, at + 5).and_then(|keyword| keyword.parent())
-        else {
-            continue;
-        };
+        // The keyword is not a named node: the smallest named one there is the expression.
+        let Some(node) = root.named_descendant_for_byte_range(at, at + 5) else { continue };
         if node.kind() != "await" || node.start_byte() != at {
             continue;
         }
