@@ -15,6 +15,16 @@ struct Run {
     stderr: String,
 }
 
+impl Run {
+    /// The one `error:` line of a run that failed on a file (exit 2).
+    fn the_error(&self) -> &str {
+        assert_eq!(self.code, 2, "{}", self.stdout);
+        let errors: Vec<&str> = self.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{}", self.stderr);
+        errors[0]
+    }
+}
+
 fn awaitfix(dir: &Path, args: &[&str]) -> Run {
     let out = Command::cargo_bin("awaitfix")
         .unwrap()
@@ -150,10 +160,11 @@ fn a_cell_with_a_syntax_error_is_one_line_and_nothing_is_written() {
     let dir = tree(&[("broken.ipynb", &notebook)]);
     for command in ["check", "apply"] {
         let run = awaitfix(dir.path(), &[command, "broken.ipynb"]);
-        assert_eq!(run.code, 2, "{}", run.stdout);
-        let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error:")).collect();
-        assert_eq!(errors.len(), 1, "{}", run.stderr);
-        assert!(errors[0].starts_with("error: broken.ipynb:cell 4:3:6: syntax error"), "{}", run.stderr);
+        assert!(
+            run.the_error().starts_with("error: broken.ipynb:cell 4:3:6: syntax error"),
+            "{}",
+            run.stderr
+        );
     }
     assert_eq!(std::fs::read_to_string(dir.path().join("broken.ipynb")).unwrap(), notebook);
 }
@@ -163,10 +174,7 @@ fn invalid_notebook_json_is_one_line_and_nothing_is_written() {
     let truncated = &SITES[..SITES.len() / 2];
     let dir = tree(&[("cut.ipynb", truncated)]);
     let run = awaitfix(dir.path(), &["apply", "cut.ipynb"]);
-    assert_eq!(run.code, 2, "{}", run.stdout);
-    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error:")).collect();
-    assert_eq!(errors.len(), 1, "{}", run.stderr);
-    assert!(errors[0].starts_with("error: cut.ipynb: not a valid notebook (EOF"), "{}", run.stderr);
+    assert!(run.the_error().starts_with("error: cut.ipynb: not a valid notebook (EOF"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(dir.path().join("cut.ipynb")).unwrap(), truncated);
 }
 
