@@ -120,7 +120,7 @@ impl Judge<'_> {
         if !decorators.iter().all(|d| TRANSPARENT.contains(&d.as_str())) {
             return Awaitability::Maybe;
         }
-        if def.is_generator {
+        if def.is_generator() {
             return Awaitability::Never(Never::Generator);
         }
         if !self.seen.insert((at.module.clone(), at.line)) {
@@ -128,7 +128,7 @@ impl Judge<'_> {
         }
         let verdict = match self.annotation(def, &at.module) {
             Some(verdict) => verdict,
-            None if def.returns.iter().all(|r| self.never_awaitable(r, &at.module)) => {
+            None if def.returns().iter().all(|r| self.never_awaitable(r, &at.module)) => {
                 Awaitability::Never(Never::SyncResult)
             }
             None => Awaitability::Maybe,

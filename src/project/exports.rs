@@ -2,7 +2,11 @@
 //! order (the last binding wins, as when the module body runs). Imports are made absolute here, so that the
 //! index can follow them without knowing where they were written.
 
-use tree_sitter::Node;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use tree_sitter::{Node, Tree};
 
 use super::modules::absolute_module;
 use super::returns::{self, Returned};
@@ -71,31 +75,179 @@ pub struct Def {
     pub decorators: Vec<String>,
     /// The return annotation's text.
     pub annotation: Option<String>,
-    /// What its `return` statements return (none: it returns `None`).
-    pub returns: Vec<Returned>,
-    /// Its body holds `yield`: calling it makes a generator.
-    pub is_generator: bool,
     /// Its parameters as written, without annotations and defaults (`*args` and `**kwargs` with their stars).
     pub parameters: Vec<String>,
+    pub body: Body,
+}
+
+impl Def {
+    /// What its `return` statements return (none: it returns `None`).
+    pub fn returns(&self) -> &[Returned] {
+        &self.body.facts().returns
+    }
+
+    /// Its body holds `yield`: calling it makes a generator.
+    pub fn is_generator(&self) -> bool {
+        self.body.facts().is_generator
+    }
+}
+
+/// What a function's body does, as far as awaiting its call goes: read with the module when its statement
+/// was parsed whole, else from the `def`'s own statement the first time it is asked (most functions a
+/// module defines are never the target of an awaited call).
+#[derive(Clone, Debug)]
+pub struct Body(Arc<(Option<Unread>, OnceLock<BodyFacts>)>);
+
+/// A top-level `def` statement not parsed yet: its module's text, the statement's bytes (decorators
+/// included) and where its `def` keyword stands.
+#[derive(Debug)]
+struct Unread {
+    text: Arc<str>,
+    statement: Range<usize>,
+    at: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyFacts {
+    pub returns: Vec<Returned>,
+    pub is_generator: bool,
+}
+
+impl Body {
+    fn read(facts: BodyFacts) -> Self {
+        Self(Arc::new((None, OnceLock::from(facts))))
+    }
+
+    /// The body of the top-level `def` statement at `statement` of `text`, its keyword at `at`, read later.
+    fn unread(text: Arc<str>, statement: Range<usize>, at: usize) -> Self {
+        Self(Arc::new((Some(Unread { text, statement, at }), OnceLock::new())))
+    }
+
+    pub fn facts(&self) -> &BodyFacts {
+        let (source, facts) = &*self.0;
+        facts.get_or_init(|| {
+            let Unread { text, statement, at } =
+                source.as_ref().expect("a body without facts has its source");
+            let tree = crate::parse::parse_ranges(text, std::slice::from_ref(statement));
+            match tree.as_ref().and_then(|tree| top_level_def(tree, *at)) {
+                Some(function) => body_facts(text, function),
+                // It did not parse alone: what it returns is unknown, which condemns nothing.
+                None => BodyFacts { returns: vec![Returned::Unknown], is_generator: false },
+            }
+        })
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Self) -> bool {
+        self.facts() == other.facts()
+    }
+}
+
+fn body_facts(text: &str, function: Node) -> BodyFacts {
+    let is_generator = function.child_by_field_name("body").is_some_and(|b| returns::yields(b));
+    BodyFacts { returns: returns::of(text, function), is_generator }
+}
+
+/// The function whose `def` keyword stands at `at`, in a tree of top-level statements.
+fn top_level_def(tree: &Tree, at: usize) -> Option<Node<'_>> {
+    let root = tree.root_node();
+    if root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    let statement = root.named_children(&mut cursor).find(|s| s.byte_range().contains(&at))?;
+    let node = match statement.kind() {
+        "decorated_definition" => statement.child_by_field_name("definition")?,
+        _ => statement,
+    };
+    (node.kind() == "function_definition" && node.start_byte() == at).then_some(node)
 }
 
 /// Reads the top-level bindings of `text`, the source of module `module` (`is_package` for an
 /// `__init__.py`); relative imports are made absolute from it.
+///
+/// Only what binds names is parsed: the bodies of top-level `def` and `class` statements are left out but for
+/// their smallest statement (a block needs one), and a function's body is read when its returns are first
+/// asked. When the statements picked so do not parse cleanly, the whole text is parsed.
 pub fn read(text: &str, module: &str, is_package: bool) -> Exports {
-    let Some(tree) = crate::parse::parse(text) else {
-        return Exports { has_errors: true, ..Exports::default() };
-    };
+    if let Some((ranges, unread)) = top_level(text)
+        && let Some(tree) = crate::parse::parse_ranges(text, &crate::parse::joined(&ranges))
+        && !tree.root_node().has_error()
+    {
+        let shared: Arc<str> = Arc::from(text);
+        let unread = (unread.into_iter())
+            .map(|(at, statement)| (at, Body::unread(Arc::clone(&shared), statement, at)));
+        return read_tree(text, &tree, module, is_package, unread.collect());
+    }
+    read_whole(text, module, is_package)
+}
+
+/// As `read`, from a parse of the whole text.
+fn read_whole(text: &str, module: &str, is_package: bool) -> Exports {
+    match crate::parse::parse(text) {
+        Some(tree) => read_tree(text, &tree, module, is_package, HashMap::new()),
+        None => Exports { has_errors: true, ..Exports::default() },
+    }
+}
+
+fn read_tree(
+    text: &str,
+    tree: &Tree,
+    module: &str,
+    is_package: bool,
+    unread: HashMap<usize, Body>,
+) -> Exports {
     let root = tree.root_node();
-    let mut reader = Reader { text, module, is_package, out: Exports::default() };
+    let mut reader = Reader { text, module, is_package, unread, out: Exports::default() };
     reader.out.has_errors = root.has_error();
     reader.block(root, false);
     reader.out
+}
+
+/// The byte ranges of `text` that bind its top-level names (sorted, disjoint), and the top-level functions
+/// whose bodies they leave out: (where the `def` keyword stands, the whole statement). `None` when the
+/// outline scan is unsure.
+#[allow(clippy::type_complexity)]
+fn top_level(text: &str) -> Option<(Vec<Range<usize>>, Vec<(usize, Range<usize>)>)> {
+    let units = crate::chunk::outline(text)?;
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut unread = Vec::new();
+    let mut keep = |range: Range<usize>| match ranges.last_mut() {
+        Some(last) if last.end == range.start => last.end = range.end,
+        _ => ranges.push(range),
+    };
+    for unit in &units {
+        let header = &text[unit.header.clone()];
+        let after_async =
+            header.strip_prefix("async").map_or("", |rest| rest.trim_start_matches([' ', '\t']));
+        let is_def = header.starts_with("def ") || after_async.starts_with("def ");
+        let is_class = header.starts_with("class ") || header.starts_with("class(");
+        // A class whose body may define `__await__` is read whole: its instances may be awaitable.
+        let trimmed = (is_def || is_class && !text[unit.range.clone()].contains("__await__"))
+            .then_some(unit.body.as_ref())
+            .flatten()
+            .and_then(|body| body.iter().min_by_key(|u| u.range.len()));
+        match trimmed {
+            Some(smallest) => {
+                keep(unit.range.start..unit.header.end);
+                keep(smallest.range.clone());
+                if is_def {
+                    unread.push((unit.header.start, unit.range.clone()));
+                }
+            }
+            None => keep(unit.range.clone()),
+        }
+    }
+    Some((ranges, unread))
 }
 
 struct Reader<'t> {
     text: &'t str,
     module: &'t str,
     is_package: bool,
+    /// The top-level functions whose bodies were not parsed, by where their `def` keyword stands.
+    unread: HashMap<usize, Body>,
     out: Exports,
 }
 
@@ -241,17 +393,19 @@ impl<'t> Reader<'t> {
     fn function(&mut self, node: Node, decorators: &[String], conditional: bool) {
         let Some(name) = node.child_by_field_name("name") else { return };
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
-        let body = node.child_by_field_name("body");
+        let body = match self.unread.remove(&node.start_byte()) {
+            Some(unread) => unread,
+            None => Body::read(body_facts(self.text, node)),
+        };
         let def = Def {
             is_async,
             decorators: decorators.to_vec(),
             annotation: node.child_by_field_name("return_type").map(|t| self.text(t).to_string()),
-            returns: returns::of(self.text, node),
-            is_generator: body.is_some_and(|b| returns::yields(b)),
             parameters: node
                 .child_by_field_name("parameters")
                 .map(|p| parameters(self.text, p))
                 .unwrap_or_default(),
+            body,
         };
         self.bind(self.text(name), TopKind::Def(def), node, conditional);
     }
@@ -484,7 +638,7 @@ def f():
             ]
         );
         let TopKind::Def(g) = &exports.bindings[2].kind else { panic!("g is a def") };
-        assert!(g.is_async && g.is_generator);
+        assert!(g.is_async && g.is_generator());
         assert_eq!(g.decorators, ["asynccontextmanager"]);
         let TopKind::Class(class) = &exports.bindings[3].kind else { panic!("C is a class") };
         assert!(class.defines_await && class.bases.is_empty());
@@ -510,5 +664,63 @@ except ImportError:
         let bound: Vec<_> = exports.bindings.iter().map(|b| (b.name.as_str(), b.conditional)).collect();
         assert_eq!(bound, [("TYPE_CHECKING", false), ("F", true), ("g", true), ("g", true)]);
         assert_eq!(exports.bindings[1].kind, TopKind::Other, "the else branch's assignment, not the import");
+    }
+
+    #[test]
+    fn bodies_left_unparsed_are_read_when_asked() {
+        let text = "\
+# leading comment
+
+@functools.lru_cache(8)
+def make(ctx):
+    \"\"\"Doc.\"\"\"
+    if ctx:
+        return Manager(ctx)
+    return None
+
+async def a(): return 1
+
+def gen():
+    for x in range(3):
+        yield x
+
+class C(Base, metaclass=M):
+    x = 1
+
+    def method(self):
+        return 2
+
+class D:
+    def __await__(self):
+        yield
+
+if flag:
+    def conditional():
+        return ensure_future(x)
+
+def broken(:
+";
+        let fixed = text.replace("def broken(:", "def last(): pass");
+        for text in [text, fixed.as_str()] {
+            let top = read(text, "m", false);
+            let whole = read_whole(text, "m", false);
+            assert_eq!(top.bindings, whole.bindings);
+            assert_eq!(top.all, whole.all);
+        }
+        let exports = read(&fixed, "m", false);
+        let def = |name: &str| match &exports.bindings.iter().find(|b| b.name == name).unwrap().kind {
+            TopKind::Def(def) => def.clone(),
+            other => panic!("{name} is {other:?}"),
+        };
+        let make = def("make");
+        assert!(make.body.0.1.get().is_none(), "a top-level body is read on first use");
+        assert_eq!(make.returns(), [Returned::Call("Manager".into()), Returned::Plain]);
+        assert_eq!(make.decorators, ["functools.lru_cache"]);
+        assert!(def("gen").is_generator() && !def("make").is_generator());
+        assert_eq!(def("conditional").returns(), [Returned::Call("ensure_future".into())]);
+        let TopKind::Class(d) = &exports.bindings.iter().find(|b| b.name == "D").unwrap().kind else {
+            panic!("D is a class")
+        };
+        assert!(d.defines_await);
     }
 }
