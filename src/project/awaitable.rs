@@ -90,7 +90,7 @@ pub fn awaitability(index: &ProjectIndex, target: &Target) -> Awaitability {
 /// and returns its result (`functools.cache`, `functools.wraps`, …): the name is then still that `def`.
 pub fn plainly_decorated(index: &ProjectIndex, def: &Def, at: &Hop) -> bool {
     let judge = Judge { index, seen: HashSet::new() };
-    def.decorators.iter().all(|d| TRANSPARENT.contains(&judge.qualified(&at.module, d).as_str()))
+    def.facts().decorators.iter().all(|d| TRANSPARENT.contains(&judge.qualified(&at.module, d).as_str()))
 }
 
 struct Judge<'i> {
@@ -108,7 +108,8 @@ impl Judge<'_> {
     }
 
     fn def(&mut self, def: &Def, at: &Hop) -> Awaitability {
-        let decorators: Vec<String> = def.decorators.iter().map(|d| self.qualified(&at.module, d)).collect();
+        let decorators: Vec<String> =
+            def.facts().decorators.iter().map(|d| self.qualified(&at.module, d)).collect();
         if def.is_async {
             let context_manager =
                 !decorators.is_empty() && decorators.iter().all(|d| d == "contextlib.asynccontextmanager");
@@ -120,7 +121,7 @@ impl Judge<'_> {
         if !decorators.iter().all(|d| TRANSPARENT.contains(&d.as_str())) {
             return Awaitability::Maybe;
         }
-        if def.is_generator() {
+        if def.facts().is_generator {
             return Awaitability::Never(Never::Generator);
         }
         if !self.seen.insert((at.module.clone(), at.line)) {
@@ -128,7 +129,7 @@ impl Judge<'_> {
         }
         let verdict = match self.annotation(def, &at.module) {
             Some(verdict) => verdict,
-            None if def.returns().iter().all(|r| self.never_awaitable(r, &at.module)) => {
+            None if def.facts().returns.iter().all(|r| self.never_awaitable(r, &at.module)) => {
                 Awaitability::Never(Never::SyncResult)
             }
             None => Awaitability::Maybe,
@@ -139,7 +140,7 @@ impl Judge<'_> {
 
     /// What the return annotation says, when it says something clear.
     fn annotation(&mut self, def: &Def, module: &str) -> Option<Awaitability> {
-        let annotation = def.annotation.as_deref()?;
+        let annotation = def.facts().annotation.as_deref()?;
         if AWAITABLE_WORDS.iter().any(|w| annotation.contains(w)) {
             return Some(Awaitability::Maybe);
         }
@@ -176,11 +177,11 @@ impl Judge<'_> {
     /// a base may be awaitable (one outside the tree counts as plain only from the standard modules that
     /// define no awaitable base).
     fn awaitable_instances(&mut self, class: &Class, at: &Hop) -> bool {
-        if class.defines_await {
+        if class.facts().defines_await {
             return true;
         }
         let decorators: Vec<String> =
-            class.decorators.iter().map(|d| self.qualified(&at.module, d)).collect();
+            class.facts().decorators.iter().map(|d| self.qualified(&at.module, d)).collect();
         if !decorators.iter().all(|d| PLAIN_CLASS_DECORATORS.contains(&d.as_str())) {
             return true;
         }
@@ -188,7 +189,7 @@ impl Judge<'_> {
             return true;
         }
         let awaitable =
-            class.bases.iter().any(|base| match self.index.resolve_dotted(&at.module, base).target {
+            class.facts().bases.iter().any(|base| match self.index.resolve_dotted(&at.module, base).target {
                 Target::Class { class, at } => self.awaitable_instances(&class, &at),
                 Target::External(name) => {
                     !PLAIN_BASE_MODULES.iter().any(|m| name.starts_with(m))

@@ -51,7 +51,8 @@ pub fn pairs(index: &ProjectIndex, files: &[PathBuf], patterns: &[String]) -> Ve
             };
             let twin = patterns.iter().map(|p| p.replace("{}", sync)).find_map(|async_name| {
                 let (def, at) = names.contains(&async_name).then(|| def_of(index, module, &async_name))??;
-                (def.is_async && sync_def.parameters == def.parameters).then_some((async_name, at))
+                (def.is_async && sync_def.facts().parameters == def.facts().parameters)
+                    .then_some((async_name, at))
             });
             let Some((async_name, async_at)) = twin else { continue };
             found.entry((sync_at.module.clone(), sync_at.line)).or_insert_with(|| Discovered {

@@ -2,7 +2,6 @@
 //! order (the last binding wins, as when the module body runs). Imports are made absolute here, so that the
 //! index can follow them without knowing where they were written.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -55,8 +54,13 @@ pub enum TopKind {
 }
 
 /// A class definition, with what decides whether its instances can be awaited.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Class {
+    facts: Lazy<ClassFacts>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassFacts {
     /// Its body defines `__await__`.
     pub defines_await: bool,
     /// Its base classes as dotted names, without subscripts (`Generic[T]` → `Generic`); keyword arguments
@@ -66,10 +70,26 @@ pub struct Class {
     pub decorators: Vec<String>,
 }
 
+impl Class {
+    pub fn facts(&self) -> &ClassFacts {
+        self.facts.get(class_facts, || ClassFacts {
+            // Unread: its instances may be anything.
+            defines_await: true,
+            bases: Vec::new(),
+            decorators: Vec::new(),
+        })
+    }
+}
+
 /// A function definition, with what decides whether awaiting its call can work.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Def {
     pub is_async: bool,
+    facts: Lazy<DefFacts>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefFacts {
     /// Each decorator's callee as a dotted name (`functools.lru_cache` for `@functools.lru_cache(8)`), or
     /// its whole text when it is not a dotted name.
     pub decorators: Vec<String>,
@@ -77,177 +97,267 @@ pub struct Def {
     pub annotation: Option<String>,
     /// Its parameters as written, without annotations and defaults (`*args` and `**kwargs` with their stars).
     pub parameters: Vec<String>,
-    pub body: Body,
-}
-
-impl Def {
     /// What its `return` statements return (none: it returns `None`).
-    pub fn returns(&self) -> &[Returned] {
-        &self.body.facts().returns
-    }
-
-    /// Its body holds `yield`: calling it makes a generator.
-    pub fn is_generator(&self) -> bool {
-        self.body.facts().is_generator
-    }
-}
-
-/// What a function's body does, as far as awaiting its call goes: read with the module when its statement
-/// was parsed whole, else from the `def`'s own statement the first time it is asked (most functions a
-/// module defines are never the target of an awaited call).
-#[derive(Clone, Debug)]
-pub struct Body(Arc<(Option<Unread>, OnceLock<BodyFacts>)>);
-
-/// A top-level `def` statement not parsed yet: its module's text, the statement's bytes (decorators
-/// included) and where its `def` keyword stands.
-#[derive(Debug)]
-struct Unread {
-    text: Arc<str>,
-    statement: Range<usize>,
-    at: usize,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BodyFacts {
     pub returns: Vec<Returned>,
+    /// Its body holds `yield`: calling it makes a generator.
     pub is_generator: bool,
 }
 
-impl Body {
-    fn read(facts: BodyFacts) -> Self {
+impl Def {
+    pub fn facts(&self) -> &DefFacts {
+        self.facts.get(def_facts, || DefFacts {
+            // Unread: what it returns is unknown, which condemns nothing.
+            decorators: Vec::new(),
+            annotation: None,
+            parameters: Vec::new(),
+            returns: vec![Returned::Unknown],
+            is_generator: false,
+        })
+    }
+}
+
+/// What a `def` or `class` statement says beyond its name: read with the module when its statement was
+/// parsed, else from its own statement the first time it is asked (most of what a module defines is never
+/// the target of an awaited call).
+#[derive(Clone, Debug)]
+struct Lazy<T>(Arc<(Option<Unread>, OnceLock<T>)>);
+
+/// A top-level `def` or `class` statement not parsed yet: its module's text, the byte ranges to parse for it
+/// (decorators included) and where its keyword stands.
+#[derive(Debug)]
+struct Unread {
+    text: Arc<str>,
+    ranges: Vec<Range<usize>>,
+    at: usize,
+}
+
+impl<T> Lazy<T> {
+    fn read(facts: T) -> Self {
         Self(Arc::new((None, OnceLock::from(facts))))
     }
 
-    /// The body of the top-level `def` statement at `statement` of `text`, its keyword at `at`, read later.
-    fn unread(text: Arc<str>, statement: Range<usize>, at: usize) -> Self {
-        Self(Arc::new((Some(Unread { text, statement, at }), OnceLock::new())))
+    fn unread(text: Arc<str>, ranges: Vec<Range<usize>>, at: usize) -> Self {
+        Self(Arc::new((Some(Unread { text, ranges, at }), OnceLock::new())))
     }
 
-    pub fn facts(&self) -> &BodyFacts {
+    /// The facts, read by `read` (the text, the definition, its decorators) from the statement's own parse
+    /// when not yet known; `unknown` when it does not parse alone.
+    fn get(&self, read: impl FnOnce(&str, Node, Vec<String>) -> T, unknown: impl FnOnce() -> T) -> &T {
         let (source, facts) = &*self.0;
         facts.get_or_init(|| {
-            let Unread { text, statement, at } =
-                source.as_ref().expect("a body without facts has its source");
-            let tree = crate::parse::parse_ranges(text, std::slice::from_ref(statement));
-            match tree.as_ref().and_then(|tree| top_level_def(tree, *at)) {
-                Some(function) => body_facts(text, function),
-                // It did not parse alone: what it returns is unknown, which condemns nothing.
-                None => BodyFacts { returns: vec![Returned::Unknown], is_generator: false },
+            let Unread { text, ranges, at } = source.as_ref().expect("facts not read have their source");
+            let tree = crate::parse::parse_ranges(text, ranges);
+            match tree.as_ref().and_then(|tree| top_level_definition(text, tree, *at)) {
+                Some((node, decorators)) => read(text, node, decorators),
+                None => unknown(),
             }
         })
     }
 }
 
-impl PartialEq for Body {
+impl PartialEq for Def {
+    fn eq(&self, other: &Self) -> bool {
+        self.is_async == other.is_async && self.facts() == other.facts()
+    }
+}
+
+impl PartialEq for Class {
     fn eq(&self, other: &Self) -> bool {
         self.facts() == other.facts()
     }
 }
 
-fn body_facts(text: &str, function: Node) -> BodyFacts {
-    let is_generator = function.child_by_field_name("body").is_some_and(|b| returns::yields(b));
-    BodyFacts { returns: returns::of(text, function), is_generator }
-}
-
-/// The function whose `def` keyword stands at `at`, in a tree of top-level statements.
-fn top_level_def(tree: &Tree, at: usize) -> Option<Node<'_>> {
+/// The `def` or `class` whose keyword stands at `at`, with its decorators, in a tree of top-level statements.
+fn top_level_definition<'a>(text: &str, tree: &'a Tree, at: usize) -> Option<(Node<'a>, Vec<String>)> {
     let root = tree.root_node();
     if root.has_error() {
         return None;
     }
     let mut cursor = root.walk();
     let statement = root.named_children(&mut cursor).find(|s| s.byte_range().contains(&at))?;
-    let node = match statement.kind() {
-        "decorated_definition" => statement.child_by_field_name("definition")?,
-        _ => statement,
+    let (node, decorators) = match statement.kind() {
+        "decorated_definition" => (statement.child_by_field_name("definition")?, decorators(text, statement)),
+        _ => (statement, Vec::new()),
     };
-    (node.kind() == "function_definition" && node.start_byte() == at).then_some(node)
+    (node.start_byte() == at).then_some((node, decorators))
+}
+
+/// The decorators' callees of a `decorated_definition`.
+fn decorators(text: &str, decorated: Node) -> Vec<String> {
+    let mut cursor = decorated.walk();
+    (decorated.named_children(&mut cursor))
+        .filter(|d| d.kind() == "decorator")
+        .filter_map(|d| d.named_child(0))
+        .map(|d| decorator_name(text, d))
+        .collect()
+}
+
+fn def_facts(text: &str, node: Node, decorators: Vec<String>) -> DefFacts {
+    DefFacts {
+        decorators,
+        annotation: node.child_by_field_name("return_type").map(|t| text[t.byte_range()].to_string()),
+        parameters: node.child_by_field_name("parameters").map(|p| parameters(text, p)).unwrap_or_default(),
+        returns: returns::of(text, node),
+        is_generator: node.child_by_field_name("body").is_some_and(|b| returns::yields(b)),
+    }
+}
+
+fn class_facts(text: &str, node: Node, decorators: Vec<String>) -> ClassFacts {
+    let defines_await = node.child_by_field_name("body").is_some_and(|body| {
+        let mut cursor = body.walk();
+        body.named_children(&mut cursor).any(|s| {
+            let def = if s.kind() == "decorated_definition" {
+                s.child_by_field_name("definition")
+            } else {
+                Some(s)
+            };
+            def.and_then(|d| d.child_by_field_name("name"))
+                .is_some_and(|n| &text[n.byte_range()] == "__await__")
+        })
+    });
+    let bases = node
+        .child_by_field_name("superclasses")
+        .map(|list| {
+            let mut cursor = list.walk();
+            list.named_children(&mut cursor)
+                .filter(|b| b.kind() != "keyword_argument")
+                .map(|b| {
+                    let base =
+                        if b.kind() == "subscript" { b.child_by_field_name("value").unwrap_or(b) } else { b };
+                    dotted(&text[base.byte_range()])
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ClassFacts { defines_await, bases, decorators }
 }
 
 /// Reads the top-level bindings of `text`, the source of module `module` (`is_package` for an
 /// `__init__.py`); relative imports are made absolute from it.
 ///
-/// Only what binds names is parsed: the bodies of top-level `def` and `class` statements are left out but for
-/// their smallest statement (a block needs one), and a function's body is read when its returns are first
-/// asked. When the statements picked so do not parse cleanly, the whole text is parsed.
+/// A top-level `def` or `class` statement binds its name: it is read from the outline scan, and parsed (as
+/// its own statement) only when what it defines is asked about. The other top-level statements are parsed;
+/// when they do not parse cleanly, or the scan is unsure, the whole text is parsed.
 pub fn read(text: &str, module: &str, is_package: bool) -> Exports {
-    if let Some((ranges, unread)) = top_level(text)
-        && let Some(tree) = crate::parse::parse_ranges(text, &crate::parse::joined(&ranges))
-        && !tree.root_node().has_error()
-    {
-        let shared: Arc<str> = Arc::from(text);
-        let unread = (unread.into_iter())
-            .map(|(at, statement)| (at, Body::unread(Arc::clone(&shared), statement, at)));
-        return read_tree(text, &tree, module, is_package, unread.collect());
+    let Some((ranges, definitions)) = top_level(text) else {
+        return read_whole(text, module, is_package);
+    };
+    let tree = match ranges.is_empty() {
+        true => None,
+        false => match crate::parse::parse_ranges(text, &crate::parse::joined(&ranges)) {
+            Some(tree) if !tree.root_node().has_error() => Some(tree),
+            _ => return read_whole(text, module, is_package),
+        },
+    };
+    let shared: Arc<str> = Arc::from(text);
+    let lines = crate::source::LineIndex::new(text);
+    let definitions = definitions.into_iter().map(|d| {
+        let text = Arc::clone(&shared);
+        let kind = match d.is_async {
+            Some(is_async) => TopKind::Def(Def { is_async, facts: Lazy::unread(text, d.ranges, d.at) }),
+            None => TopKind::Class(Class { facts: Lazy::unread(text, d.ranges, d.at) }),
+        };
+        let line = lines.position(d.at).0;
+        (d.at, TopBinding { name: d.name.to_string(), kind, line, conditional: false })
+    });
+    let mut reader = Reader { text, module, is_package, out: Exports::default() };
+    let mut definitions = definitions.peekable();
+    if let Some(tree) = &tree {
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            while let Some((_, binding)) = definitions.next_if(|(at, _)| *at < statement.start_byte()) {
+                reader.out.bindings.push(binding);
+            }
+            reader.statement(statement, false);
+        }
     }
-    read_whole(text, module, is_package)
+    reader.out.bindings.extend(definitions.map(|(_, binding)| binding));
+    reader.out
 }
 
 /// As `read`, from a parse of the whole text.
 fn read_whole(text: &str, module: &str, is_package: bool) -> Exports {
-    match crate::parse::parse(text) {
-        Some(tree) => read_tree(text, &tree, module, is_package, HashMap::new()),
-        None => Exports { has_errors: true, ..Exports::default() },
-    }
-}
-
-fn read_tree(
-    text: &str,
-    tree: &Tree,
-    module: &str,
-    is_package: bool,
-    unread: HashMap<usize, Body>,
-) -> Exports {
+    let Some(tree) = crate::parse::parse(text) else {
+        return Exports { has_errors: true, ..Exports::default() };
+    };
     let root = tree.root_node();
-    let mut reader = Reader { text, module, is_package, unread, out: Exports::default() };
+    let mut reader = Reader { text, module, is_package, out: Exports::default() };
     reader.out.has_errors = root.has_error();
     reader.block(root, false);
     reader.out
 }
 
-/// The byte ranges of `text` that bind its top-level names (sorted, disjoint), and the top-level functions
-/// whose bodies they leave out: (where the `def` keyword stands, the whole statement). `None` when the
-/// outline scan is unsure.
-#[allow(clippy::type_complexity)]
-fn top_level(text: &str) -> Option<(Vec<Range<usize>>, Vec<(usize, Range<usize>)>)> {
+/// A top-level `def` or `class` statement, read from the outline.
+struct Definition<'t> {
+    name: &'t str,
+    /// `Some(is_async)` for a `def`, `None` for a class.
+    is_async: Option<bool>,
+    /// Where its keyword stands.
+    at: usize,
+    /// What to parse to read it: the statement, or for a class its heading and smallest statement (a block
+    /// needs one), unless its body may define `__await__`.
+    ranges: Vec<Range<usize>>,
+}
+
+/// The byte ranges of `text`'s top-level statements other than `def` and `class` (sorted, disjoint), and
+/// its top-level `def` and `class` statements. `None` when the outline scan is unsure.
+fn top_level(text: &str) -> Option<(Vec<Range<usize>>, Vec<Definition<'_>>)> {
     let units = crate::chunk::outline(text)?;
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut unread = Vec::new();
-    let mut keep = |range: Range<usize>| match ranges.last_mut() {
-        Some(last) if last.end == range.start => last.end = range.end,
-        _ => ranges.push(range),
-    };
+    let mut definitions = Vec::new();
     for unit in &units {
-        let header = &text[unit.header.clone()];
-        let after_async =
-            header.strip_prefix("async").map_or("", |rest| rest.trim_start_matches([' ', '\t']));
-        let is_def = header.starts_with("def ") || after_async.starts_with("def ");
-        let is_class = header.starts_with("class ") || header.starts_with("class(");
-        // A class whose body may define `__await__` is read whole: its instances may be awaitable.
-        let trimmed = (is_def || is_class && !text[unit.range.clone()].contains("__await__"))
-            .then_some(unit.body.as_ref())
-            .flatten()
-            .and_then(|body| body.iter().min_by_key(|u| u.range.len()));
-        match trimmed {
-            Some(smallest) => {
-                keep(unit.range.start..unit.header.end);
-                keep(smallest.range.clone());
-                if is_def {
-                    unread.push((unit.header.start, unit.range.clone()));
-                }
+        let Some(definition) = definition(text, unit) else {
+            match ranges.last_mut() {
+                Some(last) if last.end == unit.range.start => last.end = unit.range.end,
+                _ => ranges.push(unit.range.clone()),
             }
-            None => keep(unit.range.clone()),
-        }
+            continue;
+        };
+        definitions.push(definition);
     }
-    Some((ranges, unread))
+    Some((ranges, definitions))
+}
+
+/// `unit` as a `def` or `class` statement whose name the outline gives; `None` for any other statement.
+fn definition<'t>(text: &'t str, unit: &crate::chunk::Unit) -> Option<Definition<'t>> {
+    let header = &text[unit.header.clone()];
+    let blanks = [' ', '\t'];
+    let (is_async, rest) = match header.strip_prefix("async") {
+        Some(rest) if rest.starts_with(blanks) => (true, rest.trim_start_matches(blanks)),
+        _ => (false, header),
+    };
+    let (is_async, rest) = match (rest.strip_prefix("def"), rest.strip_prefix("class")) {
+        (Some(rest), _) => (Some(is_async), rest),
+        (None, Some(rest)) if !is_async => (None, rest),
+        _ => return None,
+    };
+    let name = rest.trim_start_matches(blanks);
+    if name.len() == rest.len() {
+        return None;
+    }
+    let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
+    let (name, after) = name.split_at(end);
+    if name.is_empty()
+        || name.starts_with(|c: char| c.is_ascii_digit())
+        || !after.starts_with(['(', '[', ':', ' ', '\t'])
+    {
+        return None;
+    }
+    let smallest = unit.body.as_ref().and_then(|body| body.iter().min_by_key(|u| u.range.len()));
+    let ranges = match smallest {
+        Some(smallest) if is_async.is_none() && !text[unit.range.clone()].contains("__await__") => {
+            vec![unit.range.start..unit.header.end, smallest.range.clone()]
+        }
+        _ => vec![unit.range.clone()],
+    };
+    Some(Definition { name, is_async, at: unit.header.start, ranges })
 }
 
 struct Reader<'t> {
     text: &'t str,
     module: &'t str,
     is_package: bool,
-    /// The top-level functions whose bodies were not parsed, by where their `def` keyword stands.
-    unread: HashMap<usize, Body>,
     out: Exports,
 }
 
@@ -276,12 +386,7 @@ impl<'t> Reader<'t> {
             "function_definition" => self.function(node, &[], conditional),
             "class_definition" => self.class(node, &[], conditional),
             "decorated_definition" => {
-                let mut cursor = node.walk();
-                let decorators: Vec<String> = (node.named_children(&mut cursor))
-                    .filter(|d| d.kind() == "decorator")
-                    .filter_map(|d| d.named_child(0))
-                    .map(|d| decorator_name(self.text, d))
-                    .collect();
+                let decorators = decorators(self.text, node);
                 match node.child_by_field_name("definition") {
                     Some(def) if def.kind() == "function_definition" => {
                         self.function(def, &decorators, conditional)
@@ -393,55 +498,14 @@ impl<'t> Reader<'t> {
     fn function(&mut self, node: Node, decorators: &[String], conditional: bool) {
         let Some(name) = node.child_by_field_name("name") else { return };
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
-        let body = match self.unread.remove(&node.start_byte()) {
-            Some(unread) => unread,
-            None => Body::read(body_facts(self.text, node)),
-        };
-        let def = Def {
-            is_async,
-            decorators: decorators.to_vec(),
-            annotation: node.child_by_field_name("return_type").map(|t| self.text(t).to_string()),
-            parameters: node
-                .child_by_field_name("parameters")
-                .map(|p| parameters(self.text, p))
-                .unwrap_or_default(),
-            body,
-        };
-        self.bind(self.text(name), TopKind::Def(def), node, conditional);
+        let facts = Lazy::read(def_facts(self.text, node, decorators.to_vec()));
+        self.bind(self.text(name), TopKind::Def(Def { is_async, facts }), node, conditional);
     }
 
     fn class(&mut self, node: Node, decorators: &[String], conditional: bool) {
         let Some(name) = node.child_by_field_name("name") else { return };
-        let defines_await = node.child_by_field_name("body").is_some_and(|body| {
-            let mut cursor = body.walk();
-            body.named_children(&mut cursor).any(|s| {
-                let def = if s.kind() == "decorated_definition" {
-                    s.child_by_field_name("definition")
-                } else {
-                    Some(s)
-                };
-                def.and_then(|d| d.child_by_field_name("name")).is_some_and(|n| self.text(n) == "__await__")
-            })
-        });
-        let bases = node
-            .child_by_field_name("superclasses")
-            .map(|list| {
-                let mut cursor = list.walk();
-                list.named_children(&mut cursor)
-                    .filter(|b| b.kind() != "keyword_argument")
-                    .map(|b| {
-                        let base = if b.kind() == "subscript" {
-                            b.child_by_field_name("value").unwrap_or(b)
-                        } else {
-                            b
-                        };
-                        dotted(self.text(base))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let class = Class { defines_await, bases, decorators: decorators.to_vec() };
-        self.bind(self.text(name), TopKind::Class(class), node, conditional);
+        let facts = Lazy::read(class_facts(self.text, node, decorators.to_vec()));
+        self.bind(self.text(name), TopKind::Class(Class { facts }), node, conditional);
     }
 
     fn expression(&mut self, node: Node, conditional: bool) {
@@ -638,10 +702,10 @@ def f():
             ]
         );
         let TopKind::Def(g) = &exports.bindings[2].kind else { panic!("g is a def") };
-        assert!(g.is_async && g.is_generator());
-        assert_eq!(g.decorators, ["asynccontextmanager"]);
+        assert!(g.is_async && g.facts().is_generator);
+        assert_eq!(g.facts().decorators, ["asynccontextmanager"]);
         let TopKind::Class(class) = &exports.bindings[3].kind else { panic!("C is a class") };
-        assert!(class.defines_await && class.bases.is_empty());
+        assert!(class.facts().defines_await && class.facts().bases.is_empty());
         assert_eq!(exports.bindings[4].kind, TopKind::Alias("f".into()));
         assert_eq!(exports.bindings[5].kind, TopKind::Alias("mod.attr".into()));
         assert_eq!(exports.all, Some(vec!["f".into(), "g".into(), "h".into()]));
@@ -713,14 +777,15 @@ def broken(:
             other => panic!("{name} is {other:?}"),
         };
         let make = def("make");
-        assert!(make.body.0.1.get().is_none(), "a top-level body is read on first use");
-        assert_eq!(make.returns(), [Returned::Call("Manager".into()), Returned::Plain]);
-        assert_eq!(make.decorators, ["functools.lru_cache"]);
-        assert!(def("gen").is_generator() && !def("make").is_generator());
-        assert_eq!(def("conditional").returns(), [Returned::Call("ensure_future".into())]);
+        assert!(make.facts.0.1.get().is_none(), "a top-level definition is read on first use");
+        assert_eq!(make.facts().returns, [Returned::Call("Manager".into()), Returned::Plain]);
+        assert_eq!(make.facts().decorators, ["functools.lru_cache"]);
+        assert_eq!(make.facts().parameters, ["ctx"]);
+        assert!(def("gen").facts().is_generator && !def("make").facts().is_generator);
+        assert_eq!(def("conditional").facts().returns, [Returned::Call("ensure_future".into())]);
         let TopKind::Class(d) = &exports.bindings.iter().find(|b| b.name == "D").unwrap().kind else {
             panic!("D is a class")
         };
-        assert!(d.defines_await);
+        assert!(d.facts().defines_await);
     }
 }
