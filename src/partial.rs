@@ -12,6 +12,7 @@ use crate::engine::{Engine, pair_names};
 use crate::finding::Finding;
 use crate::parse;
 use crate::project::awaits::Awaited;
+use crate::project::lexical::AwaitFilter;
 use crate::rules::{self, FileContext, project_sites};
 use crate::source::Source;
 use crate::transform::Prefer;
@@ -39,7 +40,7 @@ pub(crate) struct Partial {
 /// tracked name, with the `def`, `class` and `with` headers around them (see `chunk`): first those naming a
 /// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
 /// modules of attribute calls, asyncio, names assigned a coroutine), and star imports. With the project-wide
-/// rule on, also every statement that awaits, then those that spell the names awaited (within the function
+/// rule on, also every statement whose `await` the index may condemn, then those that spell the names awaited (within the function
 /// that binds one, else anywhere), and the AWF005 findings of what was parsed. `None` when the whole
 /// file must be parsed: the scan was unsure, or the statements picked do not parse cleanly (a syntax error is
 /// then reported from the whole file), or, unless `always`, they are most of the file.
@@ -58,11 +59,13 @@ pub(crate) fn check_mentions(
     for at in engine.prefilter.iter().flat_map(|name| name.find_iter(text.as_bytes())) {
         crate::chunk::pick(&units, at, &mut picked);
     }
-    // AWF005 may condemn any awaited call: every `await` is picked, then what binds the names awaited.
+    // AWF005 may condemn an awaited call: the `await`s it may condemn are picked (see `AwaitFilter`), then
+    // what binds the names awaited.
     let project = engine.checks_awaits(path, text);
     let mut areas: HashSet<(String, Range<usize>)> = HashSet::new();
-    if project {
-        for at in memmem::find_iter(text.as_bytes(), "await") {
+    if project && let Some((module, is_package)) = engine.index().map().module_of(path) {
+        let mut filter = AwaitFilter::new(engine.index(), &module, is_package, text, &units);
+        for at in memmem::find_iter(text.as_bytes(), "await").filter(|&at| filter.keeps(at)) {
             crate::chunk::pick(&units, at, &mut picked);
         }
     }
@@ -74,6 +77,11 @@ pub(crate) fn check_mentions(
     }
     loop {
         let ranges = parse::joined(&picked);
+        if ranges.is_empty() {
+            // Nothing to parse holds a site.
+            let tree = parse::parse("")?;
+            return Some(Partial { findings: Vec::new(), parsed: ranges, tree });
+        }
         // Most of the file to parse: parsing it whole is as fast, and nothing is left to pick.
         if !always && ranges.iter().map(|r| r.len()).sum::<usize>() * 10 > text.len() * 8 {
             return None;

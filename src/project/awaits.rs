@@ -234,7 +234,7 @@ fn imports_from_outside(index: &ProjectIndex, binding: &Binding) -> bool {
 }
 
 /// Whether `text` may hold a star import: `import` followed by `*` (through blanks and a parenthesis).
-fn may_star_import(text: &str) -> bool {
+pub(crate) fn may_star_import(text: &str) -> bool {
     memchr::memmem::find_iter(text.as_bytes(), b"import").any(|at| {
         let rest = text[at + "import".len()..].trim_start_matches([' ', '\t', '\\', '\r', '\n', '(']);
         rest.starts_with('*')

@@ -9,6 +9,7 @@ pub mod discover;
 pub mod exports;
 pub mod importers;
 pub mod index;
+pub(crate) mod lexical;
 pub mod modules;
 pub mod returns;
 pub mod stale;

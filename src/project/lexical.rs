@@ -1,0 +1,308 @@
+//! Which `await`s of a file the project-wide rule must parse, decided before the file is parsed, from its
+//! text, its statement outline and the index. AWF005 condemns `await NAME(...)` (or `await a.b.NAME(...)`) only
+//! when the callee is what the index resolves the dotted name to in the file's module, or a function-local
+//! import: so an `await` is parsed only when
+//! - its callee cannot be read from the text (a parenthesis, a line break, a non-ASCII name);
+//! - its first name is spelled in a function's statement that imports, which may bind it locally; or
+//! - its first name may be bound at module level (spelled in module-level code, or bound unspelled by a star
+//!   import or as a package's submodule) and the index condemns the dotted name read in the module.
+//!
+//! Most awaited names are locals (`self`, `resp`) or lead outside the tree (`asyncio`): their statements are
+//! left unparsed.
+
+use std::collections::HashMap;
+
+use memchr::memmem;
+
+use super::awaitable::{Awaitability, awaitability};
+use super::index::ProjectIndex;
+use crate::chunk::Unit;
+
+/// Decides, `await` by `await`, whether the project-wide rule must parse it.
+pub(crate) struct AwaitFilter<'t> {
+    index: &'t ProjectIndex,
+    /// The file's module.
+    module: &'t str,
+    text: &'t str,
+    units: &'t [Unit],
+    /// A package's submodules and a star import's names are bound without being spelled.
+    unspelled: bool,
+    /// Where each first name seen is spelled.
+    names: HashMap<&'t str, Spelled>,
+    /// Whether each callee seen, as one dotted name, is condemned.
+    verdicts: HashMap<String, bool>,
+}
+
+/// Where a name is spelled in a file.
+#[derive(Clone, Copy)]
+struct Spelled {
+    /// In module-level code: a top-level statement, or the heading of a top-level `def` or `class`.
+    at_module_level: bool,
+    /// In a statement of a function or class body that holds `import`.
+    in_a_local_import: bool,
+}
+
+/// What follows an `await`.
+#[derive(Debug, PartialEq)]
+enum Awaited<'t> {
+    /// A call of a dotted name, as written (blanks may stand around its dots).
+    Call(&'t str),
+    /// Something else: a name not called, a subscript, a literal.
+    Other,
+    /// What the scan cannot read.
+    Unread,
+}
+
+impl<'t> AwaitFilter<'t> {
+    /// The filter of `text`, the source of `module` (a package when `is_package`), whose outline is `units`.
+    pub fn new(
+        index: &'t ProjectIndex,
+        module: &'t str,
+        is_package: bool,
+        text: &'t str,
+        units: &'t [Unit],
+    ) -> Self {
+        let unspelled = is_package || super::awaits::may_star_import(text);
+        Self { index, module, text, units, unspelled, names: HashMap::new(), verdicts: HashMap::new() }
+    }
+
+    /// Whether the `await` spelled at offset `at` must be parsed.
+    pub fn keeps(&mut self, at: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        let end = at + "await".len();
+        if at > 0 && is_name_byte(bytes[at - 1]) || bytes.get(end).is_some_and(|&b| is_name_byte(b)) {
+            // Part of a longer name (`awaitable`): no `await` here.
+            return false;
+        }
+        let written = match awaited_at(self.text, end) {
+            Awaited::Call(callee) => callee,
+            Awaited::Other => return false,
+            Awaited::Unread => return true,
+        };
+        let callee = super::squeeze(written);
+        if let Some(&verdict) = self.verdicts.get(&callee) {
+            return verdict;
+        }
+        let root = written.split(['.', ' ', '\t']).next().unwrap_or_default();
+        let spelled = self.spelled(root);
+        let verdict = spelled.in_a_local_import
+            || (spelled.at_module_level || self.unspelled)
+                && matches!(
+                    awaitability(self.index, &self.index.resolve_dotted(self.module, &callee).target),
+                    Awaitability::Never(_)
+                );
+        self.verdicts.insert(callee, verdict);
+        verdict
+    }
+
+    /// Where `name` is spelled, scanned once per name.
+    fn spelled(&mut self, name: &'t str) -> Spelled {
+        if let Some(&spelled) = self.names.get(name) {
+            return spelled;
+        }
+        let mut spelled = Spelled { at_module_level: false, in_a_local_import: false };
+        for at in words(self.text.as_bytes(), name) {
+            let Some(unit) = containing(self.units, at) else { continue };
+            let Some(defined) = self.definition(unit) else {
+                spelled.at_module_level = true;
+                continue;
+            };
+            if at < unit.header.end || unit.body.is_none() {
+                // A `def` or `class` binds its own name at module level; its decorators, parameters, defaults
+                // and bases bind nothing there, but for an assignment expression.
+                let heading = &self.text[unit.range.start..unit.header.end];
+                spelled.at_module_level |= at == defined || heading.contains(":=") || unit.body.is_none();
+            } else if words(self.text[innermost(unit, at).range.clone()].as_bytes(), "import")
+                .next()
+                .is_some()
+            {
+                spelled.in_a_local_import = true;
+            }
+        }
+        self.names.insert(name, spelled);
+        spelled
+    }
+
+    /// For a `def` or `class` statement, whose body is not module-level code, the offset of the name it
+    /// defines; `None` for other statements.
+    fn definition(&self, unit: &Unit) -> Option<usize> {
+        let header = &self.text[unit.header.clone()];
+        let after_async = header.strip_prefix("async").map(|rest| rest.trim_start_matches([' ', '\t']));
+        let rest = after_async.unwrap_or(header);
+        let keyword = ["def", "class"].into_iter().find(|k| starts_with_keyword(rest, k))?;
+        let name = &rest[keyword.len()..];
+        let name = name.trim_start_matches([' ', '\t']);
+        Some(unit.header.start + header.len() - name.len())
+    }
+}
+
+/// What the `await` ending at offset `from` of `text` awaits.
+fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
+    let bytes = text.as_bytes();
+    let blanks = |i: usize| i + bytes[i..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    let name =
+        |i: usize| i + bytes[i..].iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_').count();
+    let start = blanks(from);
+    match bytes.get(start) {
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {}
+        // A parenthesized callee, a line continued, a non-ASCII name.
+        Some(b'(' | b'\\' | b'\n' | b'\r' | b'#' | 0x80..) => return Awaited::Unread,
+        _ => return Awaited::Other,
+    }
+    let mut end = name(start);
+    loop {
+        let next = blanks(end);
+        match bytes.get(next) {
+            Some(b'(') => return Awaited::Call(&text[start..end]),
+            Some(b'.') => {
+                let part = blanks(next + 1);
+                let part_end = name(part);
+                if part_end == part || bytes.get(part).is_some_and(u8::is_ascii_digit) {
+                    return Awaited::Unread;
+                }
+                end = part_end;
+            }
+            // Inside brackets the call may go on after a line break or a comment.
+            Some(b'\\' | b'\n' | b'\r' | b'#' | 0x80..) => return Awaited::Unread,
+            _ => return Awaited::Other,
+        }
+    }
+}
+
+/// The innermost statement of `unit` that holds offset `at`, down through `def`, `class` and `with` bodies.
+fn innermost(unit: &Unit, at: usize) -> &Unit {
+    let mut inner = unit;
+    while let Some(next) = inner.body.as_deref().and_then(|body| containing(body, at)) {
+        inner = next;
+    }
+    inner
+}
+
+/// The unit of `units` (sorted, covering their text) that holds offset `at`.
+fn containing(units: &[Unit], at: usize) -> Option<&Unit> {
+    let i = units.partition_point(|u| u.range.end <= at);
+    units.get(i).filter(|u| u.range.start <= at)
+}
+
+/// Whether `text` starts with `keyword` as a whole word.
+fn starts_with_keyword(text: &str, keyword: &str) -> bool {
+    text.starts_with(keyword) && !text.as_bytes().get(keyword.len()).is_some_and(|&b| is_name_byte(b))
+}
+
+/// The offsets of `word` in `bytes` as a whole word.
+fn words<'a>(bytes: &'a [u8], word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    memmem::find_iter(bytes, word.as_bytes()).filter(move |&at| {
+        let after = at + word.len();
+        !(at > 0 && is_name_byte(bytes[at - 1]) || bytes.get(after).is_some_and(|&b| is_name_byte(b)))
+    })
+}
+
+/// A byte of a name: ASCII letters, digits and `_`, or any byte of a non-ASCII character (Python names may
+/// hold those; treating them as name bytes keeps a name whole).
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::test_project;
+
+    const FACTORY: &str = "\
+def make(ctx):
+    return object()
+
+async def make_async(ctx):
+    return object()
+";
+
+    /// The `await`s of `app/user.py` (or `file`) the filter keeps, each as the text after the keyword up to
+    /// the end of its line.
+    fn kept(file: &str, text: &str) -> Vec<String> {
+        let (_dir, index) =
+            test_project(&[("app/__init__.py", ""), ("app/factory.py", FACTORY), (file, text)]);
+        let (module, is_package) = index.map().module_of(&_dir.path().join(file)).expect("a module");
+        let units = crate::chunk::outline(text).expect("an outline");
+        let mut filter = AwaitFilter::new(&index, &module, is_package, text, &units);
+        memmem::find_iter(text.as_bytes(), b"await")
+            .filter(|&at| filter.keeps(at))
+            .map(|at| text[at + 5..].lines().next().unwrap_or_default().trim().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn awaits_the_index_condemns_or_cannot_judge_yet_are_kept() {
+        let text = "\
+import asyncio
+from app.factory import make, make_async
+from app import factory
+helper = make
+
+async def f(self, resp, make_param):
+    await self.send(1)
+    await resp.json()
+    await asyncio.sleep(0)
+    await make(1)
+    await make_async(1)
+    await helper()
+    await factory . make(2)
+    await factory.make_async(2)
+    await make_param()
+    await (make)(3)
+    await make[0](4)
+    awaitable = make
+    return [await row async for row in resp]
+";
+        assert_eq!(kept("app/user.py", text), ["make(1)", "helper()", "factory . make(2)", "(make)(3)"]);
+    }
+
+    #[test]
+    fn a_name_spelled_in_a_functions_import_may_be_bound_there() {
+        let text = "\
+async def g():
+    from app.factory import make_async as local
+    await local()
+    await make()
+
+async def h(rows):
+    try:
+        from app import tools as guarded
+    except ImportError:
+        raise
+    await guarded.run(5)
+    await rows.next()
+";
+        assert_eq!(
+            kept("app/user.py", text),
+            ["local()", "guarded.run(5)"],
+            "kept whatever the import binds; a name the import does not spell is not bound by it"
+        );
+    }
+
+    #[test]
+    fn packages_and_star_imports_bind_names_they_do_not_spell() {
+        let text = "async def f():\n    await factory.make(1)\n    await make(2)\n";
+        assert_eq!(kept("app/user.py", text), Vec::<String>::new(), "unbound names are builtins");
+        assert_eq!(kept("app/sub/__init__.py", text), Vec::<String>::new(), "no submodule `factory` there");
+        let star = format!("from app.factory import *\n{text}");
+        assert_eq!(kept("app/user.py", &star), ["make(2)"]);
+        let package = "async def f():\n    await factory.make(1)\n";
+        assert_eq!(kept("app/__init__.py", package), ["factory.make(1)"], "a package's submodule");
+    }
+
+    #[test]
+    fn what_follows_an_await() {
+        fn read(text: &str) -> Awaited<'_> {
+            awaited_at(text, 0)
+        }
+        assert_eq!(read(" a.b ( x)"), Awaited::Call("a.b"));
+        assert_eq!(read("\ta . b(x)"), Awaited::Call("a . b"));
+        assert_eq!(read(" a"), Awaited::Other);
+        assert_eq!(read(" a[0](x)"), Awaited::Other);
+        assert_eq!(read(" 'text'"), Awaited::Other);
+        assert_eq!(read(" (a)(x)"), Awaited::Unread);
+        assert_eq!(read(" a\n(x)"), Awaited::Unread);
+        assert_eq!(read(" a.\\\n b(x)"), Awaited::Unread);
+        assert_eq!(read(" é(x)"), Awaited::Unread);
+    }
+}
