@@ -112,10 +112,7 @@ impl<'t> AwaitFilter<'t> {
                 // and bases bind nothing there, but for an assignment expression.
                 let heading = &self.text[unit.range.start..unit.header.end];
                 spelled.at_module_level |= at == defined || heading.contains(":=") || unit.body.is_none();
-            } else if words(self.text[innermost(unit, at).range.clone()].as_bytes(), "import")
-                .next()
-                .is_some()
-            {
+            } else if in_import(self.text, innermost(unit, at).range.start, at) {
                 spelled.in_a_local_import = true;
             }
         }
@@ -149,6 +146,18 @@ fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
         Some(b'(' | b'\\' | b'\n' | b'\r' | b'#' | 0x80..) => return Awaited::Unread,
         _ => return Awaited::Other,
     }
+    // Inside brackets a call may go on past a line break or a comment: unread when what comes next may go on.
+    let goes_on = |mut i: usize| {
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\x0c' => i += 1,
+                b'#' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+                b'(' | b'.' => return Awaited::Unread,
+                _ => return Awaited::Other,
+            }
+        }
+        Awaited::Other
+    };
     let mut end = name(start);
     loop {
         let next = blanks(end);
@@ -162,11 +171,35 @@ fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
                 }
                 end = part_end;
             }
-            // Inside brackets the call may go on after a line break or a comment.
-            Some(b'\\' | b'\n' | b'\r' | b'#' | 0x80..) => return Awaited::Unread,
+            Some(b'\\' | b'\n' | b'\r' | b'#') => return goes_on(next),
+            Some(0x80..) => return Awaited::Unread,
             _ => return Awaited::Other,
         }
     }
+}
+
+/// Whether the name at offset `at` is one an `import` statement from `start` on may bind: it follows the word
+/// `import` in the same statement, past only names, dots, commas, `as` and blanks (and, inside the
+/// parentheses of `from m import (...)`, line breaks and comments). Such a name spelled in a function may be
+/// bound there.
+fn in_import(text: &str, start: usize, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let Some(import) = words(&bytes[start..at], "import").last() else { return false };
+    let mut parenthesized = false;
+    let mut i = start + import + "import".len();
+    while i < at {
+        match bytes[i] {
+            b'(' if !parenthesized => parenthesized = true,
+            b'\\' => i += 1,
+            b'\n' | b'\r' if parenthesized => {}
+            b'#' if parenthesized => i = memchr::memchr(b'\n', &bytes[i..at]).map_or(at, |n| i + n),
+            b',' | b'.' | b' ' | b'\t' => {}
+            b if is_name_byte(b) => {}
+            _ => return false,
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The innermost statement of `unit` that holds offset `at`, down through `def`, `class` and `with` bodies.
@@ -271,10 +304,18 @@ async def h(rows):
         raise
     await guarded.run(5)
     await rows.next()
+
+async def i(request):
+    if request:
+        from app import (  # the helpers
+            tools as helpers,
+        )
+        await request.read()
+        await helpers.run()
 ";
         assert_eq!(
             kept("app/user.py", text),
-            ["local()", "guarded.run(5)"],
+            ["local()", "guarded.run(5)", "helpers.run()"],
             "kept whatever the import binds; a name the import does not spell is not bound by it"
         );
     }
@@ -302,6 +343,9 @@ async def h(rows):
         assert_eq!(read(" 'text'"), Awaited::Other);
         assert_eq!(read(" (a)(x)"), Awaited::Unread);
         assert_eq!(read(" a\n(x)"), Awaited::Unread);
+        assert_eq!(read(" a  # note\n    .b(x)"), Awaited::Unread);
+        assert_eq!(read(" task\n    return x"), Awaited::Other);
+        assert_eq!(read(" a.b\n"), Awaited::Other);
         assert_eq!(read(" a.\\\n b(x)"), Awaited::Unread);
         assert_eq!(read(" é(x)"), Awaited::Unread);
     }
