@@ -186,7 +186,7 @@ def main():
     out = {"packages": manifest["packages"], "corpus_files": manifest["corpus_files"],
            "corpus_lines": manifest["corpus_lines"], "sites": len(manifest["sites"]), "decoys": len(manifest["decoys"]), "sites_by_kind": manifest["sites_by_kind"],
            "decoys_by_kind": manifest["decoys_by_kind"], "runtime_checked": manifest["runtime_checked"],
-           "timeout_s": args.timeout, "cpu_limit_s": args.cpu_limit, "results": results}
+           "timeout_s": args.timeout, "cpu_limit_s": args.cpu_limit, "repeat": args.repeat, "results": results}
     args.out.write_text(json.dumps(out, indent=1) + "\n")
     print(f"project_peers: wrote {args.out}")
 

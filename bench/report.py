@@ -257,7 +257,7 @@ def project_table(res):
            f"(bench/plant_project.py; "
            + ("every site checked to raise the TypeError and every decoy to run, with python3" if project["runtime_checked"]
               else "**the python3 run of the planted sites FAILED**")
-           + "). One run per command (awaitfix: median of 3), from the corpus root, import roots given to each "
+           + f"). One run per command (awaitfix: median of {project.get('repeat', 3)}), from the corpus root, import roots given to each "
            "tool, an empty interpreter; **found** = planted lines reported, **false** = decoy lines reported, "
            "**other** = any other line reported (in brackets: of them, in the planted files). "
            f"Ratio = awaitfix CPU / tool CPU (target: ≤ 0.1 against pyrefly and ty, ≤ 0.01 against pyright). "
