@@ -179,7 +179,7 @@ fn apply_with_unsafe_fixes_makes_the_paths_run() {
     assert!(again.is_empty());
 }
 
-/// AWF005 findings of `path` from the partial parse `check` uses, and from the whole parse `apply` uses:
+/// AWF005 findings of `path` from the partial parse `check` uses, and from one parse of the whole file:
 /// (line, message) each.
 fn partial_and_whole(engine: &awaitfix::engine::Engine, path: &Path) -> (Vec<String>, Vec<String>) {
     let bytes = std::fs::read(path).unwrap();
@@ -195,7 +195,7 @@ fn partial_and_whole(engine: &awaitfix::engine::Engine, path: &Path) -> (Vec<Str
         engine,
         path,
         &bytes,
-        awaitfix::plan::Want::Rewrite,
+        awaitfix::plan::Want::Whole,
         &awaitfix::selection::Selection::all(),
     )
     .unwrap();
@@ -264,4 +264,84 @@ async def attribute(user):
         let (partial, whole) = partial_and_whole(&engine, &path);
         assert_eq!(partial, whole, "{}", path.display());
     }
+}
+
+/// Guards the filter that leaves unparsed the `await`s the index cannot condemn (`project::lexical`): callees
+/// it cannot read, names imported in the function, star imports, names bound at module level in unusual
+/// ways, and names it must leave alone; the partial parse finds what the whole parse finds.
+#[test]
+fn the_awaits_left_unparsed_hold_no_site() {
+    let dir = project();
+    let user = "\
+from app.returns import *
+from app import returns as module_alias
+
+if True:
+    conditional = returns_none
+(walrus := returns_none)
+for looped in [returns_none]:
+    pass
+
+
+@decorate(decorated := returns_none)
+class Holder:
+    attribute = returns_none
+
+    async def method(self, user):
+        return await attribute(user)
+
+
+async def unreadable(user, items):
+    a = await (returns_none)(user)
+    b = [await returns_none
+         (user) for _ in items]
+    c = await module_alias  \\
+        .returns_none(user)
+    d = await returns_none  # a comment
+    return a, b, c, d
+
+
+async def local_imports(user):
+    try:
+        from app.returns import returns_none as guarded
+    except ImportError:
+        raise
+    from app.returns import (  # the helpers
+        returns_none as helper,
+    )
+    await guarded(user)
+    await helper(user)
+
+
+async def bound_oddly(user):
+    await conditional(user)
+    await walrus(user)
+    await looped(user)
+    await decorated(user)
+    await returns_generator(user)
+    await returns_coroutine(user)
+    await user.returns_none(user)
+";
+    let path = dir.path().join("app/filtered_user.py");
+    std::fs::write(&path, user).unwrap();
+    let engine = engine_for(dir.path());
+    let (partial, whole) = partial_and_whole(&engine, &path);
+    assert_eq!(partial, whole);
+    let condemned: Vec<&str> = whole.iter().map(|f| f.split_once(": `").unwrap().1).collect();
+    let callees: Vec<&str> = condemned.iter().map(|m| m.split('`').next().unwrap()).collect();
+    assert_eq!(
+        callees,
+        [
+            // Line-broken in brackets; not `(returns_none)(user)`, whose callee is no dotted name.
+            "returns_none",
+            "module_alias.returns_none",
+            "guarded",
+            "helper",
+            "conditional",
+            // Bound by the star import only. An assignment expression or a loop binds what the index does
+            // not follow; a class attribute is no name of the method's.
+            "returns_generator"
+        ],
+        "{whole:#?}"
+    );
 }
