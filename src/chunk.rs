@@ -20,6 +20,41 @@ pub struct Unit {
     pub body: Option<Vec<Unit>>,
 }
 
+/// What a `def` or `class` statement defines, read from its header line.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Defined {
+    /// `Some(is_async)` for a `def`, `None` for a `class`.
+    pub is_async: Option<bool>,
+    /// The bytes of the name it binds.
+    pub name: Range<usize>,
+}
+
+impl Unit {
+    /// The `def` or `class` this statement is, when its header line names it with an ASCII name; `None` for
+    /// any other statement (and for a name this scan does not read).
+    pub fn defines(&self, text: &str) -> Option<Defined> {
+        let header = &text[self.header.clone()];
+        let blanks = [' ', '\t'];
+        let (is_async, rest) = match header.strip_prefix("async") {
+            Some(rest) if rest.starts_with(blanks) => (true, rest.trim_start_matches(blanks)),
+            _ => (false, header),
+        };
+        let (is_async, rest) = match (rest.strip_prefix("def"), rest.strip_prefix("class")) {
+            (Some(rest), _) => (Some(is_async), rest),
+            (None, Some(rest)) if !is_async => (None, rest),
+            _ => return None,
+        };
+        let name = rest.trim_start_matches(blanks);
+        let len = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
+        let valid = name.len() < rest.len()
+            && len > 0
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name[len..].starts_with(['(', '[', ':', ' ', '\t']);
+        let start = self.header.end - name.len();
+        valid.then_some(Defined { is_async, name: start..start + len })
+    }
+}
+
 /// The top-level statements of `text`, in order, covering it whole; `None` when the scan ends inside a string
 /// or brackets.
 pub fn outline(text: &str) -> Option<Vec<Unit>> {
@@ -339,6 +374,15 @@ mod tests {
         assert!(pick(&units, text.find("b =").unwrap(), &mut ranges));
         assert!(!pick(&units, text.find("b =").unwrap() + 1, &mut ranges), "nothing new");
         assert_eq!(ranges, vec![Range { start: 0, end: text.find("    c").unwrap() }]);
+    }
+
+    #[test]
+    fn definitions_are_read_from_their_header() {
+        let text = "@dec\nasync  def f(x):\n    pass\nclass C(B): pass\ndef é(): pass\nasync with a: pass\ndefault = 1\n";
+        let defined: Vec<_> = (outline(text).unwrap().iter())
+            .map(|u| u.defines(text).map(|d| (d.is_async, &text[d.name])))
+            .collect();
+        assert_eq!(defined, [Some((Some(true), "f")), Some((None, "C")), None, None, None]);
     }
 
     #[test]

@@ -321,29 +321,8 @@ fn top_level(text: &str) -> Option<(Vec<Range<usize>>, Vec<Definition<'_>>)> {
 
 /// `unit` as a `def` or `class` statement whose name the outline gives; `None` for any other statement.
 fn definition<'t>(text: &'t str, unit: &crate::chunk::Unit) -> Option<Definition<'t>> {
-    let header = &text[unit.header.clone()];
-    let blanks = [' ', '\t'];
-    let (is_async, rest) = match header.strip_prefix("async") {
-        Some(rest) if rest.starts_with(blanks) => (true, rest.trim_start_matches(blanks)),
-        _ => (false, header),
-    };
-    let (is_async, rest) = match (rest.strip_prefix("def"), rest.strip_prefix("class")) {
-        (Some(rest), _) => (Some(is_async), rest),
-        (None, Some(rest)) if !is_async => (None, rest),
-        _ => return None,
-    };
-    let name = rest.trim_start_matches(blanks);
-    if name.len() == rest.len() {
-        return None;
-    }
-    let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
-    let (name, after) = name.split_at(end);
-    if name.is_empty()
-        || name.starts_with(|c: char| c.is_ascii_digit())
-        || !after.starts_with(['(', '[', ':', ' ', '\t'])
-    {
-        return None;
-    }
+    let crate::chunk::Defined { is_async, name } = unit.defines(text)?;
+    let name = &text[name];
     let smallest = unit.body.as_ref().and_then(|body| body.iter().min_by_key(|u| u.range.len()));
     let ranges = match smallest {
         Some(smallest) if is_async.is_none() && !text[unit.range.clone()].contains("__await__") => {

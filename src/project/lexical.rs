@@ -38,7 +38,7 @@ pub(crate) struct AwaitFilter<'t> {
 struct Spelled {
     /// In module-level code: a top-level statement, or the heading of a top-level `def` or `class`.
     at_module_level: bool,
-    /// In a statement of a function or class body that holds `import`.
+    /// After `import` in a statement of a function or class body, which may bind it there.
     in_a_local_import: bool,
 }
 
@@ -103,7 +103,7 @@ impl<'t> AwaitFilter<'t> {
         let mut spelled = Spelled { at_module_level: false, in_a_local_import: false };
         for at in words(self.text.as_bytes(), name) {
             let Some(unit) = containing(self.units, at) else { continue };
-            let Some(defined) = self.definition(unit) else {
+            let Some(defined) = unit.defines(self.text).map(|d| d.name.start) else {
                 spelled.at_module_level = true;
                 continue;
             };
@@ -118,18 +118,6 @@ impl<'t> AwaitFilter<'t> {
         }
         self.names.insert(name, spelled);
         spelled
-    }
-
-    /// For a `def` or `class` statement, whose body is not module-level code, the offset of the name it
-    /// defines; `None` for other statements.
-    fn definition(&self, unit: &Unit) -> Option<usize> {
-        let header = &self.text[unit.header.clone()];
-        let after_async = header.strip_prefix("async").map(|rest| rest.trim_start_matches([' ', '\t']));
-        let rest = after_async.unwrap_or(header);
-        let keyword = ["def", "class"].into_iter().find(|k| starts_with_keyword(rest, k))?;
-        let name = &rest[keyword.len()..];
-        let name = name.trim_start_matches([' ', '\t']);
-        Some(unit.header.start + header.len() - name.len())
     }
 }
 
@@ -215,11 +203,6 @@ fn innermost(unit: &Unit, at: usize) -> &Unit {
 fn containing(units: &[Unit], at: usize) -> Option<&Unit> {
     let i = units.partition_point(|u| u.range.end <= at);
     units.get(i).filter(|u| u.range.start <= at)
-}
-
-/// Whether `text` starts with `keyword` as a whole word.
-fn starts_with_keyword(text: &str, keyword: &str) -> bool {
-    text.starts_with(keyword) && !text.as_bytes().get(keyword.len()).is_some_and(|&b| is_name_byte(b))
 }
 
 /// The offsets of `word` in `bytes` as a whole word.
