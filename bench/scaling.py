@@ -17,6 +17,9 @@ Shapes (n is the size knob):
   comments-after-block a block followed by n comment lines, then a site
   comments-in-block   n comment lines at column 0 inside a block that goes on after them
   many-clean-files    n small files without any site (peak memory must not grow with n)
+  awaits-distinct-names n async functions, each awaiting a method of its own parameter and a function
+                      imported from another module (sync for every tenth: an AWF005 site), with
+                      `project: true` in the tree's awaitfix.yaml
 """
 
 import argparse
@@ -79,6 +82,18 @@ def many_clean_files(n):
     return {f"p{i // 500}/m{i}.py": f"def plain(x):\n    return x + {i}\n" for i in range(n)}
 
 
+def awaits_distinct_names(n):
+    imported = range(0, n, 50)
+    dep = "".join(f"async def f{i}(user):\n    return user\n\n\ndef s{i}(user):\n    return user\n\n\n" for i in imported)
+    imports = "".join(f"from pkg.dep import f{i}, s{i}\n" for i in imported)
+    body = "".join(
+        f"async def handler_{i}(conn_{i}, user):\n    await conn_{i}.send(user)\n"
+        f"    return await {'s' if i % 10 == 0 else 'f'}{i - i % 50}(user)\n\n\n"
+        for i in range(n)
+    )
+    return {"awaitfix.yaml": "project: true\n", "pkg/__init__.py": "", "pkg/dep.py": dep, "pkg/m.py": imports + "\n\n" + body}
+
+
 # name, generator, first size, scale: sizes picked so that the larger input takes a few seconds at most.
 SHAPES = [
     ("sites-one-function", sites_one_function, 10_000, 4),
@@ -89,6 +104,7 @@ SHAPES = [
     ("comments-after-block", comments_after_block, 4_000, 4),
     ("comments-in-block", comments_in_block, 1_000, 4),
     ("many-clean-files", many_clean_files, 2_000, 4),
+    ("awaits-distinct-names", awaits_distinct_names, 5_000, 4),
 ]
 
 

@@ -12,7 +12,7 @@ use crate::engine::{Engine, pair_names};
 use crate::finding::Finding;
 use crate::parse;
 use crate::project::awaits::Awaited;
-use crate::project::lexical::AwaitFilter;
+use crate::project::lexical::kept_awaits;
 use crate::rules::{self, FileContext, project_sites};
 use crate::source::Source;
 use crate::transform::Prefer;
@@ -59,13 +59,12 @@ pub(crate) fn check_mentions(
     for at in engine.prefilter.iter().flat_map(|name| name.find_iter(text.as_bytes())) {
         crate::chunk::pick(&units, at, &mut picked);
     }
-    // AWF005 may condemn an awaited call: the `await`s it may condemn are picked (see `AwaitFilter`), then
+    // AWF005 may condemn an awaited call: the `await`s it may condemn are picked (see `project::lexical`), then
     // what binds the names awaited.
     let project = engine.checks_awaits(path, text);
     let mut areas: HashSet<(String, Range<usize>)> = HashSet::new();
     if project && let Some((module, is_package)) = engine.index().map().module_of(path) {
-        let mut filter = AwaitFilter::new(engine.index(), &module, is_package, text, &units);
-        for at in memmem::find_iter(text.as_bytes(), "await").filter(|&at| filter.keeps(at)) {
+        for at in kept_awaits(engine.index(), &module, is_package, text, &units) {
             crate::chunk::pick(&units, at, &mut picked);
         }
     }

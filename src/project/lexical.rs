@@ -10,31 +10,17 @@
 //! Most awaited names are locals (`self`, `resp`) or lead outside the tree (`asyncio`): their statements are
 //! left unparsed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use memchr::memmem;
 
 use super::awaitable::{Awaitability, awaitability};
 use super::index::ProjectIndex;
 use crate::chunk::Unit;
 
-/// Decides, `await` by `await`, whether the project-wide rule must parse it.
-pub(crate) struct AwaitFilter<'t> {
-    index: &'t ProjectIndex,
-    /// The file's module.
-    module: &'t str,
-    text: &'t str,
-    units: &'t [Unit],
-    /// A package's submodules and a star import's names are bound without being spelled.
-    unspelled: bool,
-    /// Where each first name seen is spelled.
-    names: HashMap<&'t str, Spelled>,
-    /// Whether each callee seen, as one dotted name, is condemned.
-    verdicts: HashMap<String, bool>,
-}
-
 /// Where a name is spelled in a file.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Spelled {
     /// In module-level code: a top-level statement, or the heading of a top-level `def` or `class`.
     at_module_level: bool,
@@ -53,72 +39,89 @@ enum Awaited<'t> {
     Unread,
 }
 
-impl<'t> AwaitFilter<'t> {
-    /// The filter of `text`, the source of `module` (a package when `is_package`), whose outline is `units`.
-    pub fn new(
-        index: &'t ProjectIndex,
-        module: &'t str,
-        is_package: bool,
-        text: &'t str,
-        units: &'t [Unit],
-    ) -> Self {
-        let unspelled = is_package || super::awaits::may_star_import(text);
-        Self { index, module, text, units, unspelled, names: HashMap::new(), verdicts: HashMap::new() }
-    }
-
-    /// Whether the `await` spelled at offset `at` must be parsed.
-    pub fn keeps(&mut self, at: usize) -> bool {
-        let bytes = self.text.as_bytes();
-        let end = at + "await".len();
-        if at > 0 && is_name_byte(bytes[at - 1]) || bytes.get(end).is_some_and(|&b| is_name_byte(b)) {
-            // Part of a longer name (`awaitable`): no `await` here.
-            return false;
-        }
-        let written = match awaited_at(self.text, end) {
-            Awaited::Call(callee) => callee,
-            Awaited::Other => return false,
-            Awaited::Unread => return true,
-        };
-        let callee = super::squeeze(written);
-        if let Some(&verdict) = self.verdicts.get(&callee) {
-            return verdict;
-        }
-        let root = written.split(['.', ' ', '\t']).next().unwrap_or_default();
-        let spelled = self.spelled(root);
-        let verdict = spelled.in_a_local_import
-            || (spelled.at_module_level || self.unspelled)
-                && matches!(
-                    awaitability(self.index, &self.index.resolve_dotted(self.module, &callee).target),
-                    Awaitability::Never(_)
-                );
-        self.verdicts.insert(callee, verdict);
-        verdict
-    }
-
-    /// Where `name` is spelled, scanned once per name.
-    fn spelled(&mut self, name: &'t str) -> Spelled {
-        if let Some(&spelled) = self.names.get(name) {
-            return spelled;
-        }
-        let mut spelled = Spelled { at_module_level: false, in_a_local_import: false };
-        for at in words(self.text.as_bytes(), name) {
-            let Some(unit) = containing(self.units, at) else { continue };
-            let Some(defined) = unit.defines(self.text).map(|d| d.name.start) else {
-                spelled.at_module_level = true;
-                continue;
-            };
-            if at < unit.header.end || unit.body.is_none() {
-                // A `def` or `class` binds its own name at module level; its decorators, parameters, defaults
-                // and bases bind nothing there, but for an assignment expression.
-                let heading = &self.text[unit.range.start..unit.header.end];
-                spelled.at_module_level |= at == defined || heading.contains(":=") || unit.body.is_none();
-            } else if in_import(self.text, innermost(unit, at).range.start, at) {
-                spelled.in_a_local_import = true;
+/// The offsets of the `await`s of `text` that the project-wide rule must parse. `text` is the source of
+/// `module` (a package when `is_package`), whose outline is `units`.
+pub(crate) fn kept_awaits(
+    index: &ProjectIndex,
+    module: &str,
+    is_package: bool,
+    text: &str,
+    units: &[Unit],
+) -> Vec<usize> {
+    let awaits: Vec<(usize, Awaited)> =
+        words(text.as_bytes(), "await").map(|at| (at, awaited_at(text, at + "await".len()))).collect();
+    let roots: HashSet<&str> = (awaits.iter())
+        .filter_map(|(_, awaited)| match awaited {
+            Awaited::Call(callee) => Some(root(callee)),
+            _ => None,
+        })
+        .collect();
+    let spelled = spellings(text, units, roots.into_iter().collect());
+    // A package's submodules and a star import's names are bound without being spelled.
+    let unspelled = is_package || super::awaits::may_star_import(text);
+    let mut verdicts: HashMap<String, bool> = HashMap::new();
+    let mut condemned = |written: &str| {
+        *verdicts.entry(super::squeeze(written)).or_insert_with_key(|callee| {
+            let target = index.resolve_dotted(module, callee).target;
+            matches!(awaitability(index, &target), Awaitability::Never(_))
+        })
+    };
+    (awaits.into_iter())
+        .filter(|(_, awaited)| match awaited {
+            Awaited::Other => false,
+            Awaited::Unread => true,
+            Awaited::Call(callee) => {
+                let spelled = spelled.get(root(callee)).copied().unwrap_or_default();
+                spelled.in_a_local_import || (spelled.at_module_level || unspelled) && condemned(callee)
             }
-        }
-        self.names.insert(name, spelled);
-        spelled
+        })
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// The first name of a callee as written.
+fn root(callee: &str) -> &str {
+    callee.split(['.', ' ', '\t']).next().unwrap_or_default()
+}
+
+/// Where each of `names` is spelled in `text`, in one pass over it.
+fn spellings<'n>(text: &str, units: &[Unit], names: Vec<&'n str>) -> HashMap<&'n str, Spelled> {
+    let mut out: HashMap<&str, Spelled> = HashMap::new();
+    if names.is_empty() {
+        return out;
     }
+    let automaton = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&names);
+    let Ok(automaton) = automaton else {
+        // Too many names for one automaton: each may be anything.
+        let anywhere = Spelled { at_module_level: true, in_a_local_import: true };
+        return names.into_iter().map(|name| (name, anywhere)).collect();
+    };
+    let bytes = text.as_bytes();
+    let mut imports: Option<Vec<usize>> = None;
+    // The longest name matching at a word's start is the only one that may be the whole word, and no word
+    // starts inside a match: skipping what is not a whole word misses none.
+    for found in automaton.find_iter(bytes) {
+        let (at, end) = (found.start(), found.end());
+        if at > 0 && is_name_byte(bytes[at - 1]) || bytes.get(end).is_some_and(|&b| is_name_byte(b)) {
+            continue;
+        }
+        let spelled = out.entry(names[found.pattern().as_usize()]).or_default();
+        let Some(unit) = containing(units, at) else { continue };
+        let Some(defined) = unit.defines(text).map(|d| d.name.start) else {
+            spelled.at_module_level = true;
+            continue;
+        };
+        if at < unit.header.end || unit.body.is_none() {
+            // A `def` or `class` binds its own name at module level; its decorators, parameters, defaults and
+            // bases bind nothing there, but for an assignment expression.
+            let heading = &text[unit.range.start..unit.header.end];
+            spelled.at_module_level |= at == defined || heading.contains(":=") || unit.body.is_none();
+        } else {
+            let imports = imports.get_or_insert_with(|| words(bytes, "import").collect());
+            spelled.in_a_local_import |= in_import(text, imports, innermost(unit, at).range.start, at);
+        }
+    }
+    out
 }
 
 /// What the `await` ending at offset `from` of `text` awaits.
@@ -166,15 +169,18 @@ fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
     }
 }
 
-/// Whether the name at offset `at` is one an `import` statement from `start` on may bind: it follows the word
-/// `import` in the same statement, past only names, dots, commas, `as` and blanks (and, inside the
+/// Whether the name at offset `at` is one an `import` statement from `start` on may bind (`imports`: where
+/// the word `import` stands in `text`): it follows the word `import` in the same statement, past only names, dots, commas, `as` and blanks (and, inside the
 /// parentheses of `from m import (...)`, line breaks and comments). Such a name spelled in a function may be
 /// bound there.
-fn in_import(text: &str, start: usize, at: usize) -> bool {
+fn in_import(text: &str, imports: &[usize], start: usize, at: usize) -> bool {
     let bytes = text.as_bytes();
-    let Some(import) = words(&bytes[start..at], "import").last() else { return false };
+    // The last `import` (of the file's, `imports`) before the name, in the statement.
+    let Some(&import) = imports[..imports.partition_point(|&i| i < at)].last().filter(|&&i| i >= start) else {
+        return false;
+    };
     let mut parenthesized = false;
-    let mut i = start + import + "import".len();
+    let mut i = import + "import".len();
     while i < at {
         match bytes[i] {
             b'(' if !parenthesized => parenthesized = true,
@@ -239,9 +245,7 @@ async def make_async(ctx):
             test_project(&[("app/__init__.py", ""), ("app/factory.py", FACTORY), (file, text)]);
         let (module, is_package) = index.map().module_of(&_dir.path().join(file)).expect("a module");
         let units = crate::chunk::outline(text).expect("an outline");
-        let mut filter = AwaitFilter::new(&index, &module, is_package, text, &units);
-        memmem::find_iter(text.as_bytes(), b"await")
-            .filter(|&at| filter.keeps(at))
+        (kept_awaits(&index, &module, is_package, text, &units).into_iter())
             .map(|at| text[at + 5..].lines().next().unwrap_or_default().trim().to_string())
             .collect()
     }
