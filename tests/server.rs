@@ -416,3 +416,56 @@ fn per_file_ignores_apply_to_open_files() {
     assert_eq!(client.open(&checked, BAD).len(), 1);
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// The module index reads other modules from disk; when one changes (saved in the editor, or changed by a
+/// checkout the client watches), what it tells is read again, and open documents are diagnosed again.
+#[test]
+fn a_module_changed_on_disk_is_read_again() {
+    let sync = "def get_websocket_manager(ctx):\n    return object()\n\n\nasync def get_websocket_manager_async(ctx):\n    return object()\n";
+    let now_async = sync.replacen("def get_websocket_manager(", "async def get_websocket_manager(", 1);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    write(dir.path(), "app/__init__.py", "");
+    let ws = write(dir.path(), "app/ws.py", sync);
+    let uri = write(dir.path(), "a.py", BAD);
+    let (mut client, _) = Client::start(dir.path(), &[]);
+    assert_eq!(client.open(&uri, BAD).len(), 1, "the sync function awaited");
+
+    std::fs::write(dir.path().join("app/ws.py"), &now_async).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": ws, "type": 2}]}));
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new(), "an async def may be awaited");
+
+    // Edited and saved in the editor.
+    let document = json!({"uri": ws, "languageId": "python", "version": 1, "text": now_async});
+    client.notify("textDocument/didOpen", json!({"textDocument": document}));
+    client.diagnostics(&ws);
+    std::fs::write(dir.path().join("app/ws.py"), sync).unwrap();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ws, "version": 2}, "contentChanges": [{"text": sync}]}),
+    );
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": ws}}));
+    assert_eq!(client.diagnostics(&uri).len(), 1, "sync again");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// With `project = true`, an open document that awaits a sync function of another module gets AWF005, as
+/// `check` gives it, though it names no pair's function.
+#[test]
+fn the_project_rule_runs_on_open_documents_when_configured() {
+    let user = "from app.make import make\n\n\nasync def handler():\n    return await make()\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    write(dir.path(), "app/__init__.py", "");
+    write(dir.path(), "app/make.py", "def make():\n    return object()\n");
+    let uri = write(dir.path(), "user.py", user);
+    let (mut client, _) = Client::start(dir.path(), &[]);
+    assert_eq!(client.open(&uri, user), Vec::<Value>::new(), "off by default, as for `check`");
+    let config = write(dir.path(), "awaitfix.yaml", "project: true\n");
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": config, "type": 1}]}));
+    let diagnostics = client.diagnostics(&uri);
+    let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["AWF005"], "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 4, "character": 11}));
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -73,7 +73,7 @@ pub struct ProjectIndex {
     map: ModuleMap,
     modules: Mutex<HashMap<String, Slot>>,
     /// Which modules names are imported from, found on demand.
-    importers: Importers,
+    importers: Mutex<Arc<Importers>>,
 }
 
 /// Builtins whose call never makes an awaitable.
@@ -117,11 +117,18 @@ const PLAIN_BUILTINS: &[&str] = &[
 
 impl ProjectIndex {
     pub fn new(map: ModuleMap) -> Self {
-        Self { map, modules: Mutex::new(HashMap::new()), importers: Importers::default() }
+        Self { map, modules: Mutex::new(HashMap::new()), importers: Mutex::default() }
     }
 
     pub fn map(&self) -> &ModuleMap {
         &self.map
+    }
+
+    /// Forgets every module read and every import found: files of the tree have changed (a long-lived index,
+    /// such as the editor's). A question asked after this reads the files again.
+    pub fn forget(&self) {
+        self.modules.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+        *self.importers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::default();
     }
 
     /// Module `name`, read and parsed on first use; `None` when the tree does not have it or it cannot be
@@ -152,7 +159,8 @@ impl ProjectIndex {
     /// of it, or an attribute `name` of a name bound to it). The first question about a name reads every
     /// file under the roots that spells it; the answers are kept for the run.
     pub fn imported_from(&self, module: &str, name: &str) -> bool {
-        self.importers.imports(&self.map, module, name)
+        let importers = Arc::clone(&self.importers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        importers.imports(&self.map, module, name)
     }
 
     /// What `name` is at the end of module `module`'s body.

@@ -176,7 +176,8 @@ fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
 fn in_import(text: &str, imports: &[usize], start: usize, at: usize) -> bool {
     let bytes = text.as_bytes();
     // The last `import` (of the file's, `imports`) before the name, in the statement.
-    let Some(&import) = imports[..imports.partition_point(|&i| i < at)].last().filter(|&&i| i >= start) else {
+    let Some(&import) = imports[..imports.partition_point(|&i| i < at)].last().filter(|&&i| i >= start)
+    else {
         return false;
     };
     let mut parenthesized = false;

@@ -136,6 +136,10 @@ fn dynamic_watching(params: &InitializeParams) -> bool {
 }
 
 /// Whether a change to `path` may change the configuration: a configuration file or a transform.
+fn is_python(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py" || e == "pyi")
+}
+
 fn is_configuration(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     name == "pyproject.toml" || name.ends_with(".yaml") || name.ends_with(".yml")
@@ -177,12 +181,17 @@ impl<'a> Server<'a> {
         self.send(Notification::new(notify::ShowMessage::METHOD.to_string(), params).into());
     }
 
-    /// Asks the client to report changes to configuration and transform files.
+    /// Asks the client to report changes to configuration and transform files, and to Python files (what the
+    /// module index read).
     fn watch_configuration(&self) {
         let watcher =
             |glob: &str| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None };
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![watcher("**/pyproject.toml"), watcher("**/*.{yaml,yml}")],
+            watchers: vec![
+                watcher("**/pyproject.toml"),
+                watcher("**/*.{yaml,yml}"),
+                watcher("**/*.{py,pyi}"),
+            ],
         };
         let registration = Registration {
             id: "awaitfix-configuration".to_string(),
@@ -259,8 +268,10 @@ impl<'a> Server<'a> {
             }
             notify::DidSaveTextDocument::METHOD => {
                 let Ok(params) = notification.extract::<DidSaveTextDocumentParams>(&method) else { return };
-                if uri_path(params.text_document.uri.as_str()).is_some_and(|p| is_configuration(&p)) {
-                    self.reload();
+                match uri_path(params.text_document.uri.as_str()) {
+                    Some(path) if is_configuration(&path) => self.reload(),
+                    Some(path) if is_python(&path) => self.refresh(),
+                    _ => {}
                 }
             }
             notify::DidCloseTextDocument::METHOD => {
@@ -271,13 +282,12 @@ impl<'a> Server<'a> {
             }
             notify::DidChangeWatchedFiles::METHOD => {
                 let Ok(params) = notification.extract::<DidChangeWatchedFilesParams>(&method) else { return };
-                if params
-                    .changes
-                    .iter()
-                    .filter_map(|c| uri_path(c.uri.as_str()))
-                    .any(|p| is_configuration(&p))
-                {
+                let paths: Vec<PathBuf> =
+                    params.changes.iter().filter_map(|c| uri_path(c.uri.as_str())).collect();
+                if paths.iter().any(|p| is_configuration(p)) {
                     self.reload();
+                } else if paths.iter().any(|p| is_python(p)) {
+                    self.refresh();
                 }
             }
             notify::DidChangeConfiguration::METHOD => self.reload(),
@@ -354,12 +364,23 @@ impl<'a> Server<'a> {
         }
     }
 
+    /// Python files changed on disk: the module indexes read them again, and every open document is planned
+    /// again (what another module defines decides its sites).
+    fn refresh(&mut self) {
+        self.workspace.forget_modules();
+        let keys: Vec<String> = self.documents.keys().cloned().collect();
+        for key in keys {
+            self.analyze(&key);
+        }
+    }
+
     /// Plans a document's text and publishes its diagnostics. A document the command line would not check
     /// (`exclude`) gets none, and no code action.
     fn analyze(&mut self, key: &str) {
         let Some(doc) = self.documents.get_mut(key) else { return };
         let engine = &doc.settings.engine;
-        let checked = !doc.settings.excludes(&doc.path) && engine.mentions_in_code(doc.text.as_bytes());
+        let checked =
+            !doc.settings.excludes(&doc.path) && engine.may_hold_site(&doc.path, doc.text.as_bytes());
         doc.plan = match checked {
             true => plan(engine, &doc.path, doc.text.as_bytes(), Want::Preview, &Selection::all()).ok(),
             false => None,

@@ -1,6 +1,7 @@
 //! The settings of open documents: a document's path in, the engine the command line would build for it and
 //! whether the command line would check it (`exclude`, `extend-exclude`) out. One engine per configuration
-//! file, kept while that file holds, so that its module index stays warm across edits.
+//! file, kept while that file holds, so that its module index stays warm across edits (and forgets what it
+//! read when Python files change).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,13 @@ impl Workspace {
     pub fn forget(&mut self) {
         self.settings.clear();
         self.folders.clear();
+    }
+
+    /// Forgets what each configuration's module index has read: Python files have changed.
+    pub fn forget_modules(&self) {
+        for settings in self.settings.values() {
+            settings.engine.index().forget();
+        }
     }
 
     /// The settings for a document at `path`, built as the command line builds them for that path. A
