@@ -313,6 +313,15 @@ async def local_imports(user):
     await helper(user)
 
 
+if True:
+    async def nested_in_a_block(user):
+        from app.redefined import first_async as in_a_block
+        await in_a_block(user)
+
+
+async def one_line(user): from app.redefined import first_async as on_one_line; await on_one_line(user)
+
+
 async def bound_oddly(user):
     await conditional(user)
     await walrus(user)
@@ -337,6 +346,8 @@ async def bound_oddly(user):
             "module_alias.returns_none",
             "guarded",
             "helper",
+            "in_a_block",
+            "on_one_line",
             "conditional",
             // Bound by the star import only. An assignment expression or a loop binds what the index does
             // not follow; a class attribute is no name of the method's.

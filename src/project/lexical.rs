@@ -3,7 +3,8 @@
 //! when the callee is what the index resolves the dotted name to in the file's module, or a function-local
 //! import: so an `await` is parsed only when
 //! - its callee cannot be read from the text (a parenthesis, a line break, a non-ASCII name);
-//! - its first name is spelled in a function's statement that imports, which may bind it locally; or
+//! - its first name follows `import` in a statement of a function, which may bind it locally (or on an
+//!   indented line of a top-level block, where a function nested in the block may import it); or
 //! - its first name may be bound at module level (spelled in module-level code, or bound unspelled by a star
 //!   import or as a package's submodule) and the index condemns the dotted name read in the module.
 //!
@@ -24,7 +25,8 @@ use crate::chunk::Unit;
 struct Spelled {
     /// In module-level code: a top-level statement, or the heading of a top-level `def` or `class`.
     at_module_level: bool,
-    /// After `import` in a statement of a function or class body, which may bind it there.
+    /// After `import` in a statement of a function or class body (or on an indented line of a top-level block),
+    /// which may bind it there.
     in_a_local_import: bool,
 }
 
@@ -107,19 +109,25 @@ fn spellings<'n>(text: &str, units: &[Unit], names: Vec<&'n str>) -> HashMap<&'n
         }
         let spelled = out.entry(names[found.pattern().as_usize()]).or_default();
         let Some(unit) = containing(units, at) else { continue };
+        let imports = imports.get_or_insert_with(|| words(bytes, "import").collect());
         let Some(defined) = unit.defines(text).map(|d| d.name.start) else {
+            // Module-level code. A function nested in a block (`if`, `try`, `with`) may import the name there:
+            // on an indented line.
             spelled.at_module_level = true;
+            let import = import_before(text, imports, unit.range.start, at);
+            spelled.in_a_local_import |= import.is_some_and(|i| indented(bytes, i));
             continue;
         };
-        if at < unit.header.end || unit.body.is_none() {
+        if at < unit.header.end {
             // A `def` or `class` binds its own name at module level; its decorators, parameters, defaults and
-            // bases bind nothing there, but for an assignment expression.
+            // bases bind nothing there, but for an assignment expression (a one-line body is read as module-level
+            // code too: it is not told apart from the heading).
             let heading = &text[unit.range.start..unit.header.end];
             spelled.at_module_level |= at == defined || heading.contains(":=") || unit.body.is_none();
-        } else {
-            let imports = imports.get_or_insert_with(|| words(bytes, "import").collect());
-            spelled.in_a_local_import |= in_import(text, imports, innermost(unit, at).range.start, at);
         }
+        // In the body (or on the heading's line, for a one-line body): a name the function may import.
+        let statement = if at < unit.header.end { unit.range.start } else { innermost(unit, at).range.start };
+        spelled.in_a_local_import |= import_before(text, imports, statement, at).is_some();
     }
     out
 }
@@ -169,17 +177,13 @@ fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
     }
 }
 
-/// Whether the name at offset `at` is one an `import` statement from `start` on may bind (`imports`: where
-/// the word `import` stands in `text`): it follows the word `import` in the same statement, past only names, dots, commas, `as` and blanks (and, inside the
-/// parentheses of `from m import (...)`, line breaks and comments). Such a name spelled in a function may be
-/// bound there.
-fn in_import(text: &str, imports: &[usize], start: usize, at: usize) -> bool {
+/// Where the `import` stands whose statement may bind the name at offset `at`, in the statement from `start` on
+/// (`imports`: where the word `import` stands in `text`): the name follows that word in the same statement,
+/// past only names, dots, commas, `as` and blanks (and, inside the parentheses of `from m import (...)`, line
+/// breaks and comments). `None` when no import binds it.
+fn import_before(text: &str, imports: &[usize], start: usize, at: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    // The last `import` (of the file's, `imports`) before the name, in the statement.
-    let Some(&import) = imports[..imports.partition_point(|&i| i < at)].last().filter(|&&i| i >= start)
-    else {
-        return false;
-    };
+    let &import = imports[..imports.partition_point(|&i| i < at)].last().filter(|&&i| i >= start)?;
     let mut parenthesized = false;
     let mut i = import + "import".len();
     while i < at {
@@ -190,11 +194,17 @@ fn in_import(text: &str, imports: &[usize], start: usize, at: usize) -> bool {
             b'#' if parenthesized => i = memchr::memchr(b'\n', &bytes[i..at]).map_or(at, |n| i + n),
             b',' | b'.' | b' ' | b'\t' => {}
             b if is_name_byte(b) => {}
-            _ => return false,
+            _ => return None,
         }
         i += 1;
     }
-    true
+    Some(import)
+}
+
+/// Whether the line holding offset `at` is indented.
+fn indented(bytes: &[u8], at: usize) -> bool {
+    let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+    matches!(bytes.get(line), Some(b' ' | b'\t' | b'\x0c'))
 }
 
 /// The innermost statement of `unit` that holds offset `at`, down through `def`, `class` and `with` bodies.
