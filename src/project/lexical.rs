@@ -83,7 +83,7 @@ pub(crate) fn kept_awaits(
 
 /// The first name of a callee as written.
 fn root(callee: &str) -> &str {
-    callee.split(['.', ' ', '\t']).next().unwrap_or_default()
+    callee.split(['.', ' ', '\t', '\x0c']).next().unwrap_or_default()
 }
 
 /// Where each of `names` is spelled in `text`, in one pass over it.
@@ -135,7 +135,8 @@ fn spellings<'n>(text: &str, units: &[Unit], names: Vec<&'n str>) -> HashMap<&'n
 /// What the `await` ending at offset `from` of `text` awaits.
 fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
     let bytes = text.as_bytes();
-    let blanks = |i: usize| i + bytes[i..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    let blanks =
+        |i: usize| i + bytes[i..].iter().take_while(|&&b| matches!(b, b' ' | b'\t' | b'\x0c')).count();
     let name =
         |i: usize| i + bytes[i..].iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_').count();
     let start = blanks(from);
@@ -192,7 +193,7 @@ fn import_before(text: &str, imports: &[usize], start: usize, at: usize) -> Opti
             b'\\' => i += 1,
             b'\n' | b'\r' if parenthesized => {}
             b'#' if parenthesized => i = memchr::memchr(b'\n', &bytes[i..at]).map_or(at, |n| i + n),
-            b',' | b'.' | b' ' | b'\t' => {}
+            b',' | b'.' | b' ' | b'\t' | b'\x0c' => {}
             b if is_name_byte(b) => {}
             _ => return None,
         }
@@ -336,6 +337,7 @@ async def i(request):
         }
         assert_eq!(read(" a.b ( x)"), Awaited::Call("a.b"));
         assert_eq!(read("\ta . b(x)"), Awaited::Call("a . b"));
+        assert_eq!(read("\x0ca\x0c(x)"), Awaited::Call("a"), "a form feed is a blank");
         assert_eq!(read(" a"), Awaited::Other);
         assert_eq!(read(" a[0](x)"), Awaited::Other);
         assert_eq!(read(" 'text'"), Awaited::Other);
