@@ -4,7 +4,7 @@
 //! import: so an `await` is parsed only when
 //! - its callee cannot be read from the text (a parenthesis, a line break, a non-ASCII name);
 //! - its first name follows `import` in a statement of a function, which may bind it locally (or on an
-//!   indented line of a top-level block, where a function nested in the block may import it); or
+//!   indented line of a top-level block after a `def`, where a function nested in the block may import it); or
 //! - its first name may be bound at module level (spelled in module-level code, or bound unspelled by a star
 //!   import or as a package's submodule) and the index condemns the dotted name read in the module.
 //!
@@ -25,8 +25,8 @@ use crate::chunk::Unit;
 struct Spelled {
     /// In module-level code: a top-level statement, or the heading of a top-level `def` or `class`.
     at_module_level: bool,
-    /// After `import` in a statement of a function or class body (or on an indented line of a top-level block),
-    /// which may bind it there.
+    /// After `import` in a statement of a function or class body (or on an indented line of a top-level block
+    /// after a `def`), which may bind it there.
     in_a_local_import: bool,
 }
 
@@ -112,10 +112,12 @@ fn spellings<'n>(text: &str, units: &[Unit], names: Vec<&'n str>) -> HashMap<&'n
         let imports = imports.get_or_insert_with(|| words(bytes, "import").collect());
         let Some(defined) = unit.defines(text).map(|d| d.name.start) else {
             // Module-level code. A function nested in a block (`if`, `try`, `with`) may import the name there:
-            // on an indented line.
+            // on an indented line, after a `def`.
             spelled.at_module_level = true;
             let import = import_before(text, imports, unit.range.start, at);
-            spelled.in_a_local_import |= import.is_some_and(|i| indented(bytes, i));
+            spelled.in_a_local_import |= import.is_some_and(|i| {
+                indented(bytes, i) && words(&bytes[unit.range.start..i], "def").next().is_some()
+            });
             continue;
         };
         if at < unit.header.end {
