@@ -40,10 +40,11 @@ pub(crate) struct Partial {
 /// tracked name, with the `def`, `class` and `with` headers around them (see `chunk`): first those naming a
 /// pair's function, then, until nothing is added, those naming what the rules then track (aliases, the
 /// modules of attribute calls, asyncio, names assigned a coroutine), and star imports. With the project-wide
-/// rule on, also every statement whose `await` the index may condemn, then those that spell the names awaited (within the function
-/// that binds one, else anywhere), and the AWF005 findings of what was parsed. `None` when the whole
-/// file must be parsed: the scan was unsure, or the statements picked do not parse cleanly (a syntax error is
-/// then reported from the whole file), or, unless `always`, they are most of the file.
+/// rule on, also every statement whose `await` the index may condemn (`project::lexical`), then those that
+/// spell the names awaited (within the function that binds one, else anywhere), and the AWF005 findings of
+/// what was parsed. `None` when the whole file must be parsed: the scan was unsure, or the statements picked
+/// do not parse cleanly (a syntax error is then reported from the whole file), or, unless `always`, they are
+/// most of the file.
 pub(crate) fn check_mentions(
     engine: &Engine,
     path: &Path,
@@ -59,8 +60,8 @@ pub(crate) fn check_mentions(
     for at in engine.prefilter.iter().flat_map(|name| name.find_iter(text.as_bytes())) {
         crate::chunk::pick(&units, at, &mut picked);
     }
-    // AWF005 may condemn an awaited call: the `await`s it may condemn are picked (see `project::lexical`), then
-    // what binds the names awaited.
+    // AWF005 may condemn an awaited call: the `await`s it may condemn are picked (see `project::lexical`),
+    // then what binds the names awaited.
     let project = engine.checks_awaits(path, text);
     let mut areas: HashSet<(String, Range<usize>)> = HashSet::new();
     if project && let Some((module, is_package)) = engine.index().map().module_of(path) {

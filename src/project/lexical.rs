@@ -1,10 +1,11 @@
 //! Which `await`s of a file the project-wide rule must parse, decided before the file is parsed, from its
-//! text, its statement outline and the index. AWF005 condemns `await NAME(...)` (or `await a.b.NAME(...)`) only
-//! when the callee is what the index resolves the dotted name to in the file's module, or a function-local
-//! import: so an `await` is parsed only when
+//! text, its statement outline and the index. AWF005 condemns `await NAME(...)` (or `await a.b.NAME(...)`)
+//! only when the callee is what the index resolves the dotted name to in the file's module, or a
+//! function-local import: so an `await` is parsed only when
 //! - its callee cannot be read from the text (a parenthesis, a line break, a non-ASCII name);
 //! - its first name follows `import` in a statement of a function, which may bind it locally (or on an
-//!   indented line of a top-level block after a `def`, where a function nested in the block may import it); or
+//!   indented line of a top-level block after a `def`, where a function nested in the block may import
+//!   it); or
 //! - its first name may be bound at module level (spelled in module-level code, or bound unspelled by a star
 //!   import or as a package's submodule) and the index condemns the dotted name read in the module.
 //!
@@ -111,8 +112,8 @@ fn spellings<'n>(text: &str, units: &[Unit], names: Vec<&'n str>) -> HashMap<&'n
         let Some(unit) = containing(units, at) else { continue };
         let imports = imports.get_or_insert_with(|| words(bytes, "import").collect());
         let Some(defined) = unit.defines(text).map(|d| d.name.start) else {
-            // Module-level code. A function nested in a block (`if`, `try`, `with`) may import the name there:
-            // on an indented line, after a `def`.
+            // Module-level code. A function nested in a block (`if`, `try`, `with`) may import the name
+            // there: on an indented line, after a `def`.
             spelled.at_module_level = true;
             let import = import_before(text, imports, unit.range.start, at);
             spelled.in_a_local_import |= import.is_some_and(|i| {
@@ -122,8 +123,8 @@ fn spellings<'n>(text: &str, units: &[Unit], names: Vec<&'n str>) -> HashMap<&'n
         };
         if at < unit.header.end {
             // A `def` or `class` binds its own name at module level; its decorators, parameters, defaults and
-            // bases bind nothing there, but for an assignment expression (a one-line body is read as module-level
-            // code too: it is not told apart from the heading).
+            // bases bind nothing there, but for an assignment expression (a one-line body is read as
+            // module-level code too: it is not told apart from the heading).
             let heading = &text[unit.range.start..unit.header.end];
             spelled.at_module_level |= at == defined || heading.contains(":=") || unit.body.is_none();
         }
@@ -180,10 +181,10 @@ fn awaited_at(text: &str, from: usize) -> Awaited<'_> {
     }
 }
 
-/// Where the `import` stands whose statement may bind the name at offset `at`, in the statement from `start` on
-/// (`imports`: where the word `import` stands in `text`): the name follows that word in the same statement,
-/// past only names, dots, commas, `as` and blanks (and, inside the parentheses of `from m import (...)`, line
-/// breaks and comments). `None` when no import binds it.
+/// Where the `import` stands whose statement may bind the name at offset `at`, in the statement from `start`
+/// on (`imports`: where the word `import` stands in `text`): the name follows that word in the same
+/// statement, past only names, dots, commas, `as` and blanks (and, inside the parentheses of
+/// `from m import (...)`, line breaks and comments). `None` when no import binds it.
 fn import_before(text: &str, imports: &[usize], start: usize, at: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let &import = imports[..imports.partition_point(|&i| i < at)].last().filter(|&&i| i >= start)?;

@@ -135,11 +135,12 @@ fn dynamic_watching(params: &InitializeParams) -> bool {
     workspace.and_then(|w| w.did_change_watched_files).and_then(|c| c.dynamic_registration) == Some(true)
 }
 
-/// Whether a change to `path` may change the configuration: a configuration file or a transform.
+/// Whether `path` is a Python file, which the module index may have read.
 fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
+/// Whether a change to `path` may change the configuration: a configuration file or a transform.
 fn is_configuration(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     name == "pyproject.toml" || name.ends_with(".yaml") || name.ends_with(".yml")
