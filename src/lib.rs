@@ -69,7 +69,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             Ok(setup.status)
         }
         Command::Check(args) => {
-            let base = render::Base::new(args.common.root.as_deref())?;
             let mut outcomes = process(&args.common, Mode::Check, false, &out)?;
             if outcomes.checked == 0
                 && outcomes.status == ExitStatus::Error
@@ -78,15 +77,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
                 // Every PATH failed (said above): "no sites in 0 files" would read as a clean result.
                 return Ok(outcomes.status);
             }
-            // SARIF makes its URIs relative to the base itself; the other machine formats print paths.
-            let rebased =
-                matches!(args.format, cli::Format::Json | cli::Format::JsonLines | cli::Format::Github);
-            if args.common.root.is_some() && rebased {
-                rebase(&mut outcomes.files, &base);
+            // SARIF makes its URIs relative to the base itself; the other machine formats print paths,
+            // rebased with `--root`. Only those need the base, whose default opens the git repository.
+            let rebased = args.common.root.is_some()
+                && matches!(args.format, cli::Format::Json | cli::Format::JsonLines | cli::Format::Github);
+            let base = (rebased || args.format == cli::Format::Sarif)
+                .then(|| render::Base::new(args.common.root.as_deref()))
+                .transpose()?;
+            if let Some(base) = base.as_ref().filter(|_| rebased) {
+                rebase(&mut outcomes.files, base);
             }
-            let status =
-                report::check(&outcomes.files, outcomes.checked, args.format, args.statistics, &base, &out)
-                    .max(outcomes.status);
+            let status = report::check(
+                &outcomes.files,
+                outcomes.checked,
+                args.format,
+                args.statistics,
+                base.as_ref(),
+                &out,
+            )
+            .max(outcomes.status);
             Ok(status.unless_exit_zero(args.common.exit_zero))
         }
         Command::Diff(args) => {

@@ -42,14 +42,14 @@ impl Ord for ExitStatus {
 }
 
 /// Prints `check`'s findings in `format` (in text, with `statistics`, their counts per rule instead; SARIF
-/// URIs relative to `base`); `Findings` when a site is open. `files` are those with something to say; `checked` counts every file
-/// checked, clean ones included.
+/// URIs relative to `base`, which SARIF is always given); `Findings` when a site is open. `files` are those
+/// with something to say; `checked` counts every file checked, clean ones included.
 pub fn check(
     files: &[FileOutcome],
     checked: usize,
     format: Format,
     statistics: bool,
-    base: &render::Base,
+    base: Option<&render::Base>,
     out: &Output,
 ) -> ExitStatus {
     let diagnostics = files.iter().flat_map(|f| &f.diagnostics);
@@ -64,7 +64,7 @@ pub fn check(
         Format::Sarif => out.print(&render::sarif::render(
             &diagnostics.filter(|d| d.is_open() || out.verbose).cloned().collect::<Vec<_>>(),
             &failures,
-            base,
+            base.expect("SARIF is given its base"),
         )),
         Format::Github => {
             out.print(&render::github::render(&diagnostics.cloned().collect::<Vec<_>>(), &failures))
