@@ -65,8 +65,7 @@ pub fn outline(text: &str) -> Option<Vec<Unit>> {
 /// Adds to `picked` the byte ranges that must be parsed for a site at `at`: its statement, and the headers of
 /// the `def`, `class` and `with` statements around it. Returns whether anything was added.
 pub fn pick(units: &[Unit], at: usize, picked: &mut Vec<Range<usize>>) -> bool {
-    let i = units.partition_point(|u| u.range.end <= at);
-    let Some(unit) = units.get(i).filter(|u| u.range.start <= at) else { return false };
+    let Some(unit) = containing(units, at) else { return false };
     if let Some(body) = unit.body.as_ref().filter(|_| at >= unit.header.end) {
         // A comment or blank line between the header and the first statement holds no site.
         let mut inner = Vec::new();
@@ -77,6 +76,12 @@ pub fn pick(units: &[Unit], at: usize, picked: &mut Vec<Range<usize>>) -> bool {
         return inner.into_iter().fold(added, |added, r| add(picked, r) | added);
     }
     add(picked, unit.range.clone())
+}
+
+/// The unit of `units` (sorted, covering their text) that holds offset `at`.
+pub fn containing(units: &[Unit], at: usize) -> Option<&Unit> {
+    let i = units.partition_point(|u| u.range.end <= at);
+    units.get(i).filter(|u| u.range.start <= at)
 }
 
 /// Adds `range` to the sorted, disjoint `ranges`, merging what overlaps or touches; whether it added bytes.

@@ -25,12 +25,13 @@ pub struct Walked {
 }
 
 /// Whether a walked file is Python source: a module, or a stub (`.pyi`, which may hold code too).
-fn is_python(path: &Path) -> bool {
+pub(crate) fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
-/// The paths of a `--files-from` list: NUL-separated when the list holds a NUL (`git ls-files -z`, whose paths
-/// may hold newlines, so then only NUL separates), else one a line with trailing whitespace (a `\r`) trimmed.
+/// The paths of a `--files-from` list: NUL-separated when the list holds a NUL (`git ls-files -z`, whose
+/// paths may hold newlines, so then only NUL separates), else one a line with trailing whitespace (a `\r`)
+/// trimmed.
 /// Empty entries are skipped. A path is taken byte for byte where paths are bytes (Unix).
 pub fn file_list(bytes: &[u8]) -> anyhow::Result<Vec<PathBuf>> {
     let entries: Vec<&[u8]> = match bytes.contains(&0) {

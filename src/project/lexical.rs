@@ -19,7 +19,7 @@ use memchr::memmem;
 
 use super::awaitable::{Awaitability, awaitability};
 use super::index::ProjectIndex;
-use crate::chunk::Unit;
+use crate::chunk::{Unit, containing};
 
 /// Where a name is spelled in a file.
 #[derive(Clone, Copy, Default)]
@@ -218,12 +218,6 @@ fn innermost(unit: &Unit, at: usize) -> &Unit {
         inner = next;
     }
     inner
-}
-
-/// The unit of `units` (sorted, covering their text) that holds offset `at`.
-fn containing(units: &[Unit], at: usize) -> Option<&Unit> {
-    let i = units.partition_point(|u| u.range.end <= at);
-    units.get(i).filter(|u| u.range.start <= at)
 }
 
 /// The offsets of `word` in `bytes` as a whole word.

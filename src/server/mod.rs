@@ -32,6 +32,7 @@ use crate::ExitStatus;
 use crate::finding::Status;
 use crate::plan::{Plan, Want, plan};
 use crate::selection::Selection;
+use crate::walk::is_python;
 use docs::RuleDocs;
 use position::{Encoding, LineMap, uri_path};
 use workspace::{Settings, Workspace};
@@ -133,11 +134,6 @@ fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
 fn dynamic_watching(params: &InitializeParams) -> bool {
     let workspace = params.capabilities.workspace.as_ref();
     workspace.and_then(|w| w.did_change_watched_files).and_then(|c| c.dynamic_registration) == Some(true)
-}
-
-/// Whether `path` is a Python file, which the module index may have read.
-fn is_python(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
 /// Whether a change to `path` may change the configuration: a configuration file or a transform.
@@ -300,9 +296,7 @@ impl<'a> Server<'a> {
     fn open(&mut self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
         let path = self.document_path(&item.uri);
-        let python =
-            item.language_id == "python" || path.extension().is_some_and(|e| e == "py" || e == "pyi");
-        if !python {
+        if item.language_id != "python" && !is_python(&path) {
             return;
         }
         let settings = self.settings_for(&path);
