@@ -153,10 +153,11 @@ impl Engine {
         self.required
     }
 
-    /// Whether AWF005 looks at the file at `path`: the project-wide rule is on, the text awaits, and the file
-    /// is a module of the index (a file outside its roots has no name to resolve its imports from).
-    pub(crate) fn checks_awaits(&self, path: &Path, text: &str) -> bool {
-        self.project && text.contains("await") && self.index.map().module_of(path).is_some()
+    /// The module (its name, and whether it is a package) of the file at `path` when AWF005 looks at it: the
+    /// project-wide rule is on, the text awaits, and the file is a module of the index (a file outside its
+    /// roots has no name to resolve its imports from).
+    pub(crate) fn awaits_module(&self, path: &Path, text: &str) -> Option<(String, bool)> {
+        (self.project && text.contains("await")).then(|| self.index.map().module_of(path)).flatten()
     }
 
     /// Whether the file at `path` may hold a site: a pair's name in code (`mentions_in_code`), or, with the

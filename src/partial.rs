@@ -11,7 +11,7 @@ use memchr::memmem;
 use crate::engine::{Engine, pair_names};
 use crate::finding::Finding;
 use crate::parse;
-use crate::project::awaits::Awaited;
+use crate::project::awaits::{Awaited, ModuleFile};
 use crate::project::lexical::kept_awaits;
 use crate::rules::{self, FileContext, project_sites};
 use crate::source::Source;
@@ -62,10 +62,10 @@ pub(crate) fn check_mentions(
     }
     // AWF005 may condemn an awaited call: the `await`s it may condemn are picked (see `project::lexical`),
     // then what binds the names awaited.
-    let project = engine.checks_awaits(path, text);
+    let module = engine.awaits_module(path, text);
     let mut areas: HashSet<(String, Range<usize>)> = HashSet::new();
-    if project && let Some((module, is_package)) = engine.index().map().module_of(path) {
-        for at in kept_awaits(engine.index(), &module, is_package, text, &units) {
+    if let Some((name, is_package)) = &module {
+        for at in kept_awaits(engine.index(), name, *is_package, text, &units) {
             crate::chunk::pick(&units, at, &mut picked);
         }
     }
@@ -100,7 +100,7 @@ pub(crate) fn check_mentions(
             added |= crate::chunk::pick(&units, at, &mut picked);
         }
         // The awaited calls and their scopes, for the names to pick and, once nothing is added, the findings.
-        let awaited = project.then(|| Awaited::scan(text, &tree));
+        let awaited = module.is_some().then(|| Awaited::scan(text, &tree));
         let areas_now = match &awaited {
             Some(awaited) => crate::project::awaits::binding_areas(engine.index(), text, &tree, awaited),
             None => Vec::new(),
@@ -115,9 +115,10 @@ pub(crate) fn check_mentions(
         }
         if !added {
             let mut findings = findings;
-            if let Some(awaited) = &awaited {
-                let parsed = (text, &tree, awaited);
-                let condemned = project_sites::findings(engine.index(), path, parsed, &findings, declined);
+            if let (Some(awaited), Some((name, is_package))) = (&awaited, &module) {
+                let module = ModuleFile { name, is_package: *is_package, text, tree: &tree };
+                let condemned =
+                    project_sites::findings(engine.index(), &module, awaited, &findings, declined);
                 findings.extend(condemned);
                 findings.sort_by_key(|f| (f.range.start, f.rule));
             }

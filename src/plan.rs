@@ -199,8 +199,6 @@ fn plan_with(
     }
     let prefer: Vec<Prefer> = engine.transforms.iter().map(|t| engine.prefer_for(t, path)).collect();
     let required = engine.required();
-    // AWF005 may condemn any awaited call of a file that awaits (the partial parse runs it too).
-    let project = engine.checks_awaits(path, text);
     if want != Want::Whole
         && let Some(partial) = check_mentions(engine, path, text, &prefer, declined, false)
         && let Some((findings, rewrite)) = from_partial(partial, &source, want, required)?
@@ -218,11 +216,12 @@ fn plan_with(
     let (transforms, index) = (&engine.transforms, Some(engine.index()));
     let file = FileContext { path, text, tree: &tree, transforms, prefer: &prefer, declined, index };
     let mut findings = rules::check(&file);
-    if project {
+    // AWF005 may condemn any awaited call of a file that awaits (the partial parse runs it too).
+    if let Some((name, is_package)) = engine.awaits_module(path, text) {
         let awaited = crate::project::awaits::Awaited::scan(text, &tree);
-        let parsed = (text, &tree, &awaited);
+        let module = crate::project::awaits::ModuleFile { name: &name, is_package, text, tree: &tree };
         let condemned =
-            crate::rules::project_sites::findings(engine.index(), path, parsed, &findings, declined);
+            crate::rules::project_sites::findings(engine.index(), &module, &awaited, &findings, declined);
         findings.extend(condemned);
         findings.sort_by_key(|f| (f.range.start, f.rule));
     }

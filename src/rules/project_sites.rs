@@ -1,10 +1,9 @@
 //! AWF005 over one parsed file: the awaited calls the project index condemns (`awaits::find`), described with
-//! the chain of bindings that reached each definition, as findings of `rules::awf005`. A file outside the
-//! index's roots has no module name to resolve its imports from: it is skipped, as precision comes first.
+//! the chain of bindings that reached each definition, as findings of `rules::awf005`. Only a module of the
+//! index is looked at (`Engine::awaits_module`): a file outside its roots has no module name to resolve its
+//! imports from, and is skipped, as precision comes first.
 
 use std::path::Path;
-
-use tree_sitter::Tree;
 
 use super::Condemned;
 use crate::finding::{Finding, Link};
@@ -12,25 +11,23 @@ use crate::project::awaitable::Never;
 use crate::project::awaits::{self, Awaited, AwaitedSite, ModuleFile};
 use crate::project::index::{Hop, ProjectIndex, Target};
 
-/// The AWF005 findings of the file at `path` (its decoded `text`, parsed as `tree`, whose awaited calls are
-/// `awaited`), leaving out the sites that `existing` (the other rules' findings) reports already; sites
-/// starting at an offset of `declined` (sorted) get no fix.
+/// The AWF005 findings of `module` (parsed whole or in part; its awaited calls are `awaited`), leaving out
+/// the sites that `existing` (the other rules' findings) reports already; sites starting at an offset of
+/// `declined` (sorted) get no fix.
 pub fn findings(
     index: &ProjectIndex,
-    path: &Path,
-    (text, tree, awaited): (&str, &Tree, &Awaited),
+    module: &ModuleFile,
+    awaited: &Awaited,
     existing: &[Finding],
     declined: &[usize],
 ) -> Vec<Finding> {
-    let Some((name, is_package)) = index.map().module_of(path) else { return Vec::new() };
-    let module = ModuleFile { name: &name, is_package, text, tree };
-    let sites = awaits::find_in(index, &module, awaited);
+    let sites = awaits::find_in(index, module, awaited);
     if sites.is_empty() {
         return Vec::new();
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let condemned = sites.into_iter().filter_map(|site| condemn(site, &cwd)).collect();
-    crate::rules::awf005_findings(text, tree, condemned, existing, declined)
+    crate::rules::awf005_findings(module.text, module.tree, condemned, existing, declined)
 }
 
 /// A site as the rule reports it: its message, the fix's summary and the chain (the definition last).
