@@ -1,6 +1,6 @@
 //! Who made the commits and when: names from `--author`, `GIT_*_NAME`/`GIT_*_EMAIL` or git's configuration;
-//! dates from `--date`, else `GIT_*_DATE`, else `SOURCE_DATE_EPOCH`, else HEAD's commit. Never the clock: the same HEAD, files
-//! and options give the same commit ids, so a bot that runs again pushes nothing new.
+//! dates from `--date`, else `GIT_*_DATE`, else `SOURCE_DATE_EPOCH`, else HEAD's commit. Never the clock: the
+//! same HEAD, files and options give the same commit ids, so a bot that runs again pushes nothing new.
 
 use git2::{Repository, Signature, Time};
 

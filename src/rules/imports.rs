@@ -38,7 +38,8 @@ pub(crate) struct Renames<'a> {
     planned: HashMap<usize, (String, usize)>,
     /// The edits of each import statement the renames change, by its start.
     statements: HashMap<usize, Vec<Edit>>,
-    /// Why each site renamed through an import that cannot be planned cannot be, by its callee name's node id.
+    /// Why each site renamed through an import that cannot be planned cannot be, by its callee name's node
+    /// id.
     failed: HashMap<usize, Fallback>,
 }
 

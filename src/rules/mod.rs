@@ -230,9 +230,9 @@ pub(crate) struct Captured<'tree> {
     decorators: Vec<&'tree str>,
 }
 
-/// Finds the candidates (`overlapping`) around every place a pair's name is spelled, then around every place an alias of
-/// one is: every candidate contains one of those (its callee, the imported name, the spelled string), so the
-/// rest of the tree is never visited.
+/// Finds the candidates (`overlapping`) around every place a pair's name is spelled, then around every place
+/// an alias of one is: every candidate contains one of those (its callee, the imported name, the spelled
+/// string), so the rest of the tree is never visited.
 fn capture<'tree>(file: &FileContext<'tree>) -> Captured<'tree> {
     let mut out = Captured::default();
     let mut seen = HashSet::new();
